@@ -1,0 +1,84 @@
+package evaluator
+
+// Decision is the outcome of authorizing a request.
+type Decision string
+
+const (
+	Allow        Decision = "Allow"
+	ExplicitDeny Decision = "ExplicitDeny"
+	ImplicitDeny Decision = "ImplicitDeny"
+)
+
+// PolicyKind names the kind of a policy in the authorization flow.
+type PolicyKind string
+
+const (
+	KindIdentity            PolicyKind = "identity"
+	KindResource            PolicyKind = "resource"
+	KindPermissionsBoundary PolicyKind = "permissions_boundary"
+	KindSession             PolicyKind = "session"
+	KindSCP                 PolicyKind = "scp"
+	KindRCP                 PolicyKind = "rcp"
+)
+
+// StatementRef names one statement of one policy in an explanation.
+type StatementRef struct {
+	Kind PolicyKind `json:"kind"`
+	// Policy is the policy's Name, or a label such as "identity_policies[0]".
+	Policy string `json:"policy"`
+	// Level is the organisation level of an SCP or RCP (0 for the root); -1 otherwise.
+	Level  int    `json:"level"`
+	Index  int    `json:"statement"`
+	Sid    string `json:"sid,omitempty"`
+	Effect string `json:"effect"`
+	Line   int    `json:"line,omitempty"`
+}
+
+// Block names a layer of the flow that gave no Allow, for an implicit deny.
+type Block struct {
+	Layer PolicyKind `json:"layer"`
+	// Level is the organisation level for scp and rcp (0 for the root); -1 otherwise.
+	Level int `json:"level"`
+}
+
+// Result is a decision with its explanation.
+type Result struct {
+	Decision Decision
+	// Denies are the Deny statements that matched (for ExplicitDeny).
+	Denies []StatementRef
+	// Allows are the Allow statements that granted the request (for Allow), and for an
+	// implicit deny the Allow statements that matched in the layers that did allow.
+	Allows []StatementRef
+	// BlockedBy lists the layers that gave no Allow (for ImplicitDeny).
+	BlockedBy []Block
+	// Reason says in one sentence why.
+	Reason string
+}
+
+// PolicySet is every policy that applies to one request.
+type PolicySet struct {
+	// Identity holds the caller's identity-based policies (a user's group policies included).
+	Identity []*Policy
+	// Resource is the resource's policy (bucket policy, key policy, role trust policy) or nil.
+	Resource *Policy
+	// Boundary is the caller's permissions boundary, or nil.
+	Boundary *Policy
+	// Session is the session policy passed when the session was made, or nil.
+	Session *Policy
+	// SCPs are the service control policies of the caller's account, one list per level of
+	// the organisation path (root first, account last). Nil means the account is not governed
+	// by SCPs (no organisation, or the management account).
+	SCPs [][]*Policy
+	// RCPs are the resource control policies of the resource's account, in the same shape.
+	// RCPFullAWSAccess is implied at each level given, so only Deny statements of the levels
+	// matter; nil means not governed.
+	RCPs [][]*Policy
+}
+
+// Options choose between readings of the documentation where AWS is ambiguous.
+type Options struct {
+	// SessionPolicyLimitsSessionGrants makes an implicit deny of the session policy limit a
+	// resource-policy grant that names the role-session ARN. The documentation says it does
+	// not (the default, false); one peer simulator says it does.
+	SessionPolicyLimitsSessionGrants bool
+}

@@ -1,0 +1,345 @@
+package evaluator
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Request is one API call to authorize.
+type Request struct {
+	// Principal is the caller: an IAM user, role, role-session, federated-user or root ARN, a
+	// service principal ("cloudtrail.amazonaws.com"), or "", "anonymous" or "*" for an unsigned
+	// request. A role ARN stands for a session of that role whose session ARN is not known.
+	Principal string
+	// Action is "service:Action"; it is matched without regard to case.
+	Action string
+	// Resource is the resource ARN, or "*" for actions that take no resource.
+	Resource string
+	// ResourceAccount is the account that owns the resource. When empty it is the account field
+	// of the resource ARN, else the principal's account (S3 ARNs carry no account).
+	ResourceAccount string
+	// Context holds the condition keys of the request. Keys derived from the principal and the
+	// resource are added by the evaluator unless Context sets them (see derivedKey).
+	Context Context
+}
+
+// ContextValue is the value of one condition key in a request.
+type ContextValue struct {
+	Key    string   // as given
+	Values []string // one value for a single-valued key
+	// Multi is true for a multi-valued key (given as a list), even with one value or none.
+	Multi bool
+}
+
+// Context maps condition keys to their values. Keys are compared without regard to case.
+type Context struct {
+	m map[string]ContextValue
+}
+
+// Set sets a single-valued key.
+func (c *Context) Set(key, value string) {
+	c.put(ContextValue{Key: key, Values: []string{value}})
+}
+
+// SetMulti sets a multi-valued key; an empty list is a key that is present with no values.
+func (c *Context) SetMulti(key string, values []string) {
+	c.put(ContextValue{Key: key, Values: append([]string(nil), values...), Multi: true})
+}
+
+func (c *Context) put(v ContextValue) {
+	if c.m == nil {
+		c.m = make(map[string]ContextValue)
+	}
+	c.m[strings.ToLower(v.Key)] = v
+}
+
+// Delete removes a key.
+func (c *Context) Delete(key string) { delete(c.m, strings.ToLower(key)) }
+
+// Lookup returns the value of key, matched without regard to case.
+func (c Context) Lookup(key string) (ContextValue, bool) {
+	v, ok := c.m[strings.ToLower(key)]
+	return v, ok
+}
+
+// lookupLower is Lookup for a key already in lower case.
+func (c Context) lookupLower(lowerKey string) (ContextValue, bool) {
+	v, ok := c.m[lowerKey]
+	return v, ok
+}
+
+// Len is the number of keys.
+func (c Context) Len() int { return len(c.m) }
+
+// Keys returns the keys as given, sorted.
+func (c Context) Keys() []string {
+	keys := make([]string, 0, len(c.m))
+	for _, v := range c.m {
+		keys = append(keys, v.Key)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Clone returns a copy that can be changed without changing c.
+func (c Context) Clone() Context {
+	var out Context
+	for k, v := range c.m {
+		if out.m == nil {
+			out.m = make(map[string]ContextValue, len(c.m))
+		}
+		v.Values = append([]string(nil), v.Values...)
+		out.m[k] = v
+	}
+	return out
+}
+
+// PrincipalKind tells what sort of caller a request has.
+type PrincipalKind uint8
+
+const (
+	PrincipalAnonymous PrincipalKind = iota + 1
+	PrincipalRoot
+	PrincipalUser
+	PrincipalRole // a session of the role, the session ARN unknown
+	PrincipalRoleSession
+	PrincipalFederatedUser
+	PrincipalService
+)
+
+func (k PrincipalKind) String() string {
+	switch k {
+	case PrincipalAnonymous:
+		return "anonymous"
+	case PrincipalRoot:
+		return "root"
+	case PrincipalUser:
+		return "user"
+	case PrincipalRole:
+		return "role"
+	case PrincipalRoleSession:
+		return "role-session"
+	case PrincipalFederatedUser:
+		return "federated-user"
+	case PrincipalService:
+		return "service"
+	}
+	return "unknown"
+}
+
+// CallerIdentity is a request principal taken apart.
+type CallerIdentity struct {
+	Kind      PrincipalKind
+	ARN       string // as given ("" for anonymous)
+	Partition string
+	Account   string
+	// Name is the user name, role name, federated user name or service principal.
+	Name string
+	// Session is the session name of a role session.
+	Session string
+	// RoleARN is the ARN of the role of a role or role-session caller (without path for a
+	// role session, whose ARN does not carry the role's path).
+	RoleARN string
+}
+
+// ParseCaller takes a request principal apart. It accepts the forms listed on Request.Principal.
+func ParseCaller(p string) (CallerIdentity, error) {
+	switch p {
+	case "", "anonymous", "*":
+		return CallerIdentity{Kind: PrincipalAnonymous}, nil
+	}
+	if !strings.HasPrefix(p, "arn:") {
+		if strings.Contains(p, ".") && !strings.ContainsAny(p, ":/ *") {
+			return CallerIdentity{Kind: PrincipalService, ARN: p, Name: p}, nil
+		}
+		return CallerIdentity{}, fmt.Errorf("principal %q: expected an IAM or STS ARN, a service principal such as cloudtrail.amazonaws.com, or \"anonymous\"", p)
+	}
+	a, ok := splitARN(p)
+	if !ok {
+		return CallerIdentity{}, fmt.Errorf("principal %q: an ARN has six colon-separated parts (arn:partition:service:region:account:resource)", p)
+	}
+	id := CallerIdentity{ARN: p, Partition: a.partition, Account: a.account}
+	if !isAccountID(a.account) {
+		return CallerIdentity{}, fmt.Errorf("principal %q: the account field must be 12 digits", p)
+	}
+	switch {
+	case a.service == "iam" && a.resource == "root":
+		id.Kind = PrincipalRoot
+	case a.service == "iam" && strings.HasPrefix(a.resource, "user/"):
+		id.Kind = PrincipalUser
+		id.Name = lastPathPart(a.resource)
+	case a.service == "iam" && strings.HasPrefix(a.resource, "role/"):
+		id.Kind = PrincipalRole
+		id.Name = lastPathPart(a.resource)
+		id.RoleARN = p
+	case a.service == "sts" && strings.HasPrefix(a.resource, "assumed-role/"):
+		parts := strings.Split(a.resource, "/")
+		if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+			return CallerIdentity{}, fmt.Errorf("principal %q: a role session ARN is arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION", p)
+		}
+		id.Kind = PrincipalRoleSession
+		id.Name, id.Session = parts[1], parts[2]
+		id.RoleARN = "arn:" + a.partition + ":iam::" + a.account + ":role/" + parts[1]
+	case a.service == "sts" && strings.HasPrefix(a.resource, "federated-user/"):
+		id.Kind = PrincipalFederatedUser
+		id.Name = strings.TrimPrefix(a.resource, "federated-user/")
+	default:
+		return CallerIdentity{}, fmt.Errorf("principal %q: expected an IAM user, role or root ARN, or an STS assumed-role or federated-user ARN", p)
+	}
+	if id.Kind != PrincipalRoot && id.Name == "" {
+		return CallerIdentity{}, fmt.Errorf("principal %q: the name is empty", p)
+	}
+	return id, nil
+}
+
+// PrincipalARN is the value of aws:PrincipalArn for the caller: the role ARN for a role session.
+func (c CallerIdentity) PrincipalARN() string {
+	switch c.Kind {
+	case PrincipalRole, PrincipalRoleSession:
+		return c.RoleARN
+	case PrincipalAnonymous, PrincipalService:
+		return ""
+	}
+	return c.ARN
+}
+
+// IsSession reports whether the caller uses temporary credentials of a session.
+func (c CallerIdentity) IsSession() bool {
+	return c.Kind == PrincipalRole || c.Kind == PrincipalRoleSession || c.Kind == PrincipalFederatedUser
+}
+
+// principalType is the value of aws:PrincipalType.
+func (c CallerIdentity) principalType() string {
+	switch c.Kind {
+	case PrincipalRoot:
+		return "Account"
+	case PrincipalUser:
+		return "User"
+	case PrincipalRole, PrincipalRoleSession:
+		return "AssumedRole"
+	case PrincipalFederatedUser:
+		return "FederatedUser"
+	case PrincipalAnonymous:
+		return "Anonymous"
+	}
+	return ""
+}
+
+func lastPathPart(s string) string {
+	if i := strings.LastIndexByte(s, '/'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// arnParts is an ARN split at its first five colons; resource keeps any further colons.
+type arnParts struct {
+	partition, service, region, account, resource string
+}
+
+func splitARN(s string) (arnParts, bool) {
+	if !strings.HasPrefix(s, "arn:") {
+		return arnParts{}, false
+	}
+	rest := s[4:]
+	var f [4]string
+	for i := range f {
+		j := strings.IndexByte(rest, ':')
+		if j < 0 {
+			return arnParts{}, false
+		}
+		f[i], rest = rest[:j], rest[j+1:]
+	}
+	return arnParts{partition: f[0], service: f[1], region: f[2], account: f[3], resource: rest}, true
+}
+
+// evalContext is a request prepared for evaluation: the caller taken apart, the resource
+// account settled, and the lookup of condition keys with the keys derived from both.
+type evalContext struct {
+	req             *Request
+	caller          CallerIdentity
+	resourceAccount string
+	principalARN    string
+}
+
+func newEvalContext(req *Request) (*evalContext, error) {
+	caller, err := ParseCaller(req.Principal)
+	if err != nil {
+		return nil, err
+	}
+	ec := &evalContext{req: req, caller: caller, principalARN: caller.PrincipalARN()}
+	ec.resourceAccount = req.ResourceAccount
+	if ec.resourceAccount == "" {
+		if a, ok := splitARN(req.Resource); ok && a.account != "" {
+			ec.resourceAccount = a.account
+		} else {
+			ec.resourceAccount = caller.Account
+		}
+	}
+	return ec, nil
+}
+
+// get returns the value of a condition key given in lower case: from the request's context
+// when it sets the key, else derived from the principal and the resource.
+func (e *evalContext) get(lowerKey string) (ContextValue, bool) {
+	if v, ok := e.req.Context.lookupLower(lowerKey); ok {
+		return v, true
+	}
+	return e.derivedKey(lowerKey)
+}
+
+// derivedKey gives the keys that follow from the principal and resource ARNs. Keys that depend
+// on how the call was made (aws:SourceIp, aws:MultiFactorAuthPresent, aws:TokenIssueTime,
+// ...) are never invented: a key that the request does not give is absent.
+func (e *evalContext) derivedKey(lowerKey string) (ContextValue, bool) {
+	single := func(key, v string) (ContextValue, bool) {
+		if v == "" {
+			return ContextValue{}, false
+		}
+		return ContextValue{Key: key, Values: []string{v}}, true
+	}
+	c := &e.caller
+	switch lowerKey {
+	case "aws:principalarn":
+		return single("aws:PrincipalArn", e.principalARN)
+	case "aws:principalaccount":
+		return single("aws:PrincipalAccount", c.Account)
+	case "aws:principaltype":
+		if c.Kind == PrincipalService {
+			return ContextValue{}, false
+		}
+		return single("aws:PrincipalType", c.principalType())
+	case "aws:username":
+		if c.Kind == PrincipalUser {
+			return single("aws:username", c.Name)
+		}
+	case "aws:resourceaccount":
+		return single("aws:ResourceAccount", e.resourceAccount)
+	case "aws:principalisawsservice":
+		switch c.Kind {
+		case PrincipalAnonymous:
+			return ContextValue{}, false
+		case PrincipalService:
+			return single("aws:PrincipalIsAWSService", "true")
+		}
+		return single("aws:PrincipalIsAWSService", "false")
+	case "aws:principalservicename":
+		if c.Kind == PrincipalService {
+			return single("aws:PrincipalServiceName", c.Name)
+		}
+	}
+	return ContextValue{}, false
+}

@@ -1,0 +1,549 @@
+package evaluator
+
+// A small JSON reader (RFC 8259) that keeps the place of every value and object key, so that
+// errors and findings about a policy can name a line and column. encoding/json cannot report
+// positions of values, silently keeps the last of duplicate keys and replaces invalid text with
+// U+FFFD; IAM policies need all three to be visible, so the policy path uses this reader.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxJSONDepth bounds the nesting of arrays and objects. A policy needs six levels (document,
+// Statement array, statement, Condition, operator, value array); the bound keeps hostile input
+// from exhausting the stack.
+const maxJSONDepth = 64
+
+// jsonKind is the JSON type of a node.
+type jsonKind uint8
+
+const (
+	jsonNull jsonKind = iota
+	jsonBool
+	jsonNumber
+	jsonString
+	jsonArray
+	jsonObject
+)
+
+func (k jsonKind) String() string {
+	switch k {
+	case jsonNull:
+		return "null"
+	case jsonBool:
+		return "boolean"
+	case jsonNumber:
+		return "number"
+	case jsonString:
+		return "string"
+	case jsonArray:
+		return "array"
+	case jsonObject:
+		return "object"
+	}
+	return "?"
+}
+
+// jsonNode is one JSON value with the place where it starts.
+type jsonNode struct {
+	Kind jsonKind
+	Pos  Position
+	// Text is the decoded string for strings, the source text for numbers ("1.50" stays
+	// "1.50") and "true" or "false" for booleans.
+	Text    string
+	Elems   []jsonNode   // array elements
+	Members []jsonMember // object members in source order; keys are unique
+}
+
+// jsonMember is one key/value pair of an object.
+type jsonMember struct {
+	Key    string
+	KeyPos Position
+	Value  jsonNode
+}
+
+// jsonDocument is the result of reading a whole JSON text.
+type jsonDocument struct {
+	Root jsonNode
+	// Runes is the number of characters of the text; SpaceBytes the number of white-space
+	// bytes outside strings (white space is ASCII, so bytes and characters agree).
+	Runes      int
+	SpaceBytes int
+}
+
+// readJSON reads one JSON value that must make up the whole of data (surrounding white space
+// aside). Errors are *ParseError values with the JSON path and line:column of the problem.
+func readJSON(data []byte) (*jsonDocument, error) {
+	r := &jsonReader{data: data, line: 1}
+	if strings.HasPrefix(string(data[:min(len(data), 3)]), "\xEF\xBB\xBF") {
+		return nil, r.errorf("byte order mark (U+FEFF) at the start of the document; expected JSON text")
+	}
+	doc := &jsonDocument{}
+	if err := r.readValue(&doc.Root); err != nil {
+		return nil, err
+	}
+	r.skipSpace()
+	if r.off < len(r.data) {
+		return nil, r.unexpected("end of input after the JSON document")
+	}
+	doc.Runes = utf8.RuneCount(data)
+	doc.SpaceBytes = r.space
+	return doc, nil
+}
+
+// jsonReader holds the state of one readJSON call.
+type jsonReader struct {
+	data      []byte
+	off       int // next byte to read
+	line      int // line of data[off]
+	lineStart int // offset of the first byte of that line
+	depth     int // arrays and objects currently open
+	space     int // white-space bytes skipped so far
+	// path is the stack of keys and indexes leading to the value being read; it is turned
+	// into text only when an error is reported.
+	path []jsonPathStep
+}
+
+// jsonPathStep is one step of a JSON path: an object key, or an array index when index >= 0.
+type jsonPathStep struct {
+	key   string
+	index int
+}
+
+func (r *jsonReader) pos() Position { return r.posAt(r.off) }
+
+// posAt gives the position of a byte on the current line (strings and tokens never span lines).
+func (r *jsonReader) posAt(off int) Position {
+	return Position{Line: r.line, Column: off - r.lineStart + 1}
+}
+
+// pathString renders the path stack as "Statement[0].Condition.StringEquals".
+func (r *jsonReader) pathString() string {
+	var b strings.Builder
+	for _, s := range r.path {
+		if s.index >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.index))
+			b.WriteByte(']')
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.key)
+	}
+	return b.String()
+}
+
+func (r *jsonReader) errorf(format string, args ...any) *ParseError {
+	return r.errorAtOffset(r.off, format, args...)
+}
+
+func (r *jsonReader) errorAtOffset(off int, format string, args ...any) *ParseError {
+	return errorAt(r.pathString(), r.posAt(off), format, args...)
+}
+
+// unexpected reports the byte at the reading position (or the end of input) where the
+// described token was expected.
+func (r *jsonReader) unexpected(expected string) *ParseError {
+	if r.off >= len(r.data) {
+		return r.errorf("unexpected end of input; expected %s", expected)
+	}
+	c := r.data[r.off]
+	if c >= utf8.RuneSelf {
+		ch, size := utf8.DecodeRune(r.data[r.off:])
+		if ch == utf8.RuneError && size <= 1 {
+			return r.errorf("invalid UTF-8 byte 0x%02X; expected %s", c, expected)
+		}
+		return r.errorf("expected %s, found %q", expected, ch)
+	}
+	return r.errorf("expected %s, found %q", expected, rune(c))
+}
+
+func (r *jsonReader) skipSpace() {
+	for r.off < len(r.data) {
+		switch r.data[r.off] {
+		case ' ', '\t', '\r':
+		case '\n':
+			r.line++
+			r.lineStart = r.off + 1
+		default:
+			return
+		}
+		r.off++
+		r.space++
+	}
+}
+
+func (r *jsonReader) readValue(n *jsonNode) error {
+	r.skipSpace()
+	if r.off >= len(r.data) {
+		return r.unexpected("a value")
+	}
+	n.Pos = r.pos()
+	switch c := r.data[r.off]; {
+	case c == '{':
+		return r.readObject(n)
+	case c == '[':
+		return r.readArray(n)
+	case c == '"':
+		s, err := r.readString()
+		if err != nil {
+			return err
+		}
+		n.Kind, n.Text = jsonString, s
+		return nil
+	case c == '-' || ('0' <= c && c <= '9'):
+		return r.readNumber(n)
+	case c == 't':
+		return r.readLiteral(n, "true", jsonBool)
+	case c == 'f':
+		return r.readLiteral(n, "false", jsonBool)
+	case c == 'n':
+		return r.readLiteral(n, "null", jsonNull)
+	}
+	return r.unexpected("a value (object, array, string, number, true, false or null)")
+}
+
+func (r *jsonReader) readLiteral(n *jsonNode, word string, kind jsonKind) error {
+	if !strings.HasPrefix(string(r.data[r.off:min(len(r.data), r.off+len(word))]), word) {
+		return r.errorf("invalid literal; expected true, false or null")
+	}
+	r.off += len(word)
+	n.Kind = kind
+	if kind == jsonBool {
+		n.Text = word
+	}
+	return nil
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// readNumber checks the RFC 8259 number grammar and keeps the source text.
+func (r *jsonReader) readNumber(n *jsonNode) error {
+	start := r.off
+	if r.data[r.off] == '-' {
+		r.off++
+	}
+	if r.off >= len(r.data) || !isDigit(r.data[r.off]) {
+		return r.unexpected("a digit in number")
+	}
+	if r.data[r.off] == '0' {
+		r.off++ // a leading zero stands alone: "01" is not a number
+	} else {
+		r.skipDigits()
+	}
+	if r.off < len(r.data) && r.data[r.off] == '.' {
+		r.off++
+		if r.off >= len(r.data) || !isDigit(r.data[r.off]) {
+			return r.unexpected("a digit after the decimal point")
+		}
+		r.skipDigits()
+	}
+	if r.off < len(r.data) && (r.data[r.off] == 'e' || r.data[r.off] == 'E') {
+		r.off++
+		if r.off < len(r.data) && (r.data[r.off] == '+' || r.data[r.off] == '-') {
+			r.off++
+		}
+		if r.off >= len(r.data) || !isDigit(r.data[r.off]) {
+			return r.unexpected("a digit in the exponent")
+		}
+		r.skipDigits()
+	}
+	n.Kind = jsonNumber
+	n.Text = string(r.data[start:r.off])
+	return nil
+}
+
+func (r *jsonReader) skipDigits() {
+	for r.off < len(r.data) && isDigit(r.data[r.off]) {
+		r.off++
+	}
+}
+
+// readString reads a string starting at the opening quote and returns it decoded.
+func (r *jsonReader) readString() (string, error) {
+	quote := r.off
+	start := r.off + 1
+	// Most policy strings are plain ASCII without escapes: take them as they are.
+	for i := start; i < len(r.data); i++ {
+		c := r.data[i]
+		if c == '"' {
+			r.off = i + 1
+			return string(r.data[start:i]), nil
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return r.readStringSlow(quote, i)
+		}
+	}
+	return "", r.errorAtOffset(quote, "unterminated string; expected a closing '\"'")
+}
+
+// readStringSlow decodes a string whose first escape, control or non-ASCII byte is at i.
+func (r *jsonReader) readStringSlow(quote, i int) (string, error) {
+	buf := make([]byte, 0, i-quote+16)
+	buf = append(buf, r.data[quote+1:i]...)
+	for i < len(r.data) {
+		c := r.data[i]
+		switch {
+		case c == '"':
+			r.off = i + 1
+			return string(buf), nil
+		case c == '\\':
+			var err error
+			buf, i, err = r.readEscape(buf, i)
+			if err != nil {
+				return "", err
+			}
+		case c < 0x20:
+			return "", r.errorAtOffset(i, "control character U+%04X in string; write it as an escape such as \\n or \\u%04X", c, c)
+		case c >= utf8.RuneSelf:
+			ch, size := utf8.DecodeRune(r.data[i:])
+			if ch == utf8.RuneError && size <= 1 {
+				return "", r.errorAtOffset(i, "invalid UTF-8 byte 0x%02X in string", c)
+			}
+			buf = append(buf, r.data[i:i+size]...)
+			i += size
+		default:
+			buf = append(buf, c)
+			i++
+		}
+	}
+	return "", r.errorAtOffset(quote, "unterminated string; expected a closing '\"'")
+}
+
+// readEscape decodes the escape sequence at data[i] (a backslash), appends it to buf and
+// returns the offset after it.
+func (r *jsonReader) readEscape(buf []byte, i int) ([]byte, int, error) {
+	if i+1 >= len(r.data) {
+		return nil, 0, r.errorAtOffset(i, "unterminated escape sequence in string")
+	}
+	var c byte
+	switch r.data[i+1] {
+	case '"':
+		c = '"'
+	case '\\':
+		c = '\\'
+	case '/':
+		c = '/'
+	case 'b':
+		c = '\b'
+	case 'f':
+		c = '\f'
+	case 'n':
+		c = '\n'
+	case 'r':
+		c = '\r'
+	case 't':
+		c = '\t'
+	case 'u':
+		ch, next, err := r.readUnicodeEscape(i)
+		if err != nil {
+			return nil, 0, err
+		}
+		return utf8.AppendRune(buf, ch), next, nil
+	default:
+		return nil, 0, r.errorAtOffset(i, "invalid escape sequence; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX")
+	}
+	return append(buf, c), i + 2, nil
+}
+
+// readUnicodeEscape decodes \uXXXX at data[i], joining a UTF-16 surrogate pair into one
+// character. A lone surrogate is an error: it has no UTF-8 form.
+func (r *jsonReader) readUnicodeEscape(i int) (rune, int, error) {
+	hi, ok := r.hex4(i + 2)
+	if !ok {
+		return 0, 0, r.errorAtOffset(i, "invalid \\u escape; expected four hexadecimal digits")
+	}
+	switch {
+	case 0xD800 <= hi && hi <= 0xDBFF:
+		j := i + 6
+		if j+1 < len(r.data) && r.data[j] == '\\' && r.data[j+1] == 'u' {
+			lo, ok := r.hex4(j + 2)
+			if !ok {
+				return 0, 0, r.errorAtOffset(j, "invalid \\u escape; expected four hexadecimal digits")
+			}
+			if 0xDC00 <= lo && lo <= 0xDFFF {
+				return 0x10000 + (hi-0xD800)<<10 + (lo - 0xDC00), j + 6, nil
+			}
+		}
+		return 0, 0, r.errorAtOffset(i, "unpaired surrogate \\u%04X; expected a low surrogate \\uDC00-\\uDFFF to follow", hi)
+	case 0xDC00 <= hi && hi <= 0xDFFF:
+		return 0, 0, r.errorAtOffset(i, "unpaired low surrogate \\u%04X; it must follow a high surrogate \\uD800-\\uDBFF", hi)
+	}
+	return hi, i + 6, nil
+}
+
+func (r *jsonReader) hex4(off int) (rune, bool) {
+	if off+4 > len(r.data) {
+		return 0, false
+	}
+	var v rune
+	for _, c := range r.data[off : off+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			v = v<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
+}
+
+func (r *jsonReader) enter() error {
+	if r.depth >= maxJSONDepth {
+		return r.errorf("arrays and objects nested more than %d deep", maxJSONDepth)
+	}
+	r.depth++
+	return nil
+}
+
+func (r *jsonReader) readArray(n *jsonNode) error {
+	if err := r.enter(); err != nil {
+		return err
+	}
+	n.Kind = jsonArray
+	r.off++ // '['
+	r.skipSpace()
+	if r.off < len(r.data) && r.data[r.off] == ']' {
+		r.off++
+		r.depth--
+		return nil
+	}
+	for {
+		n.Elems = append(n.Elems, jsonNode{})
+		r.path = append(r.path, jsonPathStep{index: len(n.Elems) - 1})
+		if err := r.readValue(&n.Elems[len(n.Elems)-1]); err != nil {
+			return err
+		}
+		r.path = r.path[:len(r.path)-1]
+		r.skipSpace()
+		if r.off < len(r.data) {
+			switch r.data[r.off] {
+			case ',':
+				r.off++
+				continue
+			case ']':
+				r.off++
+				r.depth--
+				return nil
+			}
+		}
+		return r.unexpected("',' or ']' after array element")
+	}
+}
+
+// smallObject is the member count up to which duplicate keys are found by a linear scan;
+// larger objects (long condition blocks) use a map.
+const smallObject = 16
+
+func (r *jsonReader) readObject(n *jsonNode) error {
+	if err := r.enter(); err != nil {
+		return err
+	}
+	n.Kind = jsonObject
+	r.off++ // '{'
+	r.skipSpace()
+	if r.off < len(r.data) && r.data[r.off] == '}' {
+		r.off++
+		r.depth--
+		return nil
+	}
+	var seen map[string]int // key -> member index, once the object is large
+	for {
+		r.skipSpace()
+		if r.off >= len(r.data) || r.data[r.off] != '"' {
+			return r.unexpected("an object key in double quotes")
+		}
+		keyPos := r.pos()
+		key, err := r.readString()
+		if err != nil {
+			return err
+		}
+		if first := findKey(n.Members, seen, key); first >= 0 {
+			fp := n.Members[first].KeyPos
+			return errorAt(r.pathString(), keyPos, "duplicate key %q (first at line %d, column %d)", key, fp.Line, fp.Column)
+		}
+		r.skipSpace()
+		if r.off >= len(r.data) || r.data[r.off] != ':' {
+			return r.unexpected("':' after object key")
+		}
+		r.off++
+		n.Members = append(n.Members, jsonMember{Key: key, KeyPos: keyPos})
+		if seen != nil {
+			seen[key] = len(n.Members) - 1
+		} else if len(n.Members) > smallObject {
+			seen = make(map[string]int, 2*len(n.Members))
+			for i, m := range n.Members {
+				seen[m.Key] = i
+			}
+		}
+		r.path = append(r.path, jsonPathStep{key: key, index: -1})
+		if err := r.readValue(&n.Members[len(n.Members)-1].Value); err != nil {
+			return err
+		}
+		r.path = r.path[:len(r.path)-1]
+		r.skipSpace()
+		if r.off < len(r.data) {
+			switch r.data[r.off] {
+			case ',':
+				r.off++
+				continue
+			case '}':
+				r.off++
+				r.depth--
+				return nil
+			}
+		}
+		return r.unexpected("',' or '}' after object member")
+	}
+}
+
+// findKey returns the index of the member with the given key, or -1.
+func findKey(members []jsonMember, seen map[string]int, key string) int {
+	if seen != nil {
+		if i, ok := seen[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range members {
+		if members[i].Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// describeJSON names a value's type for "got ..." in messages, with the value itself when it
+// is a short scalar.
+func describeJSON(n *jsonNode) string {
+	switch n.Kind {
+	case jsonString:
+		s := n.Text
+		if utf8.RuneCountInString(s) > 60 {
+			s = string([]rune(s)[:60]) + "..."
+		}
+		return fmt.Sprintf("string %q", s)
+	case jsonNumber, jsonBool:
+		return n.Kind.String() + " " + n.Text
+	case jsonArray:
+		if len(n.Elems) == 0 {
+			return "an empty array"
+		}
+		return "array"
+	case jsonObject:
+		if len(n.Members) == 0 {
+			return "an empty object"
+		}
+		return "object"
+	}
+	return n.Kind.String()
+}

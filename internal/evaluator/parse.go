@@ -1,0 +1,316 @@
+package evaluator
+
+// The policy grammar follows
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html. The parser
+// checks the shape of the document only; whether an element is allowed in a given policy type
+// (Principal in an identity policy, a missing Resource) and whether condition operators exist
+// is decided later, by validation and compileCondition.
+
+import "strconv"
+
+const (
+	policyElements    = "Version, Id and Statement"
+	statementElements = "Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal and Condition"
+	principalTypes    = "AWS, Service, Federated or CanonicalUser"
+)
+
+// parsePolicyDocument reads a policy document into the model, with the JSON path and position
+// of every element. Every error is a *ParseError.
+func parsePolicyDocument(doc []byte) (*Policy, error) {
+	if isJSONBlank(doc) {
+		return nil, errorAt("", Position{Line: 1, Column: 1}, "empty policy document; expected a JSON object")
+	}
+	d, err := readJSON(doc)
+	if err != nil {
+		return nil, err
+	}
+	root := &d.Root
+	if root.Kind != jsonObject {
+		return nil, errorAt("", root.Pos, "a policy document must be a JSON object, got %s", describeJSON(root))
+	}
+	p := &Policy{
+		Size:        d.Runes,
+		SizeNoSpace: d.Runes - d.SpaceBytes,
+		Pos:         root.Pos,
+	}
+	var statement *jsonMember
+	for i := range root.Members {
+		m := &root.Members[i]
+		switch m.Key {
+		case "Version":
+			if m.Value.Kind != jsonString || (m.Value.Text != Version2012 && m.Value.Text != Version2008) {
+				return nil, errorAt("Version", m.Value.Pos, "expected %q or %q, got %s", Version2012, Version2008, describeJSON(&m.Value))
+			}
+			p.Version, p.VersionPos = m.Value.Text, m.Value.Pos
+		case "Id":
+			if m.Value.Kind != jsonString {
+				return nil, errorAt("Id", m.Value.Pos, "expected a string, got %s", describeJSON(&m.Value))
+			}
+			p.ID = m.Value.Text
+		case "Statement":
+			statement = m
+		default:
+			return nil, errorAt(m.Key, m.KeyPos, "unknown element %q; a policy may contain %s", m.Key, policyElements)
+		}
+	}
+	if statement == nil {
+		return nil, errorAt("", root.Pos, "missing Statement; expected a statement object or an array of statements")
+	}
+	if err := parseStatements(p, &statement.Value); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// isJSONBlank reports whether doc holds nothing but JSON white space.
+func isJSONBlank(doc []byte) bool {
+	for _, c := range doc {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+func parseStatements(p *Policy, n *jsonNode) error {
+	switch n.Kind {
+	case jsonObject:
+		st, err := parseStatement(n, "Statement", 0)
+		if err != nil {
+			return err
+		}
+		p.Statements = []*Statement{st}
+		p.StatementIsObject = true
+		return nil
+	case jsonArray:
+		if len(n.Elems) == 0 {
+			return errorAt("Statement", n.Pos, "expected at least one statement, got an empty array")
+		}
+		p.Statements = make([]*Statement, len(n.Elems))
+		for i := range n.Elems {
+			st, err := parseStatement(&n.Elems[i], "Statement["+strconv.Itoa(i)+"]", i)
+			if err != nil {
+				return err
+			}
+			p.Statements[i] = st
+		}
+		return nil
+	}
+	return errorAt("Statement", n.Pos, "expected a statement object or an array of statements, got %s", describeJSON(n))
+}
+
+func parseStatement(n *jsonNode, path string, index int) (*Statement, error) {
+	if n.Kind != jsonObject {
+		return nil, errorAt(path, n.Pos, "expected a statement object, got %s", describeJSON(n))
+	}
+	st := &Statement{
+		Index:      index,
+		Path:       path,
+		Pos:        n.Pos,
+		ElementPos: make(map[string]Position, len(n.Members)),
+	}
+	// The JSON reader has rejected duplicate keys, so "both given" can only mean the
+	// element and its Not form.
+	var hasEffect, hasAction, hasResource bool
+	for i := range n.Members {
+		m := &n.Members[i]
+		v := &m.Value
+		elemPath := path + "." + m.Key
+		switch m.Key {
+		case "Sid":
+			if v.Kind != jsonString {
+				return nil, errorAt(elemPath, v.Pos, "expected a string, got %s", describeJSON(v))
+			}
+			st.Sid, st.SidPos = v.Text, v.Pos
+		case "Effect":
+			switch {
+			case v.Kind == jsonString && v.Text == "Allow":
+				st.Effect = EffectAllow
+			case v.Kind == jsonString && v.Text == "Deny":
+				st.Effect = EffectDeny
+			default:
+				return nil, errorAt(elemPath, v.Pos, "expected \"Allow\" or \"Deny\", got %s", describeJSONValue(v))
+			}
+			hasEffect = true
+		case "Action", "NotAction":
+			if hasAction {
+				return nil, errorAt(elemPath, m.KeyPos, "a statement may have Action or NotAction, not both")
+			}
+			values, err := parseStringList(elemPath, v, "action", false)
+			if err != nil {
+				return nil, err
+			}
+			st.Actions, st.NotAction, hasAction = values, m.Key == "NotAction", true
+		case "Resource", "NotResource":
+			if hasResource {
+				return nil, errorAt(elemPath, m.KeyPos, "a statement may have Resource or NotResource, not both")
+			}
+			// An empty list is kept (it matches nothing); validation reports it.
+			values, err := parseStringList(elemPath, v, "resource", true)
+			if err != nil {
+				return nil, err
+			}
+			st.Resources, st.NotResource, hasResource = values, m.Key == "NotResource", true
+		case "Principal", "NotPrincipal":
+			if st.Principal != nil {
+				return nil, errorAt(elemPath, m.KeyPos, "a statement may have Principal or NotPrincipal, not both")
+			}
+			pr, err := parsePrincipal(elemPath, v, m.Key == "NotPrincipal")
+			if err != nil {
+				return nil, err
+			}
+			st.Principal = pr
+		case "Condition":
+			conds, err := parseConditionBlock(elemPath, v)
+			if err != nil {
+				return nil, err
+			}
+			st.Conditions = conds
+		default:
+			return nil, errorAt(elemPath, m.KeyPos, "unknown element %q; a statement may contain %s", m.Key, statementElements)
+		}
+		st.ElementPos[m.Key] = m.KeyPos
+	}
+	if !hasEffect {
+		return nil, errorAt(path, n.Pos, "missing Effect; expected \"Allow\" or \"Deny\"")
+	}
+	if !hasAction {
+		return nil, errorAt(path, n.Pos, "missing Action or NotAction; a statement needs one of them")
+	}
+	st.NoResource = !hasResource
+	return st, nil
+}
+
+// describeJSONValue is describeJSON for messages about a wrong value: a string is shown
+// quoted by itself (got "allow"), other types by their type name.
+func describeJSONValue(n *jsonNode) string {
+	if n.Kind == jsonString {
+		return strconv.Quote(n.Text)
+	}
+	return describeJSON(n)
+}
+
+// parseStringList reads an element written as a string or an array of strings. what names
+// one item in messages ("action"); allowEmpty tells whether [] is accepted.
+func parseStringList(path string, n *jsonNode, what string, allowEmpty bool) ([]Value, error) {
+	switch n.Kind {
+	case jsonString:
+		return []Value{{Text: n.Text, Path: path, Pos: n.Pos}}, nil
+	case jsonArray:
+		if len(n.Elems) == 0 && !allowEmpty {
+			return nil, errorAt(path, n.Pos, "expected at least one %s, got an empty array", what)
+		}
+		values := make([]Value, len(n.Elems))
+		for i := range n.Elems {
+			e := &n.Elems[i]
+			elemPath := path + "[" + strconv.Itoa(i) + "]"
+			if e.Kind != jsonString {
+				return nil, errorAt(elemPath, e.Pos, "expected a string, got %s", describeJSON(e))
+			}
+			values[i] = Value{Text: e.Text, Path: elemPath, Pos: e.Pos}
+		}
+		return values, nil
+	}
+	return nil, errorAt(path, n.Pos, "expected a string or an array of strings, got %s", describeJSON(n))
+}
+
+func parsePrincipal(path string, n *jsonNode, not bool) (*Principal, error) {
+	pr := &Principal{Not: not, Path: path, Pos: n.Pos}
+	switch n.Kind {
+	case jsonString:
+		if n.Text != "*" {
+			return nil, errorAt(path, n.Pos, "expected \"*\" or an object with %s, got %s", principalTypes, describeJSONValue(n))
+		}
+		pr.Wildcard = true
+		return pr, nil
+	case jsonObject:
+		if len(n.Members) == 0 {
+			return nil, errorAt(path, n.Pos, "expected at least one of %s, got an empty object", principalTypes)
+		}
+		for i := range n.Members {
+			m := &n.Members[i]
+			typePath := path + "." + m.Key
+			var list *[]Value
+			switch m.Key {
+			case "AWS":
+				list = &pr.AWS
+			case "Service":
+				list = &pr.Service
+			case "Federated":
+				list = &pr.Federated
+			case "CanonicalUser":
+				list = &pr.CanonicalUser
+			default:
+				return nil, errorAt(typePath, m.KeyPos, "unknown principal type %q; expected %s", m.Key, principalTypes)
+			}
+			values, err := parseStringList(typePath, &m.Value, "principal", false)
+			if err != nil {
+				return nil, err
+			}
+			*list = values
+		}
+		return pr, nil
+	}
+	return nil, errorAt(path, n.Pos, "expected \"*\" or an object with %s, got %s", principalTypes, describeJSON(n))
+}
+
+// parseConditionBlock reads {"operator": {"key": value or [values]}}. An empty block, or an
+// operator with no keys, adds no condition and is accepted; validation may report it.
+func parseConditionBlock(path string, n *jsonNode) ([]*Condition, error) {
+	if n.Kind != jsonObject {
+		return nil, errorAt(path, n.Pos, "expected an object of condition operators, got %s", describeJSON(n))
+	}
+	var conds []*Condition
+	for i := range n.Members {
+		op := &n.Members[i]
+		opPath := path + "." + op.Key
+		if op.Value.Kind != jsonObject {
+			return nil, errorAt(opPath, op.Value.Pos, "expected an object of condition keys and values, got %s", describeJSON(&op.Value))
+		}
+		for j := range op.Value.Members {
+			k := &op.Value.Members[j]
+			c := &Condition{
+				Operator:    op.Key,
+				Key:         k.Key,
+				Path:        opPath + "." + k.Key,
+				Pos:         k.KeyPos,
+				OperatorPos: op.KeyPos,
+			}
+			if err := parseConditionValues(c, &k.Value); err != nil {
+				return nil, err
+			}
+			conds = append(conds, c)
+		}
+	}
+	return conds, nil
+}
+
+func parseConditionValues(c *Condition, n *jsonNode) error {
+	if n.Kind != jsonArray {
+		if !isConditionScalar(n) {
+			return errorAt(c.Path, n.Pos, "expected a string, number, boolean or an array of them, got %s", describeJSON(n))
+		}
+		c.Values = []Value{{Text: n.Text, Path: c.Path, Pos: n.Pos}}
+		return nil
+	}
+	if len(n.Elems) == 0 {
+		return errorAt(c.Path, n.Pos, "a condition key needs at least one value, got an empty array")
+	}
+	c.ValuesIsList = true
+	c.Values = make([]Value, len(n.Elems))
+	for i := range n.Elems {
+		e := &n.Elems[i]
+		valuePath := c.Path + "[" + strconv.Itoa(i) + "]"
+		if !isConditionScalar(e) {
+			return errorAt(valuePath, e.Pos, "expected a string, number or boolean, got %s", describeJSON(e))
+		}
+		c.Values[i] = Value{Text: e.Text, Path: valuePath, Pos: e.Pos}
+	}
+	return nil
+}
+
+// isConditionScalar reports whether n can be a condition value; numbers and booleans keep
+// their JSON text, which the operators parse as they need.
+func isConditionScalar(n *jsonNode) bool {
+	return n.Kind == jsonString || n.Kind == jsonNumber || n.Kind == jsonBool
+}

@@ -39,7 +39,7 @@ func parsePolicyDocument(doc []byte) (*Policy, error) {
 		switch m.Key {
 		case "Version":
 			if m.Value.Kind != jsonString || (m.Value.Text != Version2012 && m.Value.Text != Version2008) {
-				return nil, errorAt("Version", m.Value.Pos, "expected %q or %q, got %s", Version2012, Version2008, describeJSON(&m.Value))
+				return nil, errorAt("Version", m.Value.Pos, "expected %q or %q, got %s", Version2012, Version2008, describeJSONValue(&m.Value))
 			}
 			p.Version, p.VersionPos = m.Value.Text, m.Value.Pos
 		case "Id":

@@ -1,5 +1,9 @@
 package evaluator
 
+import (
+	"strings"
+)
+
 // ParsePolicy parses a policy document (JSON text) and compiles it for evaluation. Errors are
 // *ParseError values naming the JSON path, line and column.
 func ParsePolicy(doc []byte) (*Policy, error) {
@@ -13,7 +17,169 @@ func ParsePolicy(doc []byte) (*Policy, error) {
 	return p, nil
 }
 
-// compiledStatement holds the matchers of a statement, built once by compilePolicy.
-type compiledStatement struct{}
+// MustParsePolicy is ParsePolicy for policies written in Go code and tests; it panics on error.
+func MustParsePolicy(doc string) *Policy {
+	p, err := ParsePolicy([]byte(doc))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
 
-func compilePolicy(p *Policy) error { return nil }
+// compiledStatement holds the matchers of a statement, built once by compilePolicy.
+type compiledStatement struct {
+	actions    []actionMatcher
+	resources  []resourceMatcher
+	principal  *principalMatcher
+	conditions []*compiledCondition
+}
+
+func compilePolicy(p *Policy) error {
+	for _, s := range p.Statements {
+		c := &compiledStatement{}
+		for _, a := range s.Actions {
+			c.actions = append(c.actions, compileAction(a.Text))
+		}
+		for _, r := range s.Resources {
+			m, err := compileResource(r, p.Version)
+			if err != nil {
+				return err
+			}
+			c.resources = append(c.resources, m)
+		}
+		if s.Principal != nil {
+			c.principal = compilePrincipal(s.Principal)
+		}
+		for _, cond := range s.Conditions {
+			cc, err := compileCondition(cond, p.Version)
+			if err != nil {
+				return err
+			}
+			cond.compiled = cc
+			c.conditions = append(c.conditions, cc)
+		}
+		s.compiled = c
+	}
+	return nil
+}
+
+// actionMatcher matches one entry of Action or NotAction. Actions are matched without regard
+// to case (reference_policies_elements_action), so the pattern is kept in lower case and the
+// request's action is lowered once per request. Nothing is trimmed: " s3:GetObject" matches
+// no real action.
+type actionMatcher struct {
+	all     bool   // "*"
+	exact   string // the pattern, when it has no wildcard
+	pattern glob
+}
+
+func compileAction(text string) actionMatcher {
+	lower := strings.ToLower(text)
+	if lower == "*" {
+		return actionMatcher{all: true}
+	}
+	if !strings.ContainsAny(lower, "*?") {
+		return actionMatcher{exact: lower}
+	}
+	return actionMatcher{pattern: compileGlob(lower)}
+}
+
+func (m *actionMatcher) match(actionLower string) bool {
+	switch {
+	case m.all:
+		return true
+	case m.pattern == nil:
+		return m.exact == actionLower
+	}
+	return m.pattern.match(actionLower)
+}
+
+// resourceMatcher matches one entry of Resource or NotResource, with case.
+type resourceMatcher struct {
+	all     bool
+	exact   string
+	pattern glob
+	// withVariables is set when the pattern has policy variables (Version 2012-10-17 only);
+	// they are resolved per request.
+	withVariables resourceTemplate
+}
+
+// resourceTemplate is a Resource pattern with policy variables.
+type resourceTemplate interface {
+	// expand resolves the variables for the request; false when one has no value.
+	expand(e *evalContext) (glob, bool)
+}
+
+func compileResource(v Value, version string) (resourceMatcher, error) {
+	text := v.Text
+	if text == "*" {
+		return resourceMatcher{all: true}, nil
+	}
+	if version == Version2012 && strings.Contains(text, "${") {
+		t, err := compileResourceTemplate(text)
+		if err != nil {
+			return resourceMatcher{}, errorAt(v.Path, v.Pos, "%v", err)
+		}
+		if t != nil {
+			return resourceMatcher{withVariables: t}, nil
+		}
+	}
+	if !strings.ContainsAny(text, "*?") {
+		return resourceMatcher{exact: text}, nil
+	}
+	return resourceMatcher{pattern: compileResourceGlob(text)}, nil
+}
+
+func (m *resourceMatcher) match(e *evalContext) bool {
+	switch {
+	case m.all:
+		return true
+	case m.withVariables != nil:
+		// AWS: "If a variable that has no value ... is used as part of the Resource or
+		// NotResource element, the resource that includes [it] will not match any resource."
+		g, ok := m.withVariables.expand(e)
+		return ok && g.match(e.req.Resource)
+	case m.pattern == nil:
+		return m.exact == e.req.Resource
+	}
+	return m.pattern.match(e.req.Resource)
+}
+
+// matchesActionAndResource reports whether the statement's Action/NotAction and
+// Resource/NotResource elements cover the request.
+func (s *Statement) matchesActionAndResource(e *evalContext) bool {
+	c := s.compiled
+	hit := false
+	for i := range c.actions {
+		if c.actions[i].match(e.actionLower) {
+			hit = true
+			break
+		}
+	}
+	if hit == s.NotAction {
+		return false
+	}
+	if s.NoResource {
+		// Only role trust policies may leave out Resource: the statement is about the role
+		// that carries the policy.
+		return true
+	}
+	hit = false
+	for i := range c.resources {
+		if c.resources[i].match(e) {
+			hit = true
+			break
+		}
+	}
+	return hit != s.NotResource
+}
+
+// conditionsHold reports whether every condition of the statement holds (they are ANDed).
+func (s *Statement) conditionsHold(e *evalContext) bool {
+	for _, c := range s.compiled.conditions {
+		if !c.eval(e) {
+			return false
+		}
+	}
+	return true
+}

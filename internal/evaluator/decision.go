@@ -81,4 +81,10 @@ type Options struct {
 	// resource-policy grant that names the role-session ARN. The documentation says it does
 	// not (the default, false); one peer simulator says it does.
 	SessionPolicyLimitsSessionGrants bool
+	// StrictNotPrincipalDeny makes a Deny with NotPrincipal spare a caller only when the list
+	// names the caller's account as well as the caller (and for a role session its role or
+	// session): "you must also specify the account ARN of the not-denied principal"
+	// (reference_policies_elements_notprincipal). The default spares a caller that the list
+	// names, which finds more access.
+	StrictNotPrincipalDeny bool
 }

@@ -15,6 +15,10 @@ type glob []rune
 const (
 	globStar rune = -1
 	globOne  rune = -2
+	// globStarSeg and globOneSeg are the wildcards of an ARN segment before the resource part
+	// whose * is not the segment's last character: they never match a colon.
+	globStarSeg rune = -3
+	globOneSeg  rune = -4
 )
 
 // compileGlob reads s with * and ? as wildcards and every other character as itself.
@@ -53,6 +57,16 @@ func (g glob) literal() (string, bool) {
 	return b.String(), true
 }
 
+// hasSegmentWildcards reports whether g has wildcards that stop at colons.
+func (g glob) hasSegmentWildcards() bool {
+	for _, r := range g {
+		if r == globStarSeg || r == globOneSeg {
+			return true
+		}
+	}
+	return false
+}
+
 // isStar reports whether g is the single wildcard "*".
 func (g glob) isStar() bool { return len(g) == 1 && g[0] == globStar }
 
@@ -61,9 +75,9 @@ func (g glob) String() string {
 	var b strings.Builder
 	for _, r := range g {
 		switch r {
-		case globStar:
+		case globStar, globStarSeg:
 			b.WriteByte('*')
-		case globOne:
+		case globOne, globOneSeg:
 			b.WriteByte('?')
 		default:
 			b.WriteRune(r)
@@ -82,6 +96,9 @@ func (g glob) matchFold(s string) bool { return g.matchFunc(s, true) }
 // the last star, which has then swallowed one more character. Only the last star needs to be
 // remembered, so the match takes O(len(g)·len(s)) at worst and never allocates.
 func (g glob) matchFunc(s string, fold bool) bool {
+	if g.hasSegmentWildcards() {
+		return g.matchSegments(s, fold)
+	}
 	pi, si := 0, 0
 	starP, starS := -1, 0
 	for si < len(s) {
@@ -124,4 +141,109 @@ func equalFoldRune(a, b rune) bool {
 		return a == b
 	}
 	return unicode.SimpleFold(a) == b || unicode.SimpleFold(b) == a || unicode.ToLower(a) == unicode.ToLower(b)
+}
+
+// matchSegments matches patterns with colon-bounded wildcards. With two kinds of star the
+// remember-the-last-star shortcut is wrong (a segment star cannot swallow a colon, so an
+// earlier star may have to), so this runs the pattern's NFA: the set of pattern positions
+// reachable after each character, a bitset over positions.
+func (g glob) matchSegments(s string, fold bool) bool {
+	n := len(g) + 1
+	var small [2][4]uint64
+	cur, next := small[0][:], small[1][:]
+	if words := (n + 63) / 64; words > len(cur) {
+		cur, next = make([]uint64, words), make([]uint64, words)
+	} else {
+		cur, next = cur[:words], next[:words]
+	}
+	set := func(b []uint64, i int) { b[i/64] |= 1 << (i % 64) }
+	has := func(b []uint64, i int) bool { return b[i/64]&(1<<(i%64)) != 0 }
+	// closure: a star may match the empty run, so the position after it is reachable too.
+	closure := func(b []uint64) {
+		for i := 0; i < len(g); i++ {
+			if has(b, i) && (g[i] == globStar || g[i] == globStarSeg) {
+				set(b, i+1)
+			}
+		}
+	}
+	set(cur, 0)
+	closure(cur)
+	for _, r := range s {
+		clear(next)
+		alive := false
+		for i := 0; i < len(g); i++ {
+			if !has(cur, i) {
+				continue
+			}
+			switch p := g[i]; p {
+			case globStar:
+				set(next, i)
+				alive = true
+			case globStarSeg:
+				if r != ':' {
+					set(next, i)
+					alive = true
+				}
+			case globOne:
+				set(next, i+1)
+				alive = true
+			case globOneSeg:
+				if r != ':' {
+					set(next, i+1)
+					alive = true
+				}
+			default:
+				if p == r || (fold && equalFoldRune(p, r)) {
+					set(next, i+1)
+					alive = true
+				}
+			}
+		}
+		if !alive {
+			return false
+		}
+		closure(next)
+		cur, next = next, cur
+	}
+	return has(cur, len(g))
+}
+
+// compileResourceGlob reads an ARN pattern of a Resource element. AWS: wildcards may be used
+// within each colon-separated segment; "If the * wildcard is the last character of a resource
+// ARN segment, it can expand to match beyond the colon boundaries"; in the resource part (after
+// the fifth colon) * matches everything, slashes and colons included
+// (reference_policies_elements_resource). So a * or ? before the fifth colon that is not at the
+// end of its segment stays inside the segment.
+func compileResourceGlob(s string) glob {
+	g, _ := appendResourceGlob(make(glob, 0, len(s)), s, 0, true)
+	return g
+}
+
+// appendResourceGlob appends the pattern text s to g under the rule of compileResourceGlob,
+// given the number of colons before s; last tells whether s ends the pattern (a * at its end
+// then ends a segment). It returns the colon count after s.
+func appendResourceGlob(g glob, s string, colons int, last bool) (glob, int) {
+	for i, r := range s {
+		switch r {
+		case ':':
+			colons++
+			g = append(g, r)
+		case '*':
+			endsSegment := (i+1 == len(s) && last) || (i+1 < len(s) && s[i+1] == ':')
+			if colons < 5 && !endsSegment {
+				g = append(g, globStarSeg)
+			} else {
+				g = append(g, globStar)
+			}
+		case '?':
+			if colons < 5 {
+				g = append(g, globOneSeg)
+			} else {
+				g = append(g, globOne)
+			}
+		default:
+			g = append(g, r)
+		}
+	}
+	return g, colons
 }

@@ -106,6 +106,9 @@ const (
 	PrincipalRoleSession
 	PrincipalFederatedUser
 	PrincipalService
+	// PrincipalIdentityProvider is a SAML or OIDC provider ARN of IAM, the caller of
+	// AssumeRoleWithSAML or AssumeRoleWithWebIdentity as named in a Federated principal.
+	PrincipalIdentityProvider
 )
 
 func (k PrincipalKind) String() string {
@@ -124,6 +127,8 @@ func (k PrincipalKind) String() string {
 		return "federated-user"
 	case PrincipalService:
 		return "service"
+	case PrincipalIdentityProvider:
+		return "identity-provider"
 	}
 	return "unknown"
 }
@@ -166,6 +171,9 @@ func ParseCaller(p string) (CallerIdentity, error) {
 	switch {
 	case a.service == "iam" && a.resource == "root":
 		id.Kind = PrincipalRoot
+	case a.service == "iam" && (strings.HasPrefix(a.resource, "saml-provider/") || strings.HasPrefix(a.resource, "oidc-provider/")):
+		id.Kind = PrincipalIdentityProvider
+		id.Name = p
 	case a.service == "iam" && strings.HasPrefix(a.resource, "user/"):
 		id.Kind = PrincipalUser
 		id.Name = lastPathPart(a.resource)
@@ -198,7 +206,7 @@ func (c CallerIdentity) PrincipalARN() string {
 	switch c.Kind {
 	case PrincipalRole, PrincipalRoleSession:
 		return c.RoleARN
-	case PrincipalAnonymous, PrincipalService:
+	case PrincipalAnonymous, PrincipalService, PrincipalIdentityProvider:
 		return ""
 	}
 	return c.ARN
@@ -270,6 +278,7 @@ func splitARN(s string) (arnParts, bool) {
 // account settled, and the lookup of condition keys with the keys derived from both.
 type evalContext struct {
 	req             *Request
+	actionLower     string
 	caller          CallerIdentity
 	resourceAccount string
 	principalARN    string
@@ -280,7 +289,7 @@ func newEvalContext(req *Request) (*evalContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	ec := &evalContext{req: req, caller: caller, principalARN: caller.PrincipalARN()}
+	ec := &evalContext{req: req, caller: caller, principalARN: caller.PrincipalARN(), actionLower: strings.ToLower(req.Action)}
 	ec.resourceAccount = req.ResourceAccount
 	if ec.resourceAccount == "" {
 		if a, ok := splitARN(req.Resource); ok && a.account != "" {
@@ -318,7 +327,7 @@ func (e *evalContext) derivedKey(lowerKey string) (ContextValue, bool) {
 	case "aws:principalaccount":
 		return single("aws:PrincipalAccount", c.Account)
 	case "aws:principaltype":
-		if c.Kind == PrincipalService {
+		if c.Kind == PrincipalService || c.Kind == PrincipalIdentityProvider {
 			return ContextValue{}, false
 		}
 		return single("aws:PrincipalType", c.principalType())
@@ -330,7 +339,7 @@ func (e *evalContext) derivedKey(lowerKey string) (ContextValue, bool) {
 		return single("aws:ResourceAccount", e.resourceAccount)
 	case "aws:principalisawsservice":
 		switch c.Kind {
-		case PrincipalAnonymous:
+		case PrincipalAnonymous, PrincipalIdentityProvider:
 			return ContextValue{}, false
 		case PrincipalService:
 			return single("aws:PrincipalIsAWSService", "true")

@@ -1,0 +1,434 @@
+package evaluator
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Authorize decides one request against every policy that applies to it, as AWS's policy
+// evaluation logic does (reference_policies_evaluation-logic_policy-eval-denyallow):
+//
+//  1. an explicit Deny in any applicable policy denies;
+//  2. RCPs of the resource's account: every level must allow (RCPFullAWSAccess is implied);
+//  3. SCPs of the caller's account: every level must allow;
+//  4. the resource-based policy, which on its own can allow within one account depending on
+//     the kind of principal it names;
+//  5. identity-based policies, 6. the permissions boundary and 7. the session policy, which
+//     must all allow for the identity side to allow;
+//
+// with the cross-account rule (both the caller's side and the resource's side must allow) and
+// the services whose resource policy must always grant (KMS key policies, role trust
+// policies). The error is for a request that cannot be evaluated (a malformed principal).
+func Authorize(ps *PolicySet, req *Request, opts Options) (Result, error) {
+	e, err := newEvalContext(req)
+	if err != nil {
+		return Result{}, err
+	}
+	f := flow{ps: ps, e: e, opts: opts}
+	return f.decide(), nil
+}
+
+// flow holds one authorization while it runs.
+type flow struct {
+	ps   *PolicySet
+	e    *evalContext
+	opts Options
+}
+
+func (f *flow) decide() Result {
+	caller := &f.e.caller
+
+	// Which policy types apply to this caller. Anonymous callers, AWS services and identity
+	// providers (AssumeRoleWithSAML/WebIdentity) have no identity policies, and SCPs only
+	// govern the IAM principals of member accounts, never service-linked roles.
+	hasIdentity := caller.Kind != PrincipalAnonymous && caller.Kind != PrincipalService && caller.Kind != PrincipalIdentityProvider
+	scpsApply := f.ps.SCPs != nil && hasIdentity && !isServiceLinkedRole(caller)
+	rcpsApply := f.ps.RCPs != nil && !isServiceLinkedRole(caller)
+
+	// Step 1: an explicit Deny anywhere wins.
+	var denies []StatementRef
+	if hasIdentity {
+		for i, p := range f.ps.Identity {
+			denies = f.collect(denies, p, KindIdentity, i, -1, EffectDeny)
+		}
+		if f.ps.Boundary != nil {
+			denies = f.collect(denies, f.ps.Boundary, KindPermissionsBoundary, 0, -1, EffectDeny)
+		}
+		if f.ps.Session != nil && caller.IsSession() {
+			denies = f.collect(denies, f.ps.Session, KindSession, 0, -1, EffectDeny)
+		}
+	}
+	if f.ps.Resource != nil {
+		denies = append(denies, f.resourceDenies()...)
+	}
+	if scpsApply {
+		for level, policies := range f.ps.SCPs {
+			for i, p := range policies {
+				denies = f.collect(denies, p, KindSCP, i, level, EffectDeny)
+			}
+		}
+	}
+	if rcpsApply {
+		for level, policies := range f.ps.RCPs {
+			for i, p := range policies {
+				denies = f.collect(denies, p, KindRCP, i, level, EffectDeny)
+			}
+		}
+	}
+	if len(denies) > 0 {
+		return Result{Decision: ExplicitDeny, Denies: denies,
+			Reason: "explicitly denied by " + describeRefs(denies) + "; an explicit Deny in any policy overrides every Allow"}
+	}
+
+	var allows []StatementRef
+	var blocked []Block
+
+	// Step 2: RCPs. RCPFullAWSAccess sits at every level and cannot be detached, and customer
+	// RCPs may only Deny, so no RCP level can lack an Allow: only step 1 applies to RCPs.
+
+	// Step 3: SCPs: every level of the organisation path must allow.
+	if scpsApply {
+		for level, policies := range f.ps.SCPs {
+			var levelAllows []StatementRef
+			for i, p := range policies {
+				levelAllows = f.collect(levelAllows, p, KindSCP, i, level, EffectAllow)
+			}
+			if len(levelAllows) == 0 {
+				blocked = append(blocked, Block{Layer: KindSCP, Level: level})
+			}
+			allows = append(allows, levelAllows...)
+		}
+	}
+
+	// Steps 4 to 7: the resource's side and the caller's side.
+	sides, sideBlocks := f.decideSides(hasIdentity)
+	allows = append(allows, sides...)
+	blocked = append(blocked, sideBlocks...)
+
+	if len(blocked) == 0 {
+		return Result{Decision: Allow, Allows: allows, Reason: "allowed by " + describeRefs(allows)}
+	}
+	return Result{Decision: ImplicitDeny, Allows: allows, BlockedBy: blocked, Reason: blockReason(blocked)}
+}
+
+// decideSides applies steps 4 to 7: it returns the Allow statements that grant and the layers
+// that block (none when the request is allowed).
+func (f *flow) decideSides(hasIdentity bool) ([]StatementRef, []Block) {
+	caller := &f.e.caller
+
+	// Step 4: the resource-based policy, and how directly it names the caller.
+	var rpAllows []StatementRef
+	rpGrant := grantNone
+	if f.ps.Resource != nil {
+		rpAllows, rpGrant = f.resourceAllows()
+	}
+
+	// A caller without identity policies is allowed by the resource policy alone.
+	if !hasIdentity {
+		if rpGrant != grantNone {
+			return rpAllows, nil
+		}
+		return nil, []Block{{Layer: KindResource, Level: -1}}
+	}
+
+	// Steps 5 to 7: identity policies, permissions boundary, session policy.
+	var idAllows, pbAllows, spAllows []StatementRef
+	idOK := caller.Kind == PrincipalRoot // the root user has full access in its own account
+	if !idOK {
+		for i, p := range f.ps.Identity {
+			idAllows = f.collect(idAllows, p, KindIdentity, i, -1, EffectAllow)
+		}
+		idOK = len(idAllows) > 0
+	}
+	pbOK := true
+	if f.ps.Boundary != nil {
+		pbAllows = f.collect(pbAllows, f.ps.Boundary, KindPermissionsBoundary, 0, -1, EffectAllow)
+		pbOK = len(pbAllows) > 0
+	}
+	spOK := true
+	if caller.IsSession() {
+		switch {
+		case f.ps.Session != nil:
+			spAllows = f.collect(spAllows, f.ps.Session, KindSession, 0, -1, EffectAllow)
+			spOK = len(spAllows) > 0
+		case caller.Kind == PrincipalFederatedUser:
+			// A GetFederationToken session without a session policy has no permissions.
+			spOK = false
+		}
+	}
+	identitySide := idOK && pbOK && spOK
+
+	// Does the resource policy's grant stand on its own within the account? A grant to an
+	// IAM user, a role session or a federated user (or to "*") is not limited by an implicit
+	// deny of the identity policies or the boundary; a grant to the role is limited by the
+	// boundary and the session policy; a grant to the account only delegates.
+	directOK := false
+	switch rpGrant {
+	case grantDirect:
+		directOK = true
+		if f.opts.SessionPolicyLimitsSessionGrants && caller.IsSession() {
+			directOK = spOK
+		}
+	case grantRole:
+		directOK = pbOK && spOK
+	}
+
+	sameAccount := caller.Account != "" && caller.Account == f.e.resourceAccount
+	mustGrant := resourcePolicyMustGrant(f.e)
+	var ok bool
+	switch {
+	case !sameAccount:
+		// Cross-account: the resource's account must grant (to the caller or its account)
+		// and the caller's account must allow through its own policies.
+		ok = rpGrant != grantNone && identitySide
+	case mustGrant:
+		// KMS key policies and role trust policies must allow the caller explicitly; naming
+		// the account hands the decision to the account's IAM policies.
+		ok = directOK || (rpGrant == grantAccount || rpGrant == grantRole) && identitySide
+	default:
+		ok = directOK || identitySide
+	}
+
+	if ok {
+		var out []StatementRef
+		if directOK && sameAccount {
+			out = append(out, rpAllows...)
+			if rpGrant == grantRole {
+				out = append(out, pbAllows...)
+				out = append(out, spAllows...)
+			}
+			return out, nil
+		}
+		if !sameAccount || mustGrant {
+			out = append(out, rpAllows...)
+		}
+		out = append(out, idAllows...)
+		out = append(out, pbAllows...)
+		out = append(out, spAllows...)
+		return out, nil
+	}
+
+	// Implicit deny: name each layer that failed to allow.
+	var blocks []Block
+	if rpGrant == grantNone && (!sameAccount || mustGrant) {
+		blocks = append(blocks, Block{Layer: KindResource, Level: -1})
+	}
+	if !idOK {
+		blocks = append(blocks, Block{Layer: KindIdentity, Level: -1})
+	}
+	if !pbOK {
+		blocks = append(blocks, Block{Layer: KindPermissionsBoundary, Level: -1})
+	}
+	if !spOK {
+		blocks = append(blocks, Block{Layer: KindSession, Level: -1})
+	}
+	if len(blocks) == 0 {
+		// Every layer allowed on its own terms but the combination did not (for example a
+		// trust policy that names the role only, with the session policy allowing):
+		// the resource policy is what is missing.
+		blocks = append(blocks, Block{Layer: KindResource, Level: -1})
+	}
+	var out []StatementRef
+	out = append(out, rpAllows...)
+	out = append(out, idAllows...)
+	out = append(out, pbAllows...)
+	out = append(out, spAllows...)
+	return out, blocks
+}
+
+// resourceDenies returns the Deny statements of the resource policy that apply to the caller.
+func (f *flow) resourceDenies() []StatementRef {
+	var out []StatementRef
+	p := f.ps.Resource
+	for _, s := range p.Statements {
+		if s.Effect != EffectDeny || !s.matchesActionAndResource(f.e) {
+			continue
+		}
+		if !f.resourceStatementNamesCaller(s) {
+			continue
+		}
+		if s.conditionsHold(f.e) {
+			out = append(out, ref(p, KindResource, 0, -1, s))
+		}
+	}
+	return out
+}
+
+// resourceAllows returns the Allow statements of the resource policy that apply to the caller
+// and the most direct grant among them.
+func (f *flow) resourceAllows() ([]StatementRef, grant) {
+	var out []StatementRef
+	best := grantNone
+	p := f.ps.Resource
+	for _, s := range p.Statements {
+		if s.Effect != EffectAllow || !s.matchesActionAndResource(f.e) {
+			continue
+		}
+		g := f.statementGrant(s)
+		if g == grantNone || !s.conditionsHold(f.e) {
+			continue
+		}
+		out = append(out, ref(p, KindResource, 0, -1, s))
+		if g > best {
+			best = g
+		}
+	}
+	return out, best
+}
+
+// statementGrant is how directly an Allow statement of a resource policy names the caller.
+func (f *flow) statementGrant(s *Statement) grant {
+	m := s.compiled.principal
+	if m == nil {
+		// A resource policy statement without Principal names nobody.
+		return grantNone
+	}
+	if !m.not {
+		return m.match(&f.e.caller)
+	}
+	// Allow with NotPrincipal applies to every caller that the list does not name; it names
+	// the caller itself, so it grants directly (anonymous callers included).
+	if m.match(&f.e.caller) != grantNone {
+		return grantNone
+	}
+	return grantDirect
+}
+
+// resourceStatementNamesCaller reports whether a Deny statement of the resource policy applies
+// to the caller.
+func (f *flow) resourceStatementNamesCaller(s *Statement) bool {
+	m := s.compiled.principal
+	if m == nil {
+		return false
+	}
+	if !m.not {
+		return m.match(&f.e.caller) != grantNone
+	}
+	// "The NotPrincipal element with a Deny effect will always deny any IAM principal that has
+	// a permissions boundary policy attached, regardless of the values specified in the
+	// NotPrincipal element." (access_policies_boundaries)
+	if f.ps.Boundary != nil && f.e.caller.Kind != PrincipalAnonymous && f.e.caller.Kind != PrincipalService {
+		return true
+	}
+	if f.opts.StrictNotPrincipalDeny {
+		return !m.namesEveryIdentityOf(&f.e.caller)
+	}
+	return m.match(&f.e.caller) == grantNone
+}
+
+// collect appends the statements of p with the given effect that apply to the request.
+// Principal elements are not consulted here: identity policies, boundaries, session policies,
+// SCPs and RCPs are not about who the caller is (an RCP's Principal can only be "*").
+func (f *flow) collect(out []StatementRef, p *Policy, kind PolicyKind, index, level int, effect Effect) []StatementRef {
+	for _, s := range p.Statements {
+		if s.Effect == effect && s.matchesActionAndResource(f.e) && s.conditionsHold(f.e) {
+			out = append(out, refIndexed(p, kind, index, level, s))
+		}
+	}
+	return out
+}
+
+func ref(p *Policy, kind PolicyKind, index, level int, s *Statement) StatementRef {
+	return refIndexed(p, kind, index, level, s)
+}
+
+func refIndexed(p *Policy, kind PolicyKind, index, level int, s *Statement) StatementRef {
+	name := p.Name
+	if name == "" {
+		name = defaultPolicyName(kind, index, level)
+	}
+	return StatementRef{Kind: kind, Policy: name, Level: level, Index: s.Index, Sid: s.Sid, Effect: s.Effect.String(), Line: s.Pos.Line}
+}
+
+func defaultPolicyName(kind PolicyKind, index, level int) string {
+	switch kind {
+	case KindIdentity:
+		return fmt.Sprintf("identity_policies[%d]", index)
+	case KindSCP:
+		return fmt.Sprintf("scps[%d][%d]", level, index)
+	case KindRCP:
+		return fmt.Sprintf("rcps[%d][%d]", level, index)
+	}
+	return string(kind)
+}
+
+// resourcePolicyMustGrant reports whether the resource's policy must allow the caller
+// explicitly even within one account: "IAM role trust policies and KMS key policies are
+// exceptions to this logic, because they must explicitly allow access for principals"
+// (reference_policies_evaluation-logic).
+func resourcePolicyMustGrant(e *evalContext) bool {
+	a, ok := splitARN(e.req.Resource)
+	if !ok {
+		return false
+	}
+	svc := e.actionLower
+	if i := strings.IndexByte(svc, ':'); i >= 0 {
+		svc = svc[:i]
+	}
+	switch {
+	case svc == "kms" && a.service == "kms" && strings.HasPrefix(a.resource, "key/"):
+		return true
+	case svc == "sts" && a.service == "iam" && strings.HasPrefix(a.resource, "role/"):
+		return true
+	}
+	return false
+}
+
+// isServiceLinkedRole reports whether the caller is (a session of) a service-linked role, which
+// SCPs and RCPs do not restrict. Service-linked roles live under the path /aws-service-role/
+// and their names start with AWSServiceRoleFor.
+func isServiceLinkedRole(c *CallerIdentity) bool {
+	switch c.Kind {
+	case PrincipalRole:
+		return strings.Contains(c.ARN, ":role/aws-service-role/")
+	case PrincipalRoleSession:
+		return strings.HasPrefix(c.Name, "AWSServiceRoleFor")
+	}
+	return false
+}
+
+func describeRefs(refs []StatementRef) string {
+	var parts []string
+	for _, r := range refs {
+		parts = append(parts, r.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// String names the statement: `identity_policies[0] statement 1 ("AllowS3")`.
+func (r StatementRef) String() string {
+	s := fmt.Sprintf("%s statement %d", r.Policy, r.Index)
+	if r.Sid != "" {
+		s += fmt.Sprintf(" (%q)", r.Sid)
+	}
+	return s
+}
+
+// String names the layer: "scp[1]", "permissions_boundary".
+func (b Block) String() string {
+	if b.Layer == KindSCP || b.Layer == KindRCP {
+		return fmt.Sprintf("%s[%d]", b.Layer, b.Level)
+	}
+	return string(b.Layer)
+}
+
+func blockReason(blocks []Block) string {
+	var parts []string
+	for _, b := range blocks {
+		switch b.Layer {
+		case KindSCP:
+			parts = append(parts, fmt.Sprintf("no SCP at organisation level %d allows it", b.Level))
+		case KindRCP:
+			parts = append(parts, fmt.Sprintf("no RCP at organisation level %d allows it", b.Level))
+		case KindResource:
+			parts = append(parts, "the resource policy does not grant it to the caller")
+		case KindIdentity:
+			parts = append(parts, "no identity-based policy allows it")
+		case KindPermissionsBoundary:
+			parts = append(parts, "the permissions boundary does not allow it")
+		case KindSession:
+			parts = append(parts, "the session policy does not allow it")
+		}
+	}
+	return "implicitly denied: " + strings.Join(parts, "; ")
+}

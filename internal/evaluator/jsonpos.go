@@ -80,7 +80,7 @@ func readJSON(data []byte) (*jsonDocument, error) {
 	// One conversion of the whole text lets every string, key and number without escapes be a
 	// substring of it instead of an allocation of its own.
 	r := &jsonReader{data: data, text: string(data), line: 1}
-	if strings.HasPrefix(string(data[:min(len(data), 3)]), "\xEF\xBB\xBF") {
+	if strings.HasPrefix(r.text, "\uFEFF") {
 		return nil, r.errorf("byte order mark (U+FEFF) at the start of the document; expected JSON text")
 	}
 	root, err := r.readValue()

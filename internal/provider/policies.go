@@ -1,0 +1,140 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+// policyInput is one policy document found in the configuration, with where it came from.
+type policyInput struct {
+	// label names the policy in explanations and diagnostics, e.g. "identity_policies[1]" or
+	// "scps[0][2]", the way a user would write the reference in Terraform.
+	label string
+	path  path.Path
+	value types.String
+}
+
+// parsePolicy parses one policy document. It returns nil, with no diagnostic, when the value is
+// null or unknown: a null policy is absent, and an unknown one is checked once it is known
+// (during apply), so validation must not fail on it.
+func parsePolicy(in policyInput, diags *diag.Diagnostics) *evaluator.Policy {
+	if in.value.IsNull() || in.value.IsUnknown() {
+		return nil
+	}
+	p, err := evaluator.ParsePolicy([]byte(in.value.ValueString()))
+	if err != nil {
+		diags.AddAttributeError(in.path, "Invalid policy document", describeParseError(in.label, err))
+		return nil
+	}
+	p.Name = in.label
+	return p
+}
+
+// describeParseError turns an engine parse error into a sentence naming the attribute, the
+// line and column in the document, and the JSON path of the element at fault.
+func describeParseError(label string, err error) string {
+	var pe *evaluator.ParseError
+	if !errors.As(err, &pe) {
+		return fmt.Sprintf("%s is not a valid IAM policy: %s.", label, err)
+	}
+	where := ""
+	if pe.Line > 0 {
+		where = fmt.Sprintf(" at line %d, column %d", pe.Line, pe.Column)
+	}
+	if pe.Path != "" {
+		where += fmt.Sprintf(" (JSON path %s)", pe.Path)
+	}
+	return fmt.Sprintf("%s is not a valid IAM policy%s: %s", label, where, pe.Message)
+}
+
+// stringElements returns the elements of a list of strings, or nil when the list is null or
+// unknown. Elements may themselves be unknown during validation.
+func stringElements(ctx context.Context, list types.List, diags *diag.Diagnostics) []types.String {
+	if list.IsNull() || list.IsUnknown() {
+		return nil
+	}
+	var out []types.String
+	diags.Append(list.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+// listElements returns the elements of a list of lists of strings, or nil when the list is
+// null or unknown.
+func listElements(ctx context.Context, list types.List, diags *diag.Diagnostics) []types.List {
+	if list.IsNull() || list.IsUnknown() {
+		return nil
+	}
+	var out []types.List
+	diags.Append(list.ElementsAs(ctx, &out, false)...)
+	return out
+}
+
+// policyAttributes holds the policy inputs shared by the data sources that evaluate a set of
+// policies, as raw Terraform values so that unknown values survive validation.
+type policyAttributes struct {
+	IdentityPolicies    types.List   `tfsdk:"identity_policies"`
+	ResourcePolicy      types.String `tfsdk:"resource_policy"`
+	PermissionsBoundary types.String `tfsdk:"permissions_boundary"`
+	SessionPolicy       types.String `tfsdk:"session_policy"`
+	SCPs                types.List   `tfsdk:"scps"`
+	RCPs                types.List   `tfsdk:"rcps"`
+}
+
+// getPolicyAttributes reads the policy inputs from a configuration.
+func getPolicyAttributes(ctx context.Context, src tfsdk.Config, diags *diag.Diagnostics) policyAttributes {
+	var a policyAttributes
+	diags.Append(src.GetAttribute(ctx, path.Root("identity_policies"), &a.IdentityPolicies)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("resource_policy"), &a.ResourcePolicy)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("permissions_boundary"), &a.PermissionsBoundary)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("session_policy"), &a.SessionPolicy)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("scps"), &a.SCPs)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("rcps"), &a.RCPs)...)
+	return a
+}
+
+// policySet parses every known policy and builds the engine's policy set. Parse errors are
+// added to diags, each at the attribute that holds the document; null and unknown values are
+// left out (see parsePolicy). The caller must not evaluate when diags has errors.
+func (a policyAttributes) policySet(ctx context.Context, diags *diag.Diagnostics) *evaluator.PolicySet {
+	ps := &evaluator.PolicySet{}
+	for i, v := range stringElements(ctx, a.IdentityPolicies, diags) {
+		label := fmt.Sprintf("identity_policies[%d]", i)
+		if p := parsePolicy(policyInput{label, path.Root("identity_policies").AtListIndex(i), v}, diags); p != nil {
+			ps.Identity = append(ps.Identity, p)
+		}
+	}
+	ps.Resource = parsePolicy(policyInput{"resource_policy", path.Root("resource_policy"), a.ResourcePolicy}, diags)
+	ps.Boundary = parsePolicy(policyInput{"permissions_boundary", path.Root("permissions_boundary"), a.PermissionsBoundary}, diags)
+	ps.Session = parsePolicy(policyInput{"session_policy", path.Root("session_policy"), a.SessionPolicy}, diags)
+	ps.SCPs = parseLevels(ctx, "scps", a.SCPs, diags)
+	ps.RCPs = parseLevels(ctx, "rcps", a.RCPs, diags)
+	return ps
+}
+
+// parseLevels parses SCPs or RCPs: one list of policies per level of the organisation path.
+// A null attribute gives nil, which the engine reads as "not governed".
+func parseLevels(ctx context.Context, name string, list types.List, diags *diag.Diagnostics) [][]*evaluator.Policy {
+	levels := listElements(ctx, list, diags)
+	if levels == nil {
+		return nil
+	}
+	out := make([][]*evaluator.Policy, len(levels))
+	for i, level := range levels {
+		out[i] = []*evaluator.Policy{}
+		for j, v := range stringElements(ctx, level, diags) {
+			label := fmt.Sprintf("%s[%d][%d]", name, i, j)
+			if p := parsePolicy(policyInput{label, path.Root(name).AtListIndex(i).AtListIndex(j), v}, diags); p != nil {
+				out[i] = append(out[i], p)
+			}
+		}
+	}
+	return out
+}

@@ -35,9 +35,6 @@ type builder struct {
 	resources []*resource
 	byAddr    map[string]*resource
 	byBase    map[string][]*resource // address without instance key -> instances
-	// fallback holds the prior state's resources: data sources read during planning are
-	// recorded there and may be missing from planned values.
-	fallback map[string]*resource
 
 	acct     *Account
 	roles    map[string]*Role // by resource address
@@ -49,14 +46,13 @@ type builder struct {
 	errs     []string
 }
 
-func newBuilder(plan, phase string, cfg *tfjson.Config, fallback map[string]*resource) *builder {
+func newBuilder(plan, phase string, cfg *tfjson.Config) *builder {
 	return &builder{
 		plan:     plan,
 		phase:    phase,
 		cfg:      cfg,
 		byAddr:   make(map[string]*resource),
 		byBase:   make(map[string][]*resource),
-		fallback: fallback,
 		acct:     &Account{},
 		roles:    make(map[string]*Role),
 		users:    make(map[string]*User),
@@ -102,6 +98,18 @@ func (b *builder) collect(m *tfjson.StateModule, unknowns map[string]any) {
 	}
 	for _, c := range m.ChildModules {
 		b.collect(c, unknowns)
+	}
+}
+
+// addPriorData adds the data sources that Terraform read while planning: the plan records
+// them in its prior state, and planned values need not repeat them.
+func (b *builder) addPriorData(prior *builder) {
+	for _, r := range prior.resources {
+		if r.mode != string(tfjson.DataResourceMode) || b.byAddr[r.addr] != nil {
+			continue
+		}
+		b.resources = append(b.resources, r)
+		b.byAddr[r.addr] = r
 	}
 }
 
@@ -359,7 +367,7 @@ func (b *builder) document(r *resource, attr string, nested ...any) Document {
 		v, set = b.str(r, attr)
 	}
 	e := b.expression(r, attr, nested...)
-	targets, _ := b.targets(r, e)
+	targets, opaque := b.targets(r, e)
 	for _, t := range targets {
 		if t.mode == "data" && t.typ == "aws_iam_policy_document" {
 			doc.DataSource = t.addr
@@ -371,8 +379,11 @@ func (b *builder) document(r *resource, attr string, nested ...any) Document {
 		doc.JSON = UnknownValue(path + " is not set")
 	case v.Known:
 		doc.JSON = v
-	case doc.DataSource != "":
+	case doc.DataSource != "" && len(targets) == 1 && len(opaque) == 0:
+		// The expression names only the data source, so its json is the attribute's value.
 		doc.JSON = b.dataDocument(doc.DataSource)
+	case doc.DataSource != "":
+		doc.JSON = UnknownValue(path + " is " + reasonAfterApply + ": it combines " + doc.DataSource + " with other values")
 	default:
 		doc.JSON = v
 	}
@@ -382,9 +393,6 @@ func (b *builder) document(r *resource, attr string, nested ...any) Document {
 // dataDocument returns the json of an aws_iam_policy_document data source.
 func (b *builder) dataDocument(addr string) Value {
 	ds := b.byAddr[addr]
-	if ds == nil && b.fallback != nil {
-		ds = b.fallback[addr]
-	}
 	if ds == nil {
 		return UnknownValue(addr + " is not in the plan")
 	}
@@ -547,7 +555,7 @@ func (b *builder) attachment(r *resource, attr string, v Value) *PolicyAttachmen
 		a.Policy = b.policyByARN(v.Text)
 		return a
 	}
-	found, reason := b.referenced(r, b.expression(r, attr), "aws_iam_policy")
+	found, reason := b.referenced(r, b.expression(r, attr), false, "aws_iam_policy")
 	if len(found) == 1 && reason == "" {
 		a.Policy = b.policies[found[0].res.addr]
 		a.Ref = found[0].ref
@@ -576,7 +584,7 @@ func (b *builder) policyList(r *resource, attr string) []*PolicyAttachment {
 	if !set {
 		return nil
 	}
-	found, reason := b.referenced(r, b.expression(r, attr), "aws_iam_policy")
+	found, reason := b.referenced(r, b.expression(r, attr), true, "aws_iam_policy")
 	var out []*PolicyAttachment
 	src := func(i int) Source {
 		if whole {
@@ -714,7 +722,7 @@ func (b *builder) principal(r *resource, attr string, k principalKind) (principa
 	if v.Known {
 		return b.principalNamed(k, v.Text), ""
 	}
-	found, reason := b.referenced(r, b.expression(r, attr), k.typ)
+	found, reason := b.referenced(r, b.expression(r, attr), false, k.typ)
 	if len(found) == 1 && reason == "" {
 		return b.principalAt(k, found[0].res.addr), ""
 	}
@@ -742,7 +750,7 @@ func (b *builder) principals(r *resource, attr string, k principalKind) (refs []
 	if unknownCount == 0 && !whole {
 		return refs, nil
 	}
-	found, reason := b.referenced(r, b.expression(r, attr), k.typ)
+	found, reason := b.referenced(r, b.expression(r, attr), true, k.typ)
 	var candidates []principalRef
 	for _, f := range found {
 		p := b.principalAt(k, f.res.addr)
@@ -944,7 +952,7 @@ func (b *builder) orgAttachment(r *resource) {
 			return
 		}
 	default:
-		found, reason := b.referenced(r, b.expression(r, "policy_id"), "aws_organizations_policy")
+		found, reason := b.referenced(r, b.expression(r, "policy_id"), false, "aws_organizations_policy")
 		if len(found) == 1 && reason == "" {
 			if b.orgOther[found[0].res.addr] {
 				return
@@ -1046,7 +1054,7 @@ func (b *builder) target(r *resource, spec resourcePolicySpec) Target {
 			}
 		}
 	} else {
-		found, reason := b.referenced(r, b.expression(r, spec.targetAttr), spec.targetType)
+		found, reason := b.referenced(r, b.expression(r, spec.targetAttr), false, spec.targetType)
 		if len(found) == 1 && reason == "" {
 			tr, t.Ref = found[0].res, found[0].ref
 		} else {
@@ -1062,8 +1070,8 @@ func (b *builder) target(r *resource, spec resourcePolicySpec) Target {
 			why = t.ID.Reason
 		}
 		t.Name, t.ARN = UnknownValue(why), UnknownValue(why)
-		if spec.kind == SNSTopic || spec.kind == Secret {
-			t.ARN = t.ID // these policy resources name their target by ARN
+		if t.ID.Known && strings.HasPrefix(t.ID.Text, "arn:") {
+			t.ARN = t.ID // topic and secret policies, and some Lambda permissions, name the target by ARN
 		}
 		return t
 	}

@@ -78,6 +78,9 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 		if rc == nil || rc.Change == nil {
 			return nil, fmt.Errorf("%s: resource_changes[%d]: change is missing", name, i)
 		}
+		if rc.DeposedKey != "" {
+			continue // the change destroys a deposed object; the current object has its own entry
+		}
 		acts := make([]string, len(rc.Change.Actions))
 		for j, a := range rc.Change.Actions {
 			acts[j] = string(a)
@@ -96,13 +99,14 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 		plannedRoot = tp.PlannedValues.RootModule
 	}
 
-	prior := newBuilder(name, "prior_state", tp.Config, nil)
+	prior := newBuilder(name, "prior_state", tp.Config)
 	prior.collect(priorRoot, nil)
 	if p.prior, err = prior.build(); err != nil {
 		return nil, err
 	}
-	planned := newBuilder(name, "planned_values", tp.Config, prior.byAddr)
+	planned := newBuilder(name, "planned_values", tp.Config)
 	planned.collect(plannedRoot, unknowns)
+	planned.addPriorData(prior)
 	if p.planned, err = planned.build(); err != nil {
 		return nil, err
 	}
@@ -130,8 +134,11 @@ func checkHeader(data []byte, name string) (errored bool, err error) {
 		}
 		return false, jsonError(data, name, err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return false, fmt.Errorf("%s: %s: unexpected data after the plan's JSON object", name, position(data, dec.InputOffset()))
+	// Report where extra data starts, not where the decoder stopped reading it.
+	end := dec.InputOffset()
+	extra := end + int64(len(data[end:])-len(bytes.TrimLeft(data[end:], " \t\r\n")))
+	if extra < int64(len(data)) {
+		return false, fmt.Errorf("%s: %s: unexpected data after the plan's JSON object", name, position(data, extra))
 	}
 	if head.FormatVersion == nil {
 		if head.Values != nil && head.PlannedValues == nil {
@@ -170,8 +177,8 @@ func jsonError(data []byte, name string, err error) error {
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// position describes a byte offset as "line L, column C (byte B)"; lines and columns are
-// 1-based, columns count bytes.
+// position describes a byte offset as "line L, column C (byte offset B)"; lines and columns
+// are 1-based, columns count bytes, the offset counts from 0.
 func position(data []byte, offset int64) string {
 	if offset < 0 {
 		offset = 0
@@ -182,5 +189,5 @@ func position(data []byte, offset int64) string {
 	before := data[:offset]
 	line := bytes.Count(before, []byte{'\n'}) + 1
 	col := len(before) - bytes.LastIndexByte(before, '\n')
-	return fmt.Sprintf("line %d, column %d (byte %d)", line, col, offset)
+	return fmt.Sprintf("line %d, column %d (byte offset %d)", line, col, offset)
 }

@@ -265,8 +265,10 @@ type resolved struct {
 }
 
 // referenced returns the resources of the given types (managed mode) that an attribute's
-// configuration references, and a reason when none or an ambiguous set was found.
-func (b *builder) referenced(r *resource, e *tfjson.Expression, types ...string) ([]resolved, string) {
+// configuration references, and a reason when none or an ambiguous set was found. For a list
+// attribute (all true) a reference to a resource with several instances names all of them
+// (`roles = aws_iam_role.workers[*].name`); for a single value it must pick one.
+func (b *builder) referenced(r *resource, e *tfjson.Expression, all bool, types ...string) ([]resolved, string) {
 	targets, opaque := b.targets(r, e)
 	var out []resolved
 	var problems []string
@@ -290,7 +292,13 @@ func (b *builder) referenced(r *resource, e *tfjson.Expression, types ...string)
 					}
 				}
 			}
-			if !picked {
+			switch {
+			case picked:
+			case all:
+				for _, in := range insts {
+					out = append(out, resolved{in, t.ref})
+				}
+			default:
 				problems = append(problems, t.ref+" has several instances")
 			}
 		}

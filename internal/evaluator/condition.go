@@ -380,7 +380,8 @@ func (c *compiledCondition) satisfied(s string, e *evalContext) bool {
 
 // matchesAny reports whether the request value s matches at least one policy value under the
 // positive base operator. The request value is parsed once for the family; a value that does
-// not parse matches nothing.
+// not parse matches nothing, so a negated operator (NumericNotEquals, NotIpAddress, ...) holds
+// for it, consistently with "matches none of the values". AWS does not document this case.
 func (c *compiledCondition) matchesAny(s string, e *evalContext) bool {
 	switch c.family {
 	case familyString:

@@ -22,6 +22,7 @@ func FuzzParsePolicy(f *testing.F) {
 		`{"Statement":[{"Effect":"Allow","Action":"a","Condition":{"NumericEquals":{"k":[1,-2.5e3,true]}}}]}`,
 		"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"caf\\u00e9\\ud83d\\ude00 é\"}}",
 		`{"Statement":[{"Effect":"Allow","Action":"a","Effect":"Deny"}]}`,
+		`{"Statement":{"\u0045ffect":"Deny","Action":"*","Condition":{"Str\u0069ngEquals":{"aws:user\u006eame":"a\/b"}}}}`,
 		`[[[[{"a":[]}]]]]`,
 		"",
 		"null",
@@ -131,19 +132,21 @@ func checkPolicyInvariants(t testing.TB, doc []byte, p *Policy) {
 		}
 		return string(lines[pos.Line-1][pos.Column-1:])
 	}
+	// isStringAt tells whether the text at a position is a JSON string that can hold s: it
+	// must start with a quote, and hold s exactly when nothing in it is escaped.
+	isStringAt := func(at, s string) bool {
+		if !strings.HasPrefix(at, `"`) {
+			return false
+		}
+		end := strings.IndexAny(at[1:], `"\`)
+		return end >= 0 && (at[1+end] == '\\' || at[1:1+end] == s)
+	}
 	checkValue := func(v Value, pathPrefix string) {
 		if !strings.HasPrefix(v.Path, pathPrefix) {
 			t.Fatalf("value path %q not under %q", v.Path, pathPrefix)
 		}
-		at := textAt(v.Pos)
-		// Numbers and booleans start with their text; strings with a quote, and their text
-		// when nothing in it was escaped.
-		ok := strings.HasPrefix(at, v.Text)
-		if strings.HasPrefix(at, `"`) {
-			end := strings.IndexAny(at[1:], `"\`)
-			ok = end >= 0 && (at[1+end] == '\\' || at[1:1+end] == v.Text)
-		}
-		if !ok {
+		// Numbers and booleans start with their text.
+		if at := textAt(v.Pos); !isStringAt(at, v.Text) && (at[0] == '"' || !strings.HasPrefix(at, v.Text)) {
 			t.Fatalf("%s at %v reads %q, value %q", v.Path, v.Pos, at, v.Text)
 		}
 	}
@@ -161,7 +164,7 @@ func checkPolicyInvariants(t testing.TB, doc []byte, p *Policy) {
 			t.Fatalf("statement %d: NoResource %v with Resources %v", i, s.NoResource, s.Resources)
 		}
 		for name, pos := range s.ElementPos {
-			if !strings.HasPrefix(textAt(pos), `"`+name+`"`) {
+			if !isStringAt(textAt(pos), name) {
 				t.Fatalf("statement %d: element %s at %v reads %q", i, name, pos, textAt(pos))
 			}
 		}
@@ -182,7 +185,7 @@ func checkPolicyInvariants(t testing.TB, doc []byte, p *Policy) {
 			}
 		}
 		for _, c := range s.Conditions {
-			if len(c.Values) == 0 || !strings.HasPrefix(textAt(c.Pos), `"`) || !strings.HasPrefix(textAt(c.OperatorPos), `"`) {
+			if len(c.Values) == 0 || !isStringAt(textAt(c.Pos), c.Key) || !isStringAt(textAt(c.OperatorPos), c.Operator) {
 				t.Fatalf("condition %s: %+v", c.Path, c)
 			}
 			for _, v := range c.Values {

@@ -202,6 +202,21 @@ func TestParsePolicyOptionalElements(t *testing.T) {
 	}
 }
 
+func TestParsePolicyEscapedKeys(t *testing.T) {
+	// Keys are compared after decoding, as JSON defines them: \u0045 is "E".
+	doc := `{"Statement":{"\u0045ffect":"Deny","Action":"*","Condition":{"Str\u0069ngEquals":{"aws:user\u006eame":"a\/b"}}}}`
+	p := mustParse(t, doc)
+	s := p.Statements[0]
+	if s.Effect != EffectDeny || s.ElementPos["Effect"] != posOf(t, doc, `"\u0045ffect"`, 0) {
+		t.Errorf("escaped Effect key: %+v", s)
+	}
+	c := s.Conditions[0]
+	if c.Operator != "StringEquals" || c.Key != "aws:username" || c.Values[0].Text != "a/b" ||
+		c.Path != "Statement.Condition.StringEquals.aws:username" {
+		t.Errorf("escaped condition: %+v", c)
+	}
+}
+
 func TestParsePrincipalForms(t *testing.T) {
 	tests := []struct {
 		principal string

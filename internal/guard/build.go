@@ -35,6 +35,11 @@ type builder struct {
 	resources []*resource
 	byAddr    map[string]*resource
 	byBase    map[string][]*resource // address without instance key -> instances
+	byType    map[string][]*resource // managed resources by type
+	// keyPolicyTargets holds the aws_kms_key addresses that an aws_kms_key_policy targets;
+	// computed on first use.
+	keyPolicyTargets map[string]bool
+	configIndex      map[string]*tfjson.ConfigResource // see indexConfig
 
 	acct     *Account
 	roles    map[string]*Role // by resource address
@@ -53,6 +58,7 @@ func newBuilder(plan, phase string, cfg *tfjson.Config) *builder {
 		cfg:      cfg,
 		byAddr:   make(map[string]*resource),
 		byBase:   make(map[string][]*resource),
+		byType:   make(map[string][]*resource),
 		acct:     &Account{},
 		roles:    make(map[string]*Role),
 		users:    make(map[string]*User),
@@ -94,6 +100,9 @@ func (b *builder) collect(m *tfjson.StateModule, unknowns map[string]any) {
 		}
 		if base != r.addr {
 			b.byBase[base] = append(b.byBase[base], r)
+		}
+		if r.mode == string(tfjson.ManagedResourceMode) {
+			b.byType[r.typ] = append(b.byType[r.typ], r)
 		}
 	}
 	for _, c := range m.ChildModules {
@@ -1029,13 +1038,16 @@ func (b *builder) keyPolicyOverrides(r *resource) bool {
 	if r.typ != "aws_kms_key" || b.configured(r, "policy") {
 		return false
 	}
-	spec := resourcePolicySpecs["aws_kms_key_policy"]
-	for _, o := range b.resources {
-		if o.typ == "aws_kms_key_policy" && o.mode == string(tfjson.ManagedResourceMode) && b.target(o, spec).Address == r.addr {
-			return true
+	if b.keyPolicyTargets == nil {
+		b.keyPolicyTargets = make(map[string]bool)
+		spec := resourcePolicySpecs["aws_kms_key_policy"]
+		for _, o := range b.byType["aws_kms_key_policy"] {
+			if addr := b.target(o, spec).Address; addr != "" {
+				b.keyPolicyTargets[addr] = true
+			}
 		}
 	}
-	return false
+	return b.keyPolicyTargets[r.addr]
 }
 
 // target finds the resource a policy resource applies to.
@@ -1043,10 +1055,7 @@ func (b *builder) target(r *resource, spec resourcePolicySpec) Target {
 	t := Target{ID: b.optional(r, spec.targetAttr)}
 	var tr *resource
 	if t.ID.Known {
-		for _, o := range b.resources {
-			if o.typ != spec.targetType || o.mode != string(tfjson.ManagedResourceMode) {
-				continue
-			}
+		for _, o := range b.byType[spec.targetType] {
 			for _, a := range spec.matchAttrs {
 				if v, _ := b.str(o, a); v.Known && v.Text == t.ID.Text {
 					tr = o

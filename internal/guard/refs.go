@@ -115,20 +115,41 @@ func parentModule(module string) (parent, call string) {
 
 // configResource finds the configuration block of the resource r.
 func (b *builder) configResource(r *resource) *tfjson.ConfigResource {
-	m := b.configModule(r.module)
-	if m == nil {
-		return nil
-	}
-	want := r.typ + "." + r.name
-	if r.mode == string(tfjson.DataResourceMode) {
-		want = "data." + want
-	}
-	for _, cr := range m.Resources {
-		if cr != nil && cr.Address == want {
-			return cr
+	if b.configIndex == nil {
+		b.configIndex = make(map[string]*tfjson.ConfigResource)
+		if b.cfg != nil {
+			indexConfig(b.configIndex, "", b.cfg.RootModule, 0)
 		}
 	}
-	return nil
+	var module strings.Builder
+	for _, call := range moduleSegments(r.module) {
+		module.WriteString("module.")
+		module.WriteString(stripKey(call))
+		module.WriteString(".")
+	}
+	rel := r.typ + "." + r.name
+	if r.mode == string(tfjson.DataResourceMode) {
+		rel = "data." + rel
+	}
+	return b.configIndex[module.String()+rel]
+}
+
+// indexConfig maps "module.a.module.b.aws_x.y" (module calls without instance keys) to the
+// configuration of each resource.
+func indexConfig(index map[string]*tfjson.ConfigResource, prefix string, m *tfjson.ConfigModule, depth int) {
+	if m == nil || depth > maxRefDepth {
+		return
+	}
+	for _, cr := range m.Resources {
+		if cr != nil {
+			index[prefix+cr.Address] = cr
+		}
+	}
+	for name, call := range m.ModuleCalls {
+		if call != nil {
+			indexConfig(index, prefix+"module."+name+".", call.Module, depth+1)
+		}
+	}
 }
 
 // expression returns the configuration expression of an attribute of r: path is an attribute

@@ -182,3 +182,36 @@ func TestAWSManagedARN(t *testing.T) {
 		}
 	}
 }
+
+// A role that manages inline_policy itself reads back, in its prior state, every inline
+// policy it has, including the one a separate aws_iam_role_policy writes: the model keeps that
+// policy once, from the separate resource.
+func TestPriorInlineReadBack(t *testing.T) {
+	doc := `"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"`
+	input := `{"format_version": "1.2",
+	  "planned_values": {"root_module": {}},
+	  "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [
+	    {"address": "aws_iam_role.app", "mode": "managed", "type": "aws_iam_role", "name": "app", "values": {
+	      "name": "app", "path": "/", "arn": "arn:aws:iam::111122223333:role/app", "assume_role_policy": ` + doc + `,
+	      "inline_policy": [{"name": "own", "policy": ` + doc + `}, {"name": "extra", "policy": ` + doc + `}]}},
+	    {"address": "aws_iam_role_policy.extra", "mode": "managed", "type": "aws_iam_role_policy", "name": "extra", "values": {
+	      "name": "extra", "role": "app", "policy": ` + doc + `}}]}}},
+	  "configuration": {"root_module": {"resources": [
+	    {"address": "aws_iam_role.app", "mode": "managed", "type": "aws_iam_role", "name": "app", "expressions": {
+	      "name": {"constant_value": "app"}, "inline_policy": [{"name": {"constant_value": "own"}, "policy": {}}]}},
+	    {"address": "aws_iam_role_policy.extra", "mode": "managed", "type": "aws_iam_role_policy", "name": "extra", "expressions": {
+	      "role": {"references": ["aws_iam_role.app.name", "aws_iam_role.app"]}}}]}}}`
+	p, err := ReadPlan(strings.NewReader(input), "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDump(t, "prior", p.Prior(), `
+role aws_iam_role.app name="app" arn="arn:aws:iam::111122223333:role/app" path="/"
+  trust aws_iam_role.app.assume_role_policy known
+  tags {}
+  inline "own": aws_iam_role.app.inline_policy[0].policy known
+  inline "extra": aws_iam_role_policy.extra.policy known
+`)
+	// The plan destroys everything: the planned account is empty.
+	checkDump(t, "planned", p.Planned(), "")
+}

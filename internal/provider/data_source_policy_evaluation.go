@@ -237,9 +237,9 @@ func (d *policyEvaluationDataSource) Schema(_ context.Context, _ datasource.Sche
 							Computed:            true,
 						},
 						"matched_statements": schema.ListNestedAttribute{
-							MarkdownDescription: "The statements that decided the request: for an explicit deny the Deny " +
-								"statements that matched, then the Allow statements that matched; for an allow the " +
-								"statements that granted it; for an implicit deny the Allow statements of the layers that did allow.",
+							MarkdownDescription: "The statements that decided the request: for an explicit deny, the Deny " +
+								"statements that matched; for an allow, the Allow statements of every layer that granted " +
+								"or permitted it; for an implicit deny, the Allow statements of the layers that did allow.",
 							Computed: true,
 							NestedObject: schema.NestedAttributeObject{
 								Attributes: map[string]schema.Attribute{

@@ -3,6 +3,8 @@ package evaluator
 import (
 	"fmt"
 	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 )
 
 // Authorize decides one request against every policy that applies to it, as AWS's policy
@@ -33,6 +35,20 @@ type flow struct {
 	ps   *PolicySet
 	e    *evalContext
 	opts Options
+	// applies, when set, decides whether a statement's Action, Resource and Condition
+	// elements cover the request, in place of evaluating them on e. The symbolic analysis
+	// uses it to run this same flow on statements whose truth it knows only partly; the
+	// principal is always matched on e.
+	applies func(s *Statement) bool
+}
+
+// statementApplies reports whether the statement's Action, Resource and Condition elements
+// cover the request.
+func (f *flow) statementApplies(s *Statement) bool {
+	if f.applies != nil {
+		return f.applies(s)
+	}
+	return s.matchesActionAndResource(f.e) && s.conditionsHold(f.e)
 }
 
 func (f *flow) decide() Result {
@@ -43,7 +59,7 @@ func (f *flow) decide() Result {
 	// govern the IAM principals of member accounts, never service-linked roles.
 	hasIdentity := caller.Kind != PrincipalAnonymous && caller.Kind != PrincipalService && caller.Kind != PrincipalIdentityProvider
 	scpsApply := f.ps.SCPs != nil && hasIdentity && !isServiceLinkedRole(caller)
-	rcpsApply := f.ps.RCPs != nil && !isServiceLinkedRole(caller)
+	rcpsApply := f.ps.RCPs != nil && !isServiceLinkedRole(caller) && rcpGoverns(f.e.actionLower)
 
 	// Step 1: an explicit Deny anywhere wins.
 	var denies []StatementRef
@@ -184,7 +200,7 @@ func (f *flow) decideSides(hasIdentity bool) ([]StatementRef, []Block) {
 	case mustGrant:
 		// KMS key policies and role trust policies must allow the caller explicitly; naming
 		// the account hands the decision to the account's IAM policies.
-		ok = directOK || (rpGrant == grantAccount || rpGrant == grantRole) && identitySide
+		ok = directOK || rpGrant != grantNone && identitySide
 	default:
 		ok = directOK || identitySide
 	}
@@ -241,13 +257,10 @@ func (f *flow) resourceDenies() []StatementRef {
 	var out []StatementRef
 	p := f.ps.Resource
 	for _, s := range p.Statements {
-		if s.Effect != EffectDeny || !s.matchesActionAndResource(f.e) {
+		if s.Effect != EffectDeny || !f.resourceStatementNamesCaller(s) {
 			continue
 		}
-		if !f.resourceStatementNamesCaller(s) {
-			continue
-		}
-		if s.conditionsHold(f.e) {
+		if f.statementApplies(s) {
 			out = append(out, ref(p, KindResource, 0, -1, s))
 		}
 	}
@@ -261,11 +274,11 @@ func (f *flow) resourceAllows() ([]StatementRef, grant) {
 	best := grantNone
 	p := f.ps.Resource
 	for _, s := range p.Statements {
-		if s.Effect != EffectAllow || !s.matchesActionAndResource(f.e) {
+		if s.Effect != EffectAllow {
 			continue
 		}
 		g := f.statementGrant(s)
-		if g == grantNone || !s.conditionsHold(f.e) {
+		if g == grantNone || !f.statementApplies(s) {
 			continue
 		}
 		out = append(out, ref(p, KindResource, 0, -1, s))
@@ -321,7 +334,7 @@ func (f *flow) resourceStatementNamesCaller(s *Statement) bool {
 // SCPs and RCPs are not about who the caller is (an RCP's Principal can only be "*").
 func (f *flow) collect(out []StatementRef, p *Policy, kind PolicyKind, index, level int, effect Effect) []StatementRef {
 	for _, s := range p.Statements {
-		if s.Effect == effect && s.matchesActionAndResource(f.e) && s.conditionsHold(f.e) {
+		if s.Effect == effect && f.statementApplies(s) {
 			out = append(out, refIndexed(p, kind, index, level, s))
 		}
 	}
@@ -372,6 +385,19 @@ func resourcePolicyMustGrant(e *evalContext) bool {
 		return true
 	}
 	return false
+}
+
+// rcpGoverns reports whether RCPs apply to the action: only services that support RCPs are
+// governed by them (the list is data, from the catalogue), and kms:RetireGrant "is not
+// effective in an RCP even when * is used in Action" (kms RCP documentation). An action of a
+// service that the catalogue does not know is taken as not governed.
+func rcpGoverns(actionLower string) bool {
+	svc, _, ok := strings.Cut(actionLower, ":")
+	if !ok || actionLower == "kms:retiregrant" {
+		return false
+	}
+	s, ok := catalog.LookupService(svc)
+	return ok && s.RCPSupported()
 }
 
 // isServiceLinkedRole reports whether the caller is (a session of) a service-linked role, which

@@ -91,7 +91,7 @@ func (m *actionMatcher) match(actionLower string) bool {
 	case m.pattern == nil:
 		return m.exact == actionLower
 	}
-	return m.pattern.match(actionLower)
+	return m.pattern.matchPlain(actionLower, false)
 }
 
 // resourceMatcher matches one entry of Resource or NotResource, with case.
@@ -99,6 +99,8 @@ type resourceMatcher struct {
 	all     bool
 	exact   string
 	pattern glob
+	// segmented is set when pattern has wildcards that stop at colons (matched by the NFA).
+	segmented bool
 	// withVariables is set when the pattern has policy variables (Version 2012-10-17 only);
 	// they are resolved per request.
 	withVariables resourceTemplate
@@ -127,7 +129,8 @@ func compileResource(v Value, version string) (resourceMatcher, error) {
 	if !strings.ContainsAny(text, "*?") {
 		return resourceMatcher{exact: text}, nil
 	}
-	return resourceMatcher{pattern: compileResourceGlob(text)}, nil
+	g := compileResourceGlob(text)
+	return resourceMatcher{pattern: g, segmented: g.hasSegmentWildcards()}, nil
 }
 
 func (m *resourceMatcher) match(e *evalContext) bool {
@@ -141,8 +144,10 @@ func (m *resourceMatcher) match(e *evalContext) bool {
 		return ok && g.match(e.req.Resource)
 	case m.pattern == nil:
 		return m.exact == e.req.Resource
+	case m.segmented:
+		return m.pattern.matchSegments(e.req.Resource, false)
 	}
-	return m.pattern.match(e.req.Resource)
+	return m.pattern.matchPlain(e.req.Resource, false)
 }
 
 // matchesActionAndResource reports whether the statement's Action/NotAction and

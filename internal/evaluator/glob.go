@@ -92,13 +92,19 @@ func (g glob) match(s string) bool { return g.matchFunc(s, false) }
 // matchFold reports whether s matches g without regard to case.
 func (g glob) matchFold(s string) bool { return g.matchFunc(s, true) }
 
-// matchFunc is the classic linear-backtracking wildcard match: on a mismatch it resumes after
-// the last star, which has then swallowed one more character. Only the last star needs to be
-// remembered, so the match takes O(len(g)·len(s)) at worst and never allocates.
+// matchFunc matches with or without regard to case.
 func (g glob) matchFunc(s string, fold bool) bool {
 	if g.hasSegmentWildcards() {
 		return g.matchSegments(s, fold)
 	}
+	return g.matchPlain(s, fold)
+}
+
+// matchFunc is the classic linear-backtracking wildcard match: on a mismatch it resumes after
+// the last star, which has then swallowed one more character. Only the last star needs to be
+// remembered, so the match takes O(len(g)·len(s)) at worst and never allocates.
+// matchPlain matches a pattern without segment wildcards.
+func (g glob) matchPlain(s string, fold bool) bool {
 	pi, si := 0, 0
 	starP, starS := -1, 0
 	for si < len(s) {

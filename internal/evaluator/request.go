@@ -282,7 +282,22 @@ type evalContext struct {
 	caller          CallerIdentity
 	resourceAccount string
 	principalARN    string
+	// derived backs the one-element value lists of the derived keys, one slot per key, so
+	// looking them up does not allocate.
+	derived [numDerivedKeys][1]string
 }
+
+// Slots of evalContext.derived.
+const (
+	slotPrincipalARN = iota
+	slotPrincipalAccount
+	slotPrincipalType
+	slotUsername
+	slotResourceAccount
+	slotPrincipalIsAWSService
+	slotPrincipalServiceName
+	numDerivedKeys
+)
 
 func newEvalContext(req *Request) (*evalContext, error) {
 	caller, err := ParseCaller(req.Principal)
@@ -314,40 +329,41 @@ func (e *evalContext) get(lowerKey string) (ContextValue, bool) {
 // on how the call was made (aws:SourceIp, aws:MultiFactorAuthPresent, aws:TokenIssueTime,
 // ...) are never invented: a key that the request does not give is absent.
 func (e *evalContext) derivedKey(lowerKey string) (ContextValue, bool) {
-	single := func(key, v string) (ContextValue, bool) {
+	single := func(slot int, key, v string) (ContextValue, bool) {
 		if v == "" {
 			return ContextValue{}, false
 		}
-		return ContextValue{Key: key, Values: []string{v}}, true
+		e.derived[slot][0] = v
+		return ContextValue{Key: key, Values: e.derived[slot][:]}, true
 	}
 	c := &e.caller
 	switch lowerKey {
 	case "aws:principalarn":
-		return single("aws:PrincipalArn", e.principalARN)
+		return single(slotPrincipalARN, "aws:PrincipalArn", e.principalARN)
 	case "aws:principalaccount":
-		return single("aws:PrincipalAccount", c.Account)
+		return single(slotPrincipalAccount, "aws:PrincipalAccount", c.Account)
 	case "aws:principaltype":
 		if c.Kind == PrincipalService || c.Kind == PrincipalIdentityProvider {
 			return ContextValue{}, false
 		}
-		return single("aws:PrincipalType", c.principalType())
+		return single(slotPrincipalType, "aws:PrincipalType", c.principalType())
 	case "aws:username":
 		if c.Kind == PrincipalUser {
-			return single("aws:username", c.Name)
+			return single(slotUsername, "aws:username", c.Name)
 		}
 	case "aws:resourceaccount":
-		return single("aws:ResourceAccount", e.resourceAccount)
+		return single(slotResourceAccount, "aws:ResourceAccount", e.resourceAccount)
 	case "aws:principalisawsservice":
 		switch c.Kind {
 		case PrincipalAnonymous, PrincipalIdentityProvider:
 			return ContextValue{}, false
 		case PrincipalService:
-			return single("aws:PrincipalIsAWSService", "true")
+			return single(slotPrincipalIsAWSService, "aws:PrincipalIsAWSService", "true")
 		}
-		return single("aws:PrincipalIsAWSService", "false")
+		return single(slotPrincipalIsAWSService, "aws:PrincipalIsAWSService", "false")
 	case "aws:principalservicename":
 		if c.Kind == PrincipalService {
-			return single("aws:PrincipalServiceName", c.Name)
+			return single(slotPrincipalServiceName, "aws:PrincipalServiceName", c.Name)
 		}
 	}
 	return ContextValue{}, false

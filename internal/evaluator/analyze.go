@@ -1,0 +1,744 @@
+package evaluator
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+)
+
+// Outcome is the answer of the access analysis.
+type Outcome string
+
+const (
+	// Allowed: some request of the set is allowed; the answer carries it as a witness.
+	Allowed Outcome = "allowed"
+	// Denied: no request of the set is allowed (proven over the model of the question).
+	Denied Outcome = "denied"
+	// Undecided: the analysis could not decide (an exhausted budget, an unsupported
+	// construct). It is never to be read as safe.
+	Undecided Outcome = "undecided"
+)
+
+// ResourcePolicy is the policy of the resources that Pattern (an ARN or ARN pattern, with the
+// wildcards of a Resource element) matches.
+type ResourcePolicy struct {
+	Pattern string
+	Policy  *Policy
+}
+
+// Question asks whether any request of a set is allowed: a request whose action matches one of
+// Actions, whose resource matches one of Resources, and whose context is anything that agrees
+// with Context (the keys the question fixes) and with the keys derived from the principal and
+// the resource.
+type Question struct {
+	// Principal is the caller, as Request.Principal. Its tags are given in Context as
+	// aws:PrincipalTag/<key>; a principal tag that Context does not give is absent.
+	Principal string
+	// Policies are the caller's policies and its organisation's SCPs and RCPs; Policies.Resource
+	// is not used: resource policies are given by ResourcePolicies.
+	Policies PolicySet
+	// ResourcePolicies give each resource its policy: a resource that no pattern matches has
+	// none; one that several match has all of their statements.
+	ResourcePolicies []ResourcePolicy
+	// Actions and Resources are patterns with * and ?, matched as the Action and Resource
+	// elements match.
+	Actions   []string
+	Resources []string
+	// ResourceAccount fixes the account of every resource; empty: the ARN's account field, else
+	// the principal's account (as in Request).
+	ResourceAccount string
+	// Context holds the condition keys the question fixes.
+	Context Context
+	Options Options
+	// Budget bounds the work (states of the string cellizer and nodes of the search); 0 means
+	// DefaultBudget. On exhaustion the answer is Undecided.
+	Budget int
+}
+
+// DefaultBudget is the work budget of a question that sets none.
+const DefaultBudget = 400000
+
+// Answer is the result of Analyze.
+type Answer struct {
+	Outcome Outcome
+	// Witness is an allowed request (for Allowed); it has been evaluated with Authorize.
+	Witness *Request
+	// Result is Authorize's decision on the witness, with the statements that allow it.
+	Result Result
+	// Reason says why the answer is Undecided.
+	Reason string
+	// Searched counts the nodes of the search, for benchmarks and budgets.
+	Searched int
+}
+
+// Analyze answers a Question. It splits every dimension of the request into cells (classes
+// of values that every policy treats alike: see cells_string.go and cells_value.go), searches
+// the combinations of cells with the authorization flow itself deciding each (pruning where
+// even the most favourable completion cannot be allowed), and checks every witness with
+// Authorize before reporting it. The model: the actions are those of the catalogue (and any
+// action named literally in the question), condition keys other than those derived from the
+// principal and the resource are free and independent, and request IP values are single
+// addresses.
+func Analyze(q *Question) Answer {
+	a, err := newAnalysis(q)
+	if err != nil {
+		var u undecidedError
+		if errors.As(err, &u) {
+			return Answer{Outcome: Undecided, Reason: u.reason}
+		}
+		return Answer{Outcome: Undecided, Reason: err.Error()}
+	}
+	return a.run()
+}
+
+// undecidedError marks a construct the analysis does not decide.
+type undecidedError struct{ reason string }
+
+func (u undecidedError) Error() string { return u.reason }
+
+func undecided(format string, args ...any) error {
+	return undecidedError{fmt.Sprintf(format, args...)}
+}
+
+// analysis is one question being answered.
+type analysis struct {
+	q      *Question
+	budget int
+	nodes  int
+	caller CallerIdentity
+	base   *evalContext // the principal and the fixed keys, for policy variables
+
+	stmts     []*Statement
+	stmtIndex map[*Statement]int
+
+	actionCells   []actionCell
+	resourceAtoms []globAtom
+	resourceCells []resourceCell
+	// stmtResourceAtoms lists, per statement, the resource atoms of its Resource or
+	// NotResource entries; stmtResourceAll marks entries that match everything.
+	stmtResourceAtoms [][]int
+	stmtResourceAll   []bool
+	forbidAtoms       []int
+	policyAtoms       []int // one per ResourcePolicies entry
+
+	keys []*keyDim
+	// conds lists, per statement, its conditions with how each is decided.
+	conds [][]condRef
+}
+
+type actionCell struct {
+	sig     bitset // bit i: statement i's Action/NotAction element covers the action
+	members []string
+	class   string // the service class the flow looks at (kms, sts, other; rcp governed)
+}
+
+type resourceCell struct {
+	stringCell
+	policy *Policy // the merged resource policy of the cell, or nil
+	hits   bitset  // bit i: statement i's Resource/NotResource element covers the resource
+}
+
+// condRef is one condition of a statement, with the dimension it reads.
+type condRef struct {
+	c *compiledCondition
+	// kind: fixed (value known now), resource (aws:ResourceAccount: known per resource cell)
+	// or free (dimension dim).
+	kind  condKind
+	fixed bool
+	dim   int
+}
+
+type condKind uint8
+
+const (
+	condFixed condKind = iota
+	condResource
+	condFree
+)
+
+// keyDim is a free condition key: its domain and each condition's value on each choice.
+type keyDim struct {
+	key   string // lower case
+	name  string // as first written
+	multi bool
+	reps  []string
+	// choices: 0 is "absent"; for a single-valued key choice i>0 is reps[i-1]; for a
+	// multi-valued key choice i>0 is the set of reps whose bits are set in i-1.
+	numChoices int
+	uses       int
+}
+
+func (k *keyDim) value(choice int) (ContextValue, bool) {
+	if choice == 0 {
+		return ContextValue{}, false
+	}
+	if !k.multi {
+		return ContextValue{Key: k.name, Values: []string{k.reps[choice-1]}}, true
+	}
+	mask := choice - 1
+	var vals []string
+	for i := range k.reps {
+		if mask&(1<<i) != 0 {
+			vals = append(vals, k.reps[i])
+		}
+	}
+	return ContextValue{Key: k.name, Values: vals, Multi: true}, true
+}
+
+func newAnalysis(q *Question) (*analysis, error) {
+	if len(q.Actions) == 0 {
+		return nil, errors.New("the question names no action")
+	}
+	if len(q.Resources) == 0 {
+		return nil, errors.New("the question names no resource")
+	}
+	caller, err := ParseCaller(q.Principal)
+	if err != nil {
+		return nil, err
+	}
+	a := &analysis{q: q, budget: q.Budget, caller: caller, stmtIndex: map[*Statement]int{}}
+	if a.budget <= 0 {
+		a.budget = DefaultBudget
+	}
+	a.base, err = newEvalContext(&Request{Principal: q.Principal, Action: "", Resource: "*", ResourceAccount: q.ResourceAccount, Context: q.Context})
+	if err != nil {
+		return nil, err
+	}
+	a.collectStatements()
+	if err := a.cellizeActions(); err != nil {
+		return nil, err
+	}
+	if err := a.cellizeResources(); err != nil {
+		return nil, err
+	}
+	if err := a.cellizeKeys(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *analysis) addPolicy(p *Policy) {
+	if p == nil {
+		return
+	}
+	for _, s := range p.Statements {
+		if _, ok := a.stmtIndex[s]; !ok {
+			a.stmtIndex[s] = len(a.stmts)
+			a.stmts = append(a.stmts, s)
+		}
+	}
+}
+
+func (a *analysis) collectStatements() {
+	ps := &a.q.Policies
+	for _, p := range ps.Identity {
+		a.addPolicy(p)
+	}
+	a.addPolicy(ps.Boundary)
+	a.addPolicy(ps.Session)
+	for _, l := range ps.SCPs {
+		for _, p := range l {
+			a.addPolicy(p)
+		}
+	}
+	for _, l := range ps.RCPs {
+		for _, p := range l {
+			a.addPolicy(p)
+		}
+	}
+	for _, rp := range a.q.ResourcePolicies {
+		a.addPolicy(rp.Policy)
+	}
+}
+
+// cellizeActions groups the actions of the question by which statements cover them.
+func (a *analysis) cellizeActions() error {
+	// The candidate actions: every catalogue action matching a question pattern, and
+	// patterns without wildcards that the catalogue does not know, as written.
+	inSet := map[int]bool{}
+	var extra []string
+	for _, p := range a.q.Actions {
+		idx := catalog.ExpandActionPattern(p)
+		for _, i := range idx {
+			inSet[i] = true
+		}
+		if len(idx) == 0 && !strings.ContainsAny(p, "*?") {
+			extra = append(extra, p)
+		}
+	}
+	if len(inSet) == 0 && len(extra) == 0 {
+		return errors.New("no action of the catalogue matches the question's actions")
+	}
+	candidates := make([]int, 0, len(inSet))
+	for i := range inSet {
+		candidates = append(candidates, i)
+	}
+	sort.Ints(candidates)
+
+	// Statement coverage of catalogue actions, through the catalogue's pattern expansion
+	// (a bitset per pattern, cached), so that large managed policies cost one expansion per
+	// pattern rather than one match per action and pattern.
+	cache := map[string]bitset{}
+	expand := func(p string) bitset {
+		if b, ok := cache[p]; ok {
+			return b
+		}
+		b := newBitset(catalog.NumActions())
+		for _, i := range catalog.ExpandActionPattern(p) {
+			b.set(i)
+		}
+		cache[p] = b
+		return b
+	}
+	stmtCover := make([]bitset, len(a.stmts))
+	for si, s := range a.stmts {
+		cover := newBitset(catalog.NumActions())
+		for _, v := range s.Actions {
+			b := expand(v.Text)
+			for w := range cover {
+				cover[w] |= b[w]
+			}
+		}
+		stmtCover[si] = cover
+	}
+	cells := map[string]int{}
+	add := func(name string, covers func(si int) bool) {
+		sig := newBitset(len(a.stmts))
+		for si, s := range a.stmts {
+			if covers(si) != s.NotAction {
+				sig.set(si)
+			}
+		}
+		class := serviceClass(strings.ToLower(name))
+		k := sig.key() + "|" + class
+		ci, ok := cells[k]
+		if !ok {
+			ci = len(a.actionCells)
+			cells[k] = ci
+			a.actionCells = append(a.actionCells, actionCell{sig: sig, class: class})
+		}
+		a.actionCells[ci].members = append(a.actionCells[ci].members, name)
+	}
+	for _, i := range candidates {
+		add(catalog.ActionByIndex(i).Name(), func(si int) bool { return stmtCover[si].has(i) })
+	}
+	for _, name := range extra {
+		lower := strings.ToLower(name)
+		add(name, func(si int) bool {
+			c := a.stmts[si].compiled
+			for k := range c.actions {
+				if c.actions[k].match(lower) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	return nil
+}
+
+// serviceClass is what the flow reads of an action besides the statements: whether its
+// service's resource policy must grant (KMS, STS) and whether RCPs govern it.
+func serviceClass(actionLower string) string {
+	svc, _, _ := strings.Cut(actionLower, ":")
+	c := "other"
+	if svc == "kms" || svc == "sts" {
+		c = svc
+	}
+	if rcpGoverns(actionLower) {
+		c += "+rcp"
+	}
+	return c
+}
+
+// cellizeResources splits the resources into cells by every resource pattern in play.
+func (a *analysis) cellizeResources() error {
+	atomIndex := map[string]int{}
+	addAtom := func(g glob) int {
+		k := string(g)
+		if i, ok := atomIndex[k]; ok {
+			return i
+		}
+		atomIndex[k] = len(a.resourceAtoms)
+		a.resourceAtoms = append(a.resourceAtoms, globAtom{g: g})
+		return len(a.resourceAtoms) - 1
+	}
+	for _, r := range a.q.Resources {
+		a.forbidAtoms = append(a.forbidAtoms, addAtom(compileResourceGlob(r)))
+	}
+	for _, rp := range a.q.ResourcePolicies {
+		a.policyAtoms = append(a.policyAtoms, addAtom(compileResourceGlob(rp.Pattern)))
+	}
+	a.stmtResourceAtoms = make([][]int, len(a.stmts))
+	a.stmtResourceAll = make([]bool, len(a.stmts))
+	for si, s := range a.stmts {
+		if s.NoResource {
+			a.stmtResourceAll[si] = true
+			continue
+		}
+		for i := range s.compiled.resources {
+			m := &s.compiled.resources[i]
+			switch {
+			case m.all:
+				a.stmtResourceAll[si] = true
+			case m.withVariables != nil:
+				rv := m.withVariables.(*resourceVariables)
+				for _, k := range rv.t.variables() {
+					if !a.keyIsFixed(k) {
+						return undecided("%s uses the policy variable ${%s}, whose value the question does not fix; the analysis supports variables of the principal and of fixed keys only", s.Path+".Resource", k)
+					}
+				}
+				if g, ok := rv.expand(a.base); ok {
+					a.stmtResourceAtoms[si] = append(a.stmtResourceAtoms[si], addAtom(g))
+				}
+			case m.pattern == nil:
+				a.stmtResourceAtoms[si] = append(a.stmtResourceAtoms[si], addAtom(glob(nil).appendLiteral(m.exact)))
+			default:
+				a.stmtResourceAtoms[si] = append(a.stmtResourceAtoms[si], addAtom(m.pattern))
+			}
+		}
+	}
+	// What the flow reads of the resource besides the statements: whether it is a KMS key or
+	// an IAM role (their policies must grant), and its account (same account or not, and
+	// aws:ResourceAccount).
+	seg := glob{globStarSeg}
+	arnGlob := func(service, account, rest glob) glob {
+		g := glob(nil).appendLiteral("arn:")
+		g = append(g, seg...)
+		g = append(g, ':')
+		g = append(g, service...)
+		g = append(g, ':')
+		g = append(g, seg...)
+		g = append(g, ':')
+		g = append(g, account...)
+		g = append(g, ':')
+		return append(g, rest...)
+	}
+	lit := func(s string) glob { return glob(nil).appendLiteral(s) }
+	addAtom(arnGlob(lit("kms"), seg, append(lit("key/"), globStar)))
+	addAtom(arnGlob(lit("iam"), seg, append(lit("role/"), globStar)))
+	if a.q.ResourceAccount == "" {
+		addAtom(arnGlob(seg, seg, glob{globStar}))
+		addAtom(arnGlob(seg, nil, glob{globStar}))
+		if a.caller.Account != "" {
+			addAtom(arnGlob(seg, lit(a.caller.Account), glob{globStar}))
+		}
+		for _, g := range a.resourceAccountGlobs() {
+			addAtom(arnGlob(seg, g, glob{globStar}))
+		}
+	}
+	cells, err := cellizeStrings(a.resourceAtoms, a.budget)
+	if err != nil {
+		return undecided("the resource patterns have too many combinations for the budget (%v)", err)
+	}
+	for _, c := range cells {
+		inForbid := false
+		for _, f := range a.forbidAtoms {
+			if c.sig.has(f) {
+				inForbid = true
+				break
+			}
+		}
+		if !inForbid {
+			continue
+		}
+		rc := resourceCell{stringCell: c, hits: newBitset(len(a.stmts))}
+		for si, s := range a.stmts {
+			hit := a.stmtResourceAll[si]
+			for _, at := range a.stmtResourceAtoms[si] {
+				if c.sig.has(at) {
+					hit = true
+					break
+				}
+			}
+			if s.NoResource || hit != s.NotResource {
+				rc.hits.set(si)
+			}
+		}
+		rc.policy = a.mergedResourcePolicy(c.sig)
+		a.resourceCells = append(a.resourceCells, rc)
+	}
+	return nil
+}
+
+// resourceAccountGlobs are the account patterns that conditions on aws:ResourceAccount compare
+// with, as globs of one ARN segment.
+func (a *analysis) resourceAccountGlobs() []glob {
+	var out []glob
+	for _, s := range a.stmts {
+		for _, c := range s.compiled.conditions {
+			if c.key != "aws:resourceaccount" {
+				continue
+			}
+			for i := range c.values {
+				v := &c.values[i]
+				if c.family == familyString && c.op == opStringLike {
+					if g, ok := v.tmpl.expandGlob(a.base); ok {
+						out = append(out, segmentGlob(g))
+					}
+					continue
+				}
+				if t, ok := v.tmpl.expandString(a.base); ok {
+					out = append(out, glob(nil).appendLiteral(t))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// segmentGlob turns the wildcards of g into ones that stay inside an ARN segment.
+func segmentGlob(g glob) glob {
+	out := make(glob, len(g))
+	for i, r := range g {
+		switch r {
+		case globStar:
+			out[i] = globStarSeg
+		case globOne:
+			out[i] = globOneSeg
+		default:
+			out[i] = r
+		}
+	}
+	return out
+}
+
+// mergedResourcePolicy is the policy of the resources with signature sig.
+func (a *analysis) mergedResourcePolicy(sig bitset) *Policy {
+	var matched []*Policy
+	var names []string
+	for i, rp := range a.q.ResourcePolicies {
+		if sig.has(a.policyAtoms[i]) && rp.Policy != nil {
+			matched = append(matched, rp.Policy)
+			name := rp.Policy.Name
+			if name == "" {
+				name = rp.Pattern
+			}
+			names = append(names, name)
+		}
+	}
+	switch len(matched) {
+	case 0:
+		return nil
+	case 1:
+		if matched[0].Name == "" {
+			cp := *matched[0]
+			cp.Name = names[0]
+			return &cp
+		}
+		return matched[0]
+	}
+	merged := &Policy{Name: strings.Join(names, " + "), Version: Version2012}
+	for _, p := range matched {
+		merged.Statements = append(merged.Statements, p.Statements...)
+	}
+	return merged
+}
+
+// keyIsFixed reports whether the question fixes a condition key: given in Context, derived
+// from the principal, or a principal tag (absent unless Context gives it).
+func (a *analysis) keyIsFixed(lowerKey string) bool {
+	if _, ok := a.q.Context.lookupLower(lowerKey); ok {
+		return true
+	}
+	switch lowerKey {
+	case "aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username",
+		"aws:principalisawsservice", "aws:principalservicename":
+		return true
+	}
+	return strings.HasPrefix(lowerKey, "aws:principaltag/")
+}
+
+// cellizeKeys gives every free condition key its representative values.
+func (a *analysis) cellizeKeys() error {
+	byKey := map[string][]*compiledCondition{}
+	var order []string
+	names := map[string]string{}
+	a.conds = make([][]condRef, len(a.stmts))
+	for _, s := range a.stmts {
+		for i, c := range s.compiled.conditions {
+			for _, vk := range conditionVariables(c) {
+				if !a.keyIsFixed(vk) {
+					return undecided("%s compares with the policy variable ${%s}, whose value the question does not fix; the analysis supports variables of the principal and of fixed keys only", s.Conditions[i].Path, vk)
+				}
+			}
+			if a.keyIsFixed(c.key) || c.key == "aws:resourceaccount" {
+				continue
+			}
+			if _, ok := byKey[c.key]; !ok {
+				order = append(order, c.key)
+				names[c.key] = s.Conditions[i].Key
+			}
+			byKey[c.key] = append(byKey[c.key], c)
+		}
+	}
+	dims := map[string]int{}
+	for _, key := range order {
+		k, err := a.newKeyDim(key, names[key], byKey[key])
+		if err != nil {
+			return err
+		}
+		dims[key] = len(a.keys)
+		a.keys = append(a.keys, k)
+	}
+	for si, s := range a.stmts {
+		for _, c := range s.compiled.conditions {
+			switch {
+			case a.keyIsFixed(c.key):
+				a.conds[si] = append(a.conds[si], condRef{c: c, kind: condFixed, fixed: c.eval(a.base)})
+			case c.key == "aws:resourceaccount" && a.q.ResourceAccount == "":
+				a.conds[si] = append(a.conds[si], condRef{c: c, kind: condResource})
+			case c.key == "aws:resourceaccount":
+				v := ContextValue{Key: "aws:ResourceAccount", Values: []string{a.q.ResourceAccount}}
+				a.conds[si] = append(a.conds[si], condRef{c: c, kind: condFixed, fixed: c.evalValue(v, true, a.base)})
+			default:
+				d := dims[c.key]
+				a.keys[d].uses++
+				a.conds[si] = append(a.conds[si], condRef{c: c, kind: condFree, dim: d})
+			}
+		}
+	}
+	return nil
+}
+
+// conditionVariables lists the keys that the condition's values reference as variables.
+func conditionVariables(c *compiledCondition) []string {
+	if !c.hasVariables {
+		return nil
+	}
+	var out []string
+	for i := range c.values {
+		out = append(out, c.values[i].tmpl.variables()...)
+	}
+	return out
+}
+
+// maxMultiReps bounds the representatives of a multi-valued key, whose choices are subsets.
+const maxMultiReps = 10
+
+func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*keyDim, error) {
+	k := &keyDim{key: key, name: name, multi: isMultiValuedKey(key, conds)}
+	families := map[conditionFamily]bool{}
+	for _, c := range conds {
+		families[c.family] = true
+	}
+	delete(families, familyNull)
+	if families[familyString] && families[familyARN] {
+		delete(families, familyARN)
+	}
+	if len(families) > 1 {
+		var fs []string
+		for f := range families {
+			fs = append(fs, f.String())
+		}
+		sort.Strings(fs)
+		return nil, undecided("condition key %s is compared with operators of several families (%s); the analysis decides one family per key", name, strings.Join(fs, ", "))
+	}
+	switch {
+	case families[familyString] || families[familyARN]:
+		var atoms []globAtom
+		for _, c := range conds {
+			atoms = append(atoms, a.stringAtoms(c)...)
+		}
+		cells, err := cellizeStrings(atoms, a.budget)
+		if err != nil {
+			return nil, undecided("the values compared with %s have too many combinations for the budget", name)
+		}
+		for _, c := range cells {
+			k.reps = append(k.reps, c.witness)
+		}
+	case families[familyNumeric]:
+		k.reps = numericRepresentatives(conds)
+	case families[familyDate]:
+		k.reps = dateRepresentatives(conds)
+	case families[familyIP]:
+		k.reps = ipRepresentatives(conds)
+	case families[familyBool]:
+		k.reps = boolRepresentatives()
+	case families[familyBinary]:
+		k.reps = binaryRepresentatives(conds)
+	default: // Null only: presence is all that matters
+		k.reps = []string{"present"}
+	}
+	if k.multi {
+		if len(k.reps) > maxMultiReps {
+			return nil, undecided("multi-valued condition key %s has %d classes of values; the analysis enumerates sets of at most %d", name, len(k.reps), maxMultiReps)
+		}
+		k.numChoices = 1 + 1<<len(k.reps)
+	} else {
+		k.numChoices = 1 + len(k.reps)
+	}
+	return k, nil
+}
+
+// stringAtoms are the globs that a String or Arn condition compares values with, with the
+// principal's variables substituted.
+func (a *analysis) stringAtoms(c *compiledCondition) []globAtom {
+	var out []globAtom
+	for i := range c.values {
+		v := &c.values[i]
+		switch {
+		case c.family == familyARN:
+			g, ok := v.tmpl.expandGlob(a.base)
+			if ok {
+				out = append(out, globAtom{g: arnConditionGlob(g)})
+			}
+		case c.op == opStringLike:
+			if g, ok := v.tmpl.expandGlob(a.base); ok {
+				out = append(out, globAtom{g: g})
+			}
+		default:
+			if t, ok := v.tmpl.expandString(a.base); ok {
+				out = append(out, globAtom{g: glob(nil).appendLiteral(t), fold: c.op == opStringEqualsIgnoreCase})
+			}
+		}
+	}
+	return out
+}
+
+// arnConditionGlob is the glob that accepts exactly the values an Arn condition value g
+// accepts: the six parts matched separately (so wildcards of the first five stay inside
+// their part), the value starting with "arn:".
+func arnConditionGlob(g glob) glob {
+	p := compileArnPattern(g)
+	lit := func(s string) glob { return glob(nil).appendLiteral(s) }
+	if !p.valid {
+		return glob{} // matches only "", which no Arn comparison accepts: the reps decide
+	}
+	if p.anyARN {
+		out := lit("arn:")
+		for i := 0; i < 4; i++ {
+			out = append(out, globStarSeg, ':')
+		}
+		return append(out, globStar)
+	}
+	if !p.parts[0].match("arn") {
+		return glob{}
+	}
+	out := lit("arn")
+	for i := 1; i < 6; i++ {
+		out = append(out, ':')
+		if i < 5 {
+			out = append(out, segmentGlob(p.parts[i])...)
+		} else {
+			out = append(out, p.parts[i]...)
+		}
+	}
+	return out
+}
+
+// isMultiValuedKey: the catalogue's type (ArrayOf...), or a set qualifier in some condition.
+func isMultiValuedKey(key string, conds []*compiledCondition) bool {
+	if k, ok := catalog.LookupConditionKey(key); ok && k.MultiValued {
+		return true
+	}
+	for _, c := range conds {
+		if c.set != setNone {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,346 @@
+package evaluator
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+)
+
+// tri is a truth value that may not be known yet.
+type tri uint8
+
+const (
+	triFalse tri = iota
+	triTrue
+	triUnknown
+)
+
+// oracleMode says how the flow reads statements whose truth is not known yet. The flow is
+// monotone: it can only allow more when more Allow statements apply and fewer Deny statements
+// do. So reading unknown Allows as true and unknown Denies as false (optimistic) bounds every
+// completion from above, and the reverse (pessimistic) from below.
+type oracleMode uint8
+
+const (
+	modeOptimistic oracleMode = iota
+	modePessimistic
+	modeExact
+)
+
+// pairSearch searches the condition keys for one resource cell and one action cell.
+type pairSearch struct {
+	a      *analysis
+	rc     *resourceCell
+	alive  bitset
+	e      *evalContext
+	ps     PolicySet
+	dims   []int // the free keys that alive statements read, in search order
+	choice []int // per key dimension: -1 unassigned, else the choice
+	// resourceConds holds the truth of conditions on aws:ResourceAccount for this cell.
+	resourceConds map[*compiledCondition]bool
+	table         map[condChoice]bool
+}
+
+type condChoice struct {
+	c      *compiledCondition
+	choice int
+}
+
+func (a *analysis) run() Answer {
+	var undecidedReason string
+	for ri := range a.resourceCells {
+		rc := &a.resourceCells[ri]
+		searched := map[string]bool{}
+		for ai := range a.actionCells {
+			ac := &a.actionCells[ai]
+			alive := newBitset(len(a.stmts))
+			for si := range a.stmts {
+				if ac.sig.has(si) && rc.hits.has(si) {
+					alive.set(si)
+				}
+			}
+			// Action cells that leave the same statements alive, with the same service class,
+			// have the same answer.
+			memo := alive.key() + "|" + ac.class
+			if searched[memo] {
+				continue
+			}
+			searched[memo] = true
+			w, err := a.searchPair(rc, ac, alive)
+			if err != nil {
+				if undecidedReason == "" {
+					undecidedReason = err.Error()
+				}
+				continue
+			}
+			if w != nil {
+				w.Searched = a.nodes
+				return *w
+			}
+		}
+	}
+	if undecidedReason != "" {
+		return Answer{Outcome: Undecided, Reason: undecidedReason, Searched: a.nodes}
+	}
+	return Answer{Outcome: Denied, Searched: a.nodes}
+}
+
+func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset) (*Answer, error) {
+	action := a.preferredAction(ac)
+	req := &Request{Principal: a.q.Principal, Action: action, Resource: rc.witness,
+		ResourceAccount: a.q.ResourceAccount, Context: a.q.Context.Clone()}
+	e, err := newEvalContext(req)
+	if err != nil {
+		return nil, err
+	}
+	s := &pairSearch{a: a, rc: rc, alive: alive, e: e, ps: a.q.Policies,
+		resourceConds: map[*compiledCondition]bool{}, table: map[condChoice]bool{}}
+	s.ps.Resource = rc.policy
+	s.choice = make([]int, len(a.keys))
+	for i := range s.choice {
+		s.choice[i] = -1
+	}
+	used := map[int]bool{}
+	for si := range a.stmts {
+		if !alive.has(si) {
+			continue
+		}
+		for _, cr := range a.conds[si] {
+			switch cr.kind {
+			case condFree:
+				used[cr.dim] = true
+			case condResource:
+				s.resourceConds[cr.c] = cr.c.eval(e)
+			}
+		}
+	}
+	for d := range used {
+		s.dims = append(s.dims, d)
+	}
+	sort.Slice(s.dims, func(i, j int) bool {
+		ki, kj := a.keys[s.dims[i]], a.keys[s.dims[j]]
+		if ki.uses != kj.uses {
+			return ki.uses > kj.uses
+		}
+		return ki.key < kj.key
+	})
+	// Keys that no alive statement reads stay absent.
+	for d := range s.choice {
+		if !used[d] {
+			s.choice[d] = 0
+		}
+	}
+	found, err := s.dfs(0)
+	if err != nil || !found {
+		return nil, err
+	}
+	return a.witness(s, ac)
+}
+
+// dfs assigns the keys from position depth on; true when the assignment in s.choice is an
+// allowed request.
+func (s *pairSearch) dfs(depth int) (bool, error) {
+	a := s.a
+	a.nodes++
+	if a.nodes > a.budget {
+		return false, fmt.Errorf("the search budget (%d nodes) was exhausted before every combination of actions, resources and condition values was decided", a.budget)
+	}
+	if s.decide(modeOptimistic) != Allow {
+		return false, nil
+	}
+	if depth == len(s.dims) {
+		return s.decide(modeExact) == Allow, nil
+	}
+	if s.decide(modePessimistic) == Allow {
+		// Every completion is allowed: leave the remaining keys absent.
+		for _, d := range s.dims[depth:] {
+			s.choice[d] = 0
+		}
+		if s.decide(modeExact) == Allow {
+			return true, nil
+		}
+		for _, d := range s.dims[depth:] {
+			s.choice[d] = -1
+		}
+	}
+	d := s.dims[depth]
+	for c := 0; c < a.keys[d].numChoices; c++ {
+		s.choice[d] = c
+		ok, err := s.dfs(depth + 1)
+		if ok || err != nil {
+			return ok, err
+		}
+	}
+	s.choice[d] = -1
+	return false, nil
+}
+
+// decide runs the authorization flow with statements read in the given mode.
+func (s *pairSearch) decide(mode oracleMode) Decision {
+	f := flow{ps: &s.ps, e: s.e, opts: s.a.q.Options}
+	f.applies = func(st *Statement) bool {
+		t := s.status(st)
+		switch {
+		case t == triTrue:
+			return true
+		case t == triFalse:
+			return false
+		case mode == modeOptimistic:
+			return st.Effect == EffectAllow
+		case mode == modePessimistic:
+			return st.Effect == EffectDeny
+		}
+		return false
+	}
+	return f.decide().Decision
+}
+
+// status is the truth of a statement's Action, Resource and Condition elements under the
+// current assignment.
+func (s *pairSearch) status(st *Statement) tri {
+	si, ok := s.a.stmtIndex[st]
+	if !ok || !s.alive.has(si) {
+		return triFalse
+	}
+	out := triTrue
+	for _, cr := range s.a.conds[si] {
+		var v bool
+		switch cr.kind {
+		case condFixed:
+			v = cr.fixed
+		case condResource:
+			v = s.resourceConds[cr.c]
+		case condFree:
+			ch := s.choice[cr.dim]
+			if ch < 0 {
+				out = triUnknown
+				continue
+			}
+			v = s.condValue(cr.c, cr.dim, ch)
+		}
+		if !v {
+			return triFalse
+		}
+	}
+	return out
+}
+
+func (s *pairSearch) condValue(c *compiledCondition, dim, choice int) bool {
+	k := condChoice{c, choice}
+	if v, ok := s.table[k]; ok {
+		return v
+	}
+	val, present := s.a.keys[dim].value(choice)
+	v := c.evalValue(val, present, s.a.base)
+	s.table[k] = v
+	return v
+}
+
+// preferredAction picks the action of the cell to show: one the question names literally,
+// else the first in catalogue order.
+func (a *analysis) preferredAction(ac *actionCell) string {
+	for _, p := range a.q.Actions {
+		for _, m := range ac.members {
+			if strings.EqualFold(p, m) {
+				return m
+			}
+		}
+	}
+	return ac.members[0]
+}
+
+// witness builds the allowed request from the assignment, makes it readable (a resource in
+// the action's own ARN format when one lies in the same cell, and no condition key that the
+// decision does not need), and checks it with Authorize: a witness that Authorize does not
+// allow would be a bug of the analysis and is never reported.
+func (a *analysis) witness(s *pairSearch, ac *actionCell) (*Answer, error) {
+	req := *s.e.req
+	req.Context = a.q.Context.Clone()
+	var free []string
+	for d, ch := range s.choice {
+		if ch <= 0 {
+			continue
+		}
+		v, _ := a.keys[d].value(ch)
+		req.Context.put(v)
+		free = append(free, v.Key)
+	}
+	if r, ok := a.readableResource(req.Action, s.rc); ok {
+		req.Resource = r
+	}
+	res, err := Authorize(&s.ps, &req, a.q.Options)
+	if err != nil {
+		return nil, err
+	}
+	if res.Decision != Allow {
+		return nil, fmt.Errorf("internal error: the analysis found %s on %s allowed but the evaluator says %s (%s); please report this", req.Action, req.Resource, res.Decision, res.Reason)
+	}
+	for _, k := range free {
+		trial := req
+		trial.Context = req.Context.Clone()
+		trial.Context.Delete(k)
+		if r, err := Authorize(&s.ps, &trial, a.q.Options); err == nil && r.Decision == Allow {
+			req, res = trial, r
+		}
+	}
+	return &Answer{Outcome: Allowed, Witness: &req, Result: res}, nil
+}
+
+// readableResource instantiates the ARN formats of the action's resource types and returns
+// one that falls in the cell, if any.
+func (a *analysis) readableResource(action string, rc *resourceCell) (string, bool) {
+	act, ok := catalog.LookupAction(action)
+	if !ok {
+		return "", false
+	}
+	account := a.caller.Account
+	if a.q.ResourceAccount != "" {
+		account = a.q.ResourceAccount
+	}
+	if account == "" {
+		account = "111122223333"
+	}
+	for _, rt := range act.ResourceTypes() {
+		if rt.ResourceType == nil {
+			continue
+		}
+		cand := instantiateARNFormat(rt.ResourceType.ARNFormat, account)
+		if signatureOf(a.resourceAtoms, cand).equal(rc.sig) {
+			return cand, true
+		}
+	}
+	return "", false
+}
+
+// instantiateARNFormat fills an ARN format of the catalogue (arn:${Partition}:s3:::${BucketName})
+// with example values.
+func instantiateARNFormat(format, account string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(format, "${")
+		if i < 0 {
+			b.WriteString(format)
+			return b.String()
+		}
+		b.WriteString(format[:i])
+		j := strings.IndexByte(format[i:], '}')
+		if j < 0 {
+			b.WriteString(format[i:])
+			return b.String()
+		}
+		name := format[i+2 : i+j]
+		switch name {
+		case "Partition":
+			b.WriteString("aws")
+		case "Region":
+			b.WriteString("us-east-1")
+		case "Account":
+			b.WriteString(account)
+		default:
+			b.WriteString("example")
+		}
+		format = format[i+j+1:]
+	}
+}

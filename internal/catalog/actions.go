@@ -82,22 +82,20 @@ var (
 
 func actionTableLoaded() *actionTable {
 	actionsOnce.Do(func() {
-		t, err := loadActions(actionsGz)
+		t, err := loadActions(actionsText)
 		if err != nil {
-			corrupt("action names (actions.txt.gz)", err)
+			corrupt("action names (actions.txt)", err)
 		}
 		actionsTable = t
 	})
 	return actionsTable
 }
 
-// loadActions parses actions.txt.gz (format in README.md). It does one pass over the text and
-// allocates the offset slice and one small struct per service.
-func loadActions(z []byte) (*actionTable, error) {
-	text, err := gunzip(z)
-	if err != nil {
-		return nil, err
-	}
+// loadActions parses actions.txt (format in README.md). It does one pass over the text and
+// allocates the offset slice, a lower-case copy and one small struct per service. The file is
+// embedded uncompressed: decompressing it would double the load time of the part every
+// evaluation needs.
+func loadActions(text string) (*actionTable, error) {
 	l := &lines{text: text}
 	line, ok := l.next()
 	if !ok || !strings.HasPrefix(line, "# Code generated") {
@@ -116,8 +114,9 @@ func loadActions(z []byte) (*actionTable, error) {
 	next := 0
 	for range nServices {
 		line, _ := l.next()
-		f, ok := fields(line, 5)
-		count, okCount := atoi(f[min(3, len(f)-1)])
+		var f [5]string
+		ok := fields(line, f[:])
+		count, okCount := atoi(f[3])
 		if !ok || f[0] != "S" || !okCount || (f[4] != "0" && f[4] != "1") {
 			return nil, l.errorf("bad service line %q", line)
 		}
@@ -133,10 +132,10 @@ func loadActions(z []byte) (*actionTable, error) {
 		return nil, fmt.Errorf("service action counts add up to %d, not %d", next, nActions)
 	}
 	t.names = text[l.pos:]
-	t.lower = strings.ToLower(t.names)
-	if len(t.lower) != len(t.names) {
+	if !isASCII(t.names) {
 		return nil, errors.New("action names are not ASCII")
 	}
+	t.lower = string(lowerASCII(make([]byte, 0, len(t.names)), t.names))
 	for pos := 0; pos < len(t.names); {
 		i := strings.IndexByte(t.names[pos:], '\n')
 		if i < 0 {

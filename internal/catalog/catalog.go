@@ -20,14 +20,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strings"
 )
 
 var (
-	//go:embed actions.txt.gz
-	actionsGz []byte
+	//go:embed actions.txt
+	actionsText string
 	//go:embed details.txt.gz
 	detailsGz []byte
 	//go:embed managed-index.txt.gz
@@ -53,6 +54,10 @@ func gunzip(z []byte) (string, error) {
 	// member, so stop after it (the managed documents file relies on this).
 	r.Multistream(false)
 	var b strings.Builder
+	if len(z) >= 4 {
+		// The gzip trailer ends with the uncompressed size (mod 2^32): allocate once.
+		b.Grow(int(binary.LittleEndian.Uint32(z[len(z)-4:])) + 1)
+	}
 	if _, err := io.Copy(&b, r); err != nil {
 		return "", err
 	}
@@ -92,10 +97,20 @@ func (l *lines) errorf(format string, args ...any) error {
 	return fmt.Errorf("line %d: %s", l.n, fmt.Sprintf(format, args...))
 }
 
-// fields splits a tab-separated line into exactly n fields.
-func fields(line string, n int) ([]string, bool) {
-	f := strings.SplitN(line, "\t", n+1)
-	return f, len(f) == n
+// fields splits a tab-separated line into exactly len(f) fields, stored in f.
+func fields(line string, f []string) bool {
+	for i := range f {
+		if i == len(f)-1 {
+			f[i] = line
+			return strings.IndexByte(line, '\t') < 0
+		}
+		var ok bool
+		f[i], line, ok = strings.Cut(line, "\t")
+		if !ok {
+			return false
+		}
+	}
+	return len(f) > 0
 }
 
 // atoi parses a non-negative decimal number.
@@ -127,4 +142,14 @@ func lowerASCII(buf []byte, s string) []byte {
 		buf = append(buf, c)
 	}
 	return buf
+}
+
+// isASCII reports whether s has only ASCII characters.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -412,36 +412,82 @@ func gz(t *testing.T, s string) []byte {
 // TestLoadersRejectBadData checks that the loaders report damaged data as errors (which the
 // accessors turn into one clear panic) rather than failing at some later lookup.
 func TestLoadersRejectBadData(t *testing.T) {
-	bad := map[string][]byte{
-		"not gzip":       []byte("plain text"),
-		"no header":      gz(t, "S\ts3\tAmazon S3\t1\t0\ns3:GetObject\n"),
-		"count mismatch": gz(t, "# Code generated\n# 1 services, 2 actions\nS\ts3\tAmazon S3\t1\t0\ns3:GetObject\n"),
-		"bad service":    gz(t, "# Code generated\n# 1 services, 1 actions\nS\ts3\tAmazon S3\tone\t0\ns3:GetObject\n"),
-		"wrong service":  gz(t, "# Code generated\n# 1 services, 1 actions\nS\ts3\tAmazon S3\t1\t0\nec2:RunInstances\n"),
-		"unsorted":       gz(t, "# Code generated\n# 1 services, 2 actions\nS\ts3\tAmazon S3\t2\t0\ns3:PutObject\ns3:GetObject\n"),
+	bad := map[string]string{
+		"no header":      "S\ts3\tAmazon S3\t1\t0\ns3:GetObject\n",
+		"count mismatch": "# Code generated\n# 1 services, 2 actions\nS\ts3\tAmazon S3\t1\t0\ns3:GetObject\n",
+		"bad service":    "# Code generated\n# 1 services, 1 actions\nS\ts3\tAmazon S3\tone\t0\ns3:GetObject\n",
+		"wrong service":  "# Code generated\n# 1 services, 1 actions\nS\ts3\tAmazon S3\t1\t0\nec2:RunInstances\n",
+		"unsorted":       "# Code generated\n# 1 services, 2 actions\nS\ts3\tAmazon S3\t2\t0\ns3:PutObject\ns3:GetObject\n",
+		"no newline":     "# Code generated\n# 1 services, 1 actions\nS\ts3\tAmazon S3\t1\t0\ns3:GetObject",
 	}
-	for name, z := range bad {
-		if _, err := loadActions(z); err == nil {
+	for name, text := range bad {
+		if _, err := loadActions(text); err == nil {
 			t.Errorf("loadActions accepted %s", name)
 		}
 	}
-	good, err := loadActions(gz(t, "# Code generated\n# 1 services, 1 actions\nS\ts3\tAmazon S3\t1\t1\ns3:GetObject\n"))
+	good, err := loadActions("# Code generated\n# 1 services, 1 actions\nS\ts3\tAmazon S3\t1\t1\ns3:GetObject\n")
 	if err != nil {
 		t.Fatalf("small valid table: %v", err)
 	}
 	for name, text := range map[string]string{
-		"other service":  "# Code generated\nS\tec2\t0\t0\t1\nA\tR\t\t\t\n",
-		"bad key index":  "# Code generated\nS\ts3\t0\t0\t1\nA\tR\t\t3\t\n",
-		"bad level":      "# Code generated\nS\ts3\t0\t0\t1\nA\tX\t\t\t\n",
-		"bad rt index":   "# Code generated\nS\ts3\t0\t0\t1\nA\tR\t0!\t\t\n",
-		"bad key type":   "# Code generated\nG\taws:x\tText\nS\ts3\t0\t0\t1\nA\tR\t\t\t\n",
-		"trailing lines": "# Code generated\nS\ts3\t0\t0\t1\nA\tR\t\t\t\nS\tec2\t0\t0\t0\n",
+		"other service":  "# Code generated\nS\tec2\t0\t0\t1\t0\t0\nA\tR\t\t\t\n",
+		"bad key index":  "# Code generated\nS\ts3\t0\t0\t1\t0\t1\nA\tR\t\t3\t\n",
+		"bad level":      "# Code generated\nS\ts3\t0\t0\t1\t0\t0\nA\tX\t\t\t\n",
+		"bad rt index":   "# Code generated\nS\ts3\t0\t0\t1\t1\t0\nA\tR\t0!\t\t\n",
+		"bad key type":   "# Code generated\nG\taws:x\tText\nS\ts3\t0\t0\t1\t0\t0\nA\tR\t\t\t\n",
+		"trailing lines": "# Code generated\nS\ts3\t0\t0\t1\t0\t0\nA\tR\t\t\t\nS\tec2\t0\t0\t0\t0\t0\n",
+		"short block":    "# Code generated\nS\ts3\t0\t1\t1\t0\t0\nA\tR\t\t\t\n",
+		"wrong counts":   "# Code generated\nS\ts3\t1\t0\t1\t0\t0\nK\ts3:k\tString\nA\tR\t\t0\t\n",
+		"R for A":        "# Code generated\nS\ts3\t0\t0\t1\t0\t0\nR\tb\tarn\t\n",
 	} {
-		if _, err := loadDetails(gz(t, text), good); err == nil {
+		if err := loadAllDetails(text, good); err == nil {
 			t.Errorf("loadDetails accepted %s", name)
 		}
 	}
-	if _, err := loadDetails(gz(t, "# Code generated\nG\taws:x\tString\nS\ts3\t1\t1\t1\nK\ts3:k\tArrayOfARN\nR\tb\tarn:${Partition}:s3:::${B}\t0\nA\tW\t0!/0\t0\t\n"), good); err != nil {
+	if err := loadAllDetails("# Code generated\nG\taws:x\tString\nS\ts3\t1\t1\t1\t1\t3\nK\ts3:k\tArrayOfARN\nR\tb\tarn:${Partition}:s3:::${B}\t0\nA\tW\t0!/0\t0\t\n", good); err != nil {
 		t.Errorf("small valid details: %v", err)
+	}
+}
+
+// loadAllDetails loads a details text and parses every service block, as the lazy accessors
+// would over time.
+func loadAllDetails(text string, t *actionTable) error {
+	d, err := loadDetails(text, t)
+	if err != nil {
+		return err
+	}
+	for i := range d.services {
+		if err := d.services[i].parse(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestEveryActionHasDetails parses every service block of the embedded data and checks what the
+// accessors promise for every action.
+func TestEveryActionHasDetails(t *testing.T) {
+	for _, s := range Services() {
+		rts := s.ResourceTypes()
+		for i := range rts {
+			if rts[i].Service != s.Prefix() || rts[i].Name == "" || !strings.HasPrefix(rts[i].ARNFormat, "arn:") {
+				t.Errorf("%s: bad resource type %+v", s.Prefix(), rts[i])
+			}
+		}
+		for _, a := range s.Actions() {
+			if a.AccessLevel() < AccessList || a.AccessLevel() > AccessPermissionsManagement {
+				t.Errorf("%s: access level %v", a, a.AccessLevel())
+			}
+			for _, r := range a.ResourceTypes() {
+				if r.ResourceType == nil || r.ResourceType.Service != s.Prefix() {
+					t.Errorf("%s: resource type %+v of another service", a, r.ResourceType)
+				}
+			}
+			for _, k := range a.ConditionKeys() {
+				if k.Type == 0 || k.Name == "" {
+					t.Errorf("%s: bad condition key %+v", a, k)
+				}
+			}
+		}
 	}
 }

@@ -62,28 +62,38 @@ type ActionResource struct {
 	DependentActions []string
 }
 
-// actionDetail is what the details part holds for one action; the slices are ranges of the
-// pools in details.
+// actionDetail is what the details part holds for one action.
 type actionDetail struct {
-	level            AccessLevel
-	rtStart, rtEnd   int32
-	keyStart, keyEnd int32
-	dependents       []string
+	level      AccessLevel
+	resources  []ActionResource
+	keys       []ConditionKey
+	dependents []string
 }
 
-// details is the second part of the embedded data.
+// details is the second part of the embedded data. The global keys and every service's
+// condition keys are parsed when the part loads; a service's resource types and actions are
+// parsed on first use, so a policy that names a few services pays for those only.
 type details struct {
-	globalKeys    []ConditionKey
-	serviceKeys   [][]ConditionKey // by service index, sorted by lower-case name
-	resourceTypes [][]ResourceType // by service index, sorted by lower-case name
-	actions       []actionDetail   // by action index
-	resources     []ActionResource // pool
-	keyPool       []ConditionKey   // pool for the ConditionKeys slices
+	globalKeys []ConditionKey
+	services   []serviceDetails // by service index
 
 	globalExact      map[string]*ConditionKey // lower-case name → key, untemplated global keys
 	serviceExact     map[string]*ConditionKey // lower-case name → key, untemplated service keys
 	globalTemplates  []*ConditionKey
 	serviceTemplates []*ConditionKey
+}
+
+type serviceDetails struct {
+	prefix string
+	keys   []ConditionKey // sorted by lower-case name
+	body   string         // the R and A lines
+	// Numbers of R lines, A lines, resource entries of the A lines, and condition key
+	// references, as the S line gives them.
+	nr, na, nEntries, nKeyRefs int
+
+	once          sync.Once
+	resourceTypes []ResourceType
+	actions       []actionDetail // by action index minus the service's first
 }
 
 var (
@@ -93,47 +103,34 @@ var (
 
 func detailsData() *details {
 	detailsOnce.Do(func() {
-		d, err := loadDetails(detailsGz, actionTableLoaded())
+		text, err := gunzip(detailsGz)
+		if err == nil {
+			detailsLoaded, err = loadDetails(text, actionTableLoaded())
+		}
 		if err != nil {
 			corrupt("action details (details.txt.gz)", err)
 		}
-		detailsLoaded = d
 	})
 	return detailsLoaded
 }
 
-// loadDetails parses details.txt.gz (format in README.md) against the already loaded names.
-func loadDetails(z []byte, t *actionTable) (*details, error) {
-	text, err := gunzip(z)
-	if err != nil {
-		return nil, err
-	}
+// loadDetails parses the global keys and the service keys of details.txt (format in
+// README.md), checked against the already loaded names, and locates each service's body.
+func loadDetails(text string, t *actionTable) (*details, error) {
 	l := &lines{text: text}
 	line, ok := l.next()
 	if !ok || !strings.HasPrefix(line, "# Code generated") {
 		return nil, errors.New("missing generated-file header")
 	}
-	n := len(t.offsets) - 1
 	d := &details{
-		serviceKeys:   make([][]ConditionKey, len(t.services)),
-		resourceTypes: make([][]ResourceType, len(t.services)),
-		actions:       make([]actionDetail, 0, n),
-		resources:     make([]ActionResource, 0, n),
-		keyPool:       make([]ConditionKey, 0, 2*n),
-		globalExact:   map[string]*ConditionKey{},
-		serviceExact:  map[string]*ConditionKey{},
+		services:     make([]serviceDetails, len(t.services)),
+		globalExact:  map[string]*ConditionKey{},
+		serviceExact: map[string]*ConditionKey{},
 	}
-	// keyRanges remembers, for each resource entry and resource type, its range of keyPool, to
-	// be turned into slices once the pool has stopped growing.
-	type keyRange struct{ start, end int32 }
-	var entryKeys []keyRange
-	var rtKeys [][]keyRange
-	rtKeys = make([][]keyRange, len(t.services))
-
 	line, ok = l.next()
 	for ok && strings.HasPrefix(line, "G\t") {
-		f, okf := fields(line, 3)
-		if !okf {
+		var f [3]string
+		if !fields(line, f[:]) {
 			return nil, l.errorf("bad global key line %q", line)
 		}
 		k, err := newConditionKey(f[1], f[2], "", true)
@@ -144,113 +141,142 @@ func loadDetails(z []byte, t *actionTable) (*details, error) {
 		line, ok = l.next()
 	}
 	for si, s := range t.services {
-		f, okf := fields(line, 5)
-		nk, ok1 := atoi(f[min(2, len(f)-1)])
-		nr, ok2 := atoi(f[min(3, len(f)-1)])
-		na, ok3 := atoi(f[min(4, len(f)-1)])
-		if !ok || !okf || f[0] != "S" || f[1] != s.prefix || !ok1 || !ok2 || !ok3 || na != s.end-s.first {
+		var f [7]string
+		okf := fields(line, f[:])
+		nk, ok1 := atoi(f[2])
+		nr, ok2 := atoi(f[3])
+		na, ok3 := atoi(f[4])
+		ne, ok4 := atoi(f[5])
+		nref, ok5 := atoi(f[6])
+		if !ok || !okf || f[0] != "S" || f[1] != s.prefix || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || na != s.end-s.first {
 			return nil, l.errorf("expected the block of service %s (%d actions), found %q", s.prefix, s.end-s.first, line)
 		}
-		keys := make([]ConditionKey, 0, nk)
+		sd := &d.services[si]
+		sd.prefix, sd.nr, sd.na, sd.nEntries, sd.nKeyRefs = s.prefix, nr, na, ne, nref
+		sd.keys = make([]ConditionKey, 0, nk)
 		for range nk {
 			line, _ = l.next()
-			f, okf := fields(line, 3)
-			if !okf || f[0] != "K" {
+			var f [3]string
+			if !fields(line, f[:]) || f[0] != "K" {
 				return nil, l.errorf("bad condition key line %q", line)
 			}
 			k, err := newConditionKey(f[1], f[2], s.prefix, false)
 			if err != nil {
 				return nil, l.errorf("%v", err)
 			}
-			keys = append(keys, k)
+			sd.keys = append(sd.keys, k)
 		}
-		d.serviceKeys[si] = keys
-		// keyIndexes appends the keys named by a comma-separated list of indexes to the pool.
-		keyIndexes := func(list string) (keyRange, error) {
-			r := keyRange{int32(len(d.keyPool)), 0}
-			for list != "" {
-				var item string
-				item, list, _ = strings.Cut(list, ",")
-				i, ok := atoi(item)
-				if !ok || i >= len(keys) {
-					return r, l.errorf("bad condition key index %q", item)
-				}
-				d.keyPool = append(d.keyPool, keys[i])
+		start := l.pos
+		for range nr + na {
+			if _, ok := l.next(); !ok {
+				return nil, l.errorf("service %s: block ends early", s.prefix)
 			}
-			r.end = int32(len(d.keyPool))
-			return r, nil
 		}
-		rts := make([]ResourceType, 0, nr)
-		rtKeys[si] = make([]keyRange, 0, nr)
-		for range nr {
-			line, _ = l.next()
-			f, okf := fields(line, 4)
-			if !okf || f[0] != "R" {
-				return nil, l.errorf("bad resource type line %q", line)
-			}
-			r, err := keyIndexes(f[3])
-			if err != nil {
-				return nil, err
-			}
-			rts = append(rts, ResourceType{Service: s.prefix, Name: f[1], ARNFormat: f[2]})
-			rtKeys[si] = append(rtKeys[si], r)
-		}
-		d.resourceTypes[si] = rts
-		for range na {
-			line, _ = l.next()
-			f, okf := fields(line, 5)
-			if !okf || f[0] != "A" {
-				return nil, l.errorf("bad action line %q", line)
-			}
-			a := actionDetail{level: accessCodes[f[1]], rtStart: int32(len(d.resources))}
-			if a.level == 0 {
-				return nil, l.errorf("bad access level %q", f[1])
-			}
-			for entries := f[2]; entries != ""; {
-				var e string
-				e, entries, _ = strings.Cut(entries, ";")
-				e, deps, _ := strings.Cut(e, ">")
-				e, keyList, _ := strings.Cut(e, "/")
-				req := strings.HasSuffix(e, "!")
-				i, ok := atoi(strings.TrimSuffix(e, "!"))
-				if !ok || i >= len(rts) {
-					return nil, l.errorf("bad resource type entry %q", e)
-				}
-				r, err := keyIndexes(keyList)
-				if err != nil {
-					return nil, err
-				}
-				d.resources = append(d.resources, ActionResource{ResourceType: &rts[i], Required: req, DependentActions: splitList(deps)})
-				entryKeys = append(entryKeys, r)
-			}
-			a.rtEnd = int32(len(d.resources))
-			r, err := keyIndexes(f[3])
-			if err != nil {
-				return nil, err
-			}
-			a.keyStart, a.keyEnd = r.start, r.end
-			a.dependents = splitList(f[4])
-			d.actions = append(d.actions, a)
-		}
+		sd.body = text[start:l.pos]
 		line, ok = l.next()
 	}
 	if ok {
 		return nil, l.errorf("unexpected text after the last service: %q", line)
 	}
-	// The pool is final: hand out sub-slices, capped so that an append by a caller cannot
-	// write into a neighbour.
-	for i := range d.resources {
-		r := entryKeys[i]
-		d.resources[i].ConditionKeys = d.keyPool[r.start:r.end:r.end]
-	}
-	for si := range d.resourceTypes {
-		for i := range d.resourceTypes[si] {
-			r := rtKeys[si][i]
-			d.resourceTypes[si][i].ConditionKeys = d.keyPool[r.start:r.end:r.end]
-		}
-	}
 	d.indexKeys()
 	return d, nil
+}
+
+// parsed returns the service's resource types and actions, parsing them on first use.
+func (sd *serviceDetails) parsed() *serviceDetails {
+	sd.once.Do(func() {
+		if err := sd.parse(); err != nil {
+			corrupt("action details (details.txt.gz)", fmt.Errorf("service %s: %w", sd.prefix, err))
+		}
+	})
+	return sd
+}
+
+// parse reads the R and A lines of the service's body.
+func (sd *serviceDetails) parse() error {
+	l := &lines{text: sd.body}
+	keys := sd.keys
+	// The S line gives the pools' exact sizes, so they never grow and slices of them can be
+	// handed out at once. The sizes are checked, not assumed.
+	keyPool := make([]ConditionKey, 0, sd.nKeyRefs)
+	resources := make([]ActionResource, 0, sd.nEntries)
+	keyIndexes := func(list string) ([]ConditionKey, error) {
+		start := len(keyPool)
+		for list != "" {
+			var item string
+			item, list, _ = strings.Cut(list, ",")
+			i, ok := atoi(item)
+			if !ok || i >= len(keys) {
+				return nil, l.errorf("bad condition key index %q", item)
+			}
+			if len(keyPool) == cap(keyPool) {
+				return nil, l.errorf("more condition key references than the %d announced", sd.nKeyRefs)
+			}
+			keyPool = append(keyPool, keys[i])
+		}
+		// Capped, so that an append by a caller cannot write into a neighbour.
+		return keyPool[start:len(keyPool):len(keyPool)], nil
+	}
+	rts := make([]ResourceType, 0, sd.nr)
+	for range sd.nr {
+		line, _ := l.next()
+		var f [4]string
+		if !fields(line, f[:]) || f[0] != "R" {
+			return l.errorf("bad resource type line %q", line)
+		}
+		rtKeys, err := keyIndexes(f[3])
+		if err != nil {
+			return err
+		}
+		rts = append(rts, ResourceType{Service: sd.prefix, Name: f[1], ARNFormat: f[2], ConditionKeys: rtKeys})
+	}
+	actions := make([]actionDetail, 0, sd.na)
+	for range sd.na {
+		line, _ := l.next()
+		var f [5]string
+		if !fields(line, f[:]) || f[0] != "A" {
+			return l.errorf("bad action line %q", line)
+		}
+		a := actionDetail{level: accessCodes[f[1]], dependents: splitList(f[4])}
+		if a.level == 0 {
+			return l.errorf("bad access level %q", f[1])
+		}
+		start := len(resources)
+		for entries := f[2]; entries != ""; {
+			var e string
+			e, entries, _ = strings.Cut(entries, ";")
+			e, deps, _ := strings.Cut(e, ">")
+			e, keyList, _ := strings.Cut(e, "/")
+			req := strings.HasSuffix(e, "!")
+			i, ok := atoi(strings.TrimSuffix(e, "!"))
+			if !ok || i >= len(rts) {
+				return l.errorf("bad resource type entry %q", e)
+			}
+			entryKeys, err := keyIndexes(keyList)
+			if err != nil {
+				return err
+			}
+			if len(resources) == cap(resources) {
+				return l.errorf("more resource entries than the %d announced", sd.nEntries)
+			}
+			resources = append(resources, ActionResource{ResourceType: &rts[i], Required: req, ConditionKeys: entryKeys, DependentActions: splitList(deps)})
+		}
+		a.resources = resources[start:len(resources):len(resources)]
+		var err error
+		if a.keys, err = keyIndexes(f[3]); err != nil {
+			return err
+		}
+		actions = append(actions, a)
+	}
+	if line, ok := l.next(); ok {
+		return l.errorf("unexpected line %q", line)
+	}
+	if len(keyPool) != sd.nKeyRefs || len(resources) != sd.nEntries {
+		return fmt.Errorf("%d resource entries and %d key references, announced %d and %d",
+			len(resources), len(keyPool), sd.nEntries, sd.nKeyRefs)
+	}
+	sd.resourceTypes, sd.actions = rts, actions
+	return nil
 }
 
 // indexKeys builds the maps used by LookupConditionKey. When several services define the same
@@ -266,12 +292,13 @@ func (d *details) indexKeys() {
 		}
 	}
 	owns := func(k *ConditionKey, lower string) bool {
-		return strings.HasPrefix(lower, strings.ToLower(k.Service)+":")
+		// The service prefix in front of the key's colon; prefixes are lower case.
+		return len(lower) > len(k.Service) && lower[len(k.Service)] == ':' && strings.HasPrefix(lower, k.Service)
 	}
 	templates := map[string]int{} // lower-case name → index in d.serviceTemplates
-	for si := range d.serviceKeys {
-		for i := range d.serviceKeys[si] {
-			k := &d.serviceKeys[si][i]
+	for si := range d.services {
+		for i := range d.services[si].keys {
+			k := &d.services[si].keys[i]
 			lower := strings.ToLower(k.Name)
 			if k.pattern != "" {
 				j, ok := templates[lower]
@@ -298,26 +325,25 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
+// actionDetail returns the details of action a, parsing its service's block if needed.
+func (a Action) detail() *actionDetail {
+	s := a.Service()
+	sd := detailsData().services[s.index].parsed()
+	return &sd.actions[a.index-s.first]
+}
+
 // AccessLevel returns the action's access level.
-func (a Action) AccessLevel() AccessLevel { return detailsData().actions[a.index].level }
+func (a Action) AccessLevel() AccessLevel { return a.detail().level }
 
 // ResourceTypes returns the resource types the action acts on, in the data's order.
-func (a Action) ResourceTypes() []ActionResource {
-	d := detailsData()
-	ad := d.actions[a.index]
-	return d.resources[ad.rtStart:ad.rtEnd:ad.rtEnd]
-}
+func (a Action) ResourceTypes() []ActionResource { return a.detail().resources }
 
 // ConditionKeys returns the condition keys listed for the action itself (not those of its
 // resource types; see ActionResource.ConditionKeys and ResourceType.ConditionKeys).
-func (a Action) ConditionKeys() []ConditionKey {
-	d := detailsData()
-	ad := d.actions[a.index]
-	return d.keyPool[ad.keyStart:ad.keyEnd:ad.keyEnd]
-}
+func (a Action) ConditionKeys() []ConditionKey { return a.detail().keys }
 
 // DependentActions returns the actions a request for this action also needs.
-func (a Action) DependentActions() []string { return detailsData().actions[a.index].dependents }
+func (a Action) DependentActions() []string { return a.detail().dependents }
 
 // SupportsConditionKey reports whether a request for the action can carry the condition key
 // name (a concrete key such as "aws:ResourceTag/team"): it is a global key, or it matches a key
@@ -347,11 +373,13 @@ func anyKeyMatches(keys []ConditionKey, name string) bool {
 }
 
 // ResourceTypes returns the service's resource types, sorted by lower-case name.
-func (s *Service) ResourceTypes() []ResourceType { return detailsData().resourceTypes[s.index] }
+func (s *Service) ResourceTypes() []ResourceType {
+	return detailsData().services[s.index].parsed().resourceTypes
+}
 
 // ResourceType returns the service's resource type with the given name, in any casing.
 func (s *Service) ResourceType(name string) (*ResourceType, bool) {
-	rts := detailsData().resourceTypes[s.index]
+	rts := s.ResourceTypes()
 	for i := range rts {
 		if strings.EqualFold(rts[i].Name, name) {
 			return &rts[i], true
@@ -362,11 +390,11 @@ func (s *Service) ResourceType(name string) (*ResourceType, bool) {
 
 // ConditionKeys returns the condition keys the service's data defines (including aws: keys it
 // lists, such as aws:ResourceTag/${TagKey}), sorted by lower-case name.
-func (s *Service) ConditionKeys() []ConditionKey { return detailsData().serviceKeys[s.index] }
+func (s *Service) ConditionKeys() []ConditionKey { return detailsData().services[s.index].keys }
 
 // ConditionKey returns the service's key that matches name (a concrete key, any casing).
 func (s *Service) ConditionKey(name string) (ConditionKey, bool) {
-	keys := detailsData().serviceKeys[s.index]
+	keys := s.ConditionKeys()
 	var templated *ConditionKey
 	for i := range keys {
 		k := &keys[i]

@@ -85,6 +85,10 @@ func newConditionKey(name, typ, service string, global bool) (ConditionKey, erro
 // tag key. A placeholder can hold any character, slashes and colons included, because tag keys
 // can (ssm:resourceTag/aws:ssmmessages:session-id is an instance).
 func keyPattern(name string) string {
+	if strings.IndexByte(name, '$') < 0 && strings.IndexByte(name, '<') < 0 && !strings.HasSuffix(name, "/") &&
+		!(len(name) >= 8 && strings.EqualFold(name[len(name)-8:], "/tag-key")) {
+		return ""
+	}
 	lower := strings.ToLower(name)
 	var b strings.Builder
 	templated := false

@@ -74,9 +74,10 @@ func loadManagedIndex(z, docs []byte) (*managedIndex, error) {
 	m := &managedIndex{entries: make([]managedEntry, 0, nPolicies), chunks: make([]*managedChunk, 0, nChunks)}
 	for range nChunks {
 		line, _ := l.next()
-		f, ok := fields(line, 3)
-		off, ok1 := atoi(f[min(1, len(f)-1)])
-		n, ok2 := atoi(f[min(2, len(f)-1)])
+		var f [3]string
+		ok := fields(line, f[:])
+		off, ok1 := atoi(f[1])
+		n, ok2 := atoi(f[2])
 		if !ok || f[0] != "C" || !ok1 || !ok2 || off+n > len(docs) {
 			return nil, l.errorf("bad chunk line %q", line)
 		}
@@ -84,10 +85,11 @@ func loadManagedIndex(z, docs []byte) (*managedIndex, error) {
 	}
 	for range nPolicies {
 		line, _ := l.next()
-		f, ok := fields(line, 6)
-		c, ok1 := atoi(f[min(3, len(f)-1)])
-		off, ok2 := atoi(f[min(4, len(f)-1)])
-		n, ok3 := atoi(f[min(5, len(f)-1)])
+		var f [6]string
+		ok := fields(line, f[:])
+		c, ok1 := atoi(f[3])
+		off, ok2 := atoi(f[4])
+		n, ok3 := atoi(f[5])
 		if !ok || f[0] != "P" || !ok1 || !ok2 || !ok3 || c >= len(m.chunks) || !strings.HasPrefix(f[1], managedPolicyARNPrefix) {
 			return nil, l.errorf("bad policy line %q", line)
 		}

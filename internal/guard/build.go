@@ -40,6 +40,11 @@ type builder struct {
 	// computed on first use.
 	keyPolicyTargets map[string]bool
 	configIndex      map[string]*tfjson.ConfigResource // see indexConfig
+	// readBackInline and readBackManaged mark the roles whose own inline_policy or
+	// managed_policy_arns entries are a read-back, not configured.
+	readBackInline  map[*Role]bool
+	readBackManaged map[*Role]bool
+	prior           *builder // the prior state's builder, when building planned values
 
 	acct     *Account
 	roles    map[string]*Role // by resource address
@@ -66,6 +71,9 @@ func newBuilder(plan, phase string, cfg *tfjson.Config) *builder {
 		policies: make(map[string]*ManagedPolicy),
 		orgs:     make(map[string]*OrgPolicy),
 		orgOther: make(map[string]bool),
+
+		readBackInline:  make(map[*Role]bool),
+		readBackManaged: make(map[*Role]bool),
 	}
 }
 
@@ -182,6 +190,9 @@ func (b *builder) build() (*Account, error) {
 		}
 	}
 	b.dedupe()
+	if b.prior != nil {
+		b.dropDeleted()
+	}
 	if len(b.errs) > 0 {
 		return nil, fmt.Errorf("%s", strings.Join(b.errs, "\n"))
 	}
@@ -522,16 +533,21 @@ func (b *builder) declareOrgPolicy(r *resource) {
 }
 
 // linkRole adds what aws_iam_role itself attaches: inline_policy blocks, managed_policy_arns
-// and the permissions boundary. The first two are taken only when the configuration sets
-// them: otherwise the provider merely reads back what other resources attach, and those
-// resources are modelled themselves.
+// and the permissions boundary. When the configuration does not set inline_policy or
+// managed_policy_arns, the provider reads back every inline or attached policy of the role;
+// the model keeps that read-back (it may hold policies made outside Terraform) without what
+// separate resources attach (see dedupe and dropDeleted).
 func (b *builder) linkRole(r *resource) {
 	role := b.roles[r.addr]
 	role.Boundary = b.boundary(r)
-	if b.configured(r, "inline_policy") {
-		if r.unknownAt("inline_policy") {
-			b.unresolved(r, "inline_policy", "the inline policies are "+reasonAfterApply)
-		}
+	inlineConfigured := b.configured(r, "inline_policy")
+	switch {
+	case r.unknownAt("inline_policy") && inlineConfigured:
+		b.unresolved(r, "inline_policy", "the inline policies are "+reasonAfterApply)
+	case r.unknownAt("inline_policy"):
+		// Not configured: after apply the role has the inline policies that separate
+		// resources write, and those are modelled themselves.
+	default:
 		list, _ := r.values["inline_policy"].([]any)
 		for i := range list {
 			name, set := b.nestedStr(r, "inline_policy", i, "name")
@@ -540,10 +556,61 @@ func (b *builder) linkRole(r *resource) {
 			}
 			role.Inline = append(role.Inline, &InlinePolicy{Name: name, Document: b.document(r, "inline_policy", i, "policy")})
 		}
+		if !inlineConfigured && len(list) > 0 {
+			b.readBackInline[role] = true
+		}
 	}
-	if b.configured(r, "managed_policy_arns") {
-		for _, a := range b.policyList(r, "managed_policy_arns") {
-			role.Managed = append(role.Managed, a)
+	managedConfigured := b.configured(r, "managed_policy_arns")
+	if managedConfigured || !r.unknownAt("managed_policy_arns") {
+		list := b.policyList(r, "managed_policy_arns")
+		role.Managed = append(role.Managed, list...)
+		if !managedConfigured && len(list) > 0 {
+			b.readBackManaged[role] = true
+		}
+	}
+}
+
+// dropDeleted removes from the planned roles' read-back what the plan detaches: the planned
+// value of a computed inline_policy or managed_policy_arns repeats the prior read-back, which
+// still lists the policies of separate resources that the plan destroys.
+func (b *builder) dropDeleted() {
+	for _, role := range b.acct.Roles {
+		prior := b.prior.roles[role.Address]
+		if role.External || prior == nil {
+			continue
+		}
+		gone := func(addr string) bool { return addr != role.Address && b.byAddr[addr] == nil }
+		if b.readBackInline[role] {
+			names := make(map[string]bool)
+			for _, p := range prior.Inline {
+				if gone(p.Document.Source.Address) && p.Name.Known {
+					names[p.Name.Text] = true
+				}
+			}
+			kept := role.Inline[:0]
+			for _, p := range role.Inline {
+				if p.Document.Source.Address == role.Address && p.Name.Known && names[p.Name.Text] {
+					continue
+				}
+				kept = append(kept, p)
+			}
+			role.Inline = kept
+		}
+		if b.readBackManaged[role] {
+			arns := make(map[string]bool)
+			for _, a := range prior.Managed {
+				if gone(a.Source.Address) && a.ARN.Known {
+					arns[a.ARN.Text] = true
+				}
+			}
+			kept := role.Managed[:0]
+			for _, a := range role.Managed {
+				if a.Source.Address == role.Address && a.ARN.Known && arns[a.ARN.Text] {
+					continue
+				}
+				kept = append(kept, a)
+			}
+			role.Managed = kept
 		}
 	}
 }

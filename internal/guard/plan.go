@@ -107,6 +107,7 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 	planned := newBuilder(name, "planned_values", tp.Config)
 	planned.collect(plannedRoot, unknowns)
 	planned.addPriorData(prior)
+	planned.prior = prior
 	if p.planned, err = planned.build(); err != nil {
 		return nil, err
 	}

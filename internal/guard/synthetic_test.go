@@ -17,12 +17,13 @@ func TestSyntheticPrior(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The role's managed_policy_arns read back the ARN that a separate attachment resource
-	// attaches: one attachment remains. Its inline_policy read-back is not configured: the
-	// model leaves out inline policies that Terraform does not manage.
+	// attaches: one attachment remains. Its inline_policy read-back holds a policy made
+	// outside Terraform: it is real access and stays in the model.
 	checkDump(t, "prior", p.Prior(), `
 role aws_iam_role.ops name="ops" arn="arn:aws:iam::111122223333:role/ops" path="/"
   trust aws_iam_role.ops.assume_role_policy known
   tags {env=prod,team=ops}
+  inline "written-outside": aws_iam_role.ops.inline_policy[0].policy known
   managed aws_iam_role_policy_attachment.ops_boundary.policy_arn arn="arn:aws:iam::111122223333:policy/app-boundary" policy=aws_iam_policy.boundary
 policy aws_iam_policy.boundary name="app-boundary" path="/" arn="arn:aws:iam::111122223333:policy/app-boundary"
   document aws_iam_policy.boundary.policy known
@@ -214,4 +215,49 @@ role aws_iam_role.app name="app" arn="arn:aws:iam::111122223333:role/app" path="
 `)
 	// The plan destroys everything: the planned account is empty.
 	checkDump(t, "planned", p.Planned(), "")
+}
+
+// A role that does not configure inline_policy or managed_policy_arns reads back every policy
+// it has. The plan destroys the separate resources that wrote two of them, but the planned
+// value of the computed attributes repeats the prior read-back: the planned account must
+// drop those two and keep the policies made outside Terraform.
+func TestPlannedReadBackWithoutDeleted(t *testing.T) {
+	doc := `"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"`
+	role := `{"address": "aws_iam_role.app", "mode": "managed", "type": "aws_iam_role", "name": "app", "values": {
+	      "name": "app", "path": "/", "arn": "arn:aws:iam::111122223333:role/app", "assume_role_policy": ` + doc + `,
+	      "inline_policy": [{"name": "outside", "policy": ` + doc + `}, {"name": "extra", "policy": ` + doc + `}],
+	      "managed_policy_arns": ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"]}}`
+	input := `{"format_version": "1.2",
+	  "planned_values": {"root_module": {"resources": [` + role + `]}},
+	  "resource_changes": [
+	    {"address": "aws_iam_role.app", "mode": "managed", "type": "aws_iam_role", "name": "app", "change": {"actions": ["no-op"], "after_unknown": {}}},
+	    {"address": "aws_iam_role_policy.extra", "mode": "managed", "type": "aws_iam_role_policy", "name": "extra", "change": {"actions": ["delete"]}},
+	    {"address": "aws_iam_role_policy_attachment.admin", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "admin", "change": {"actions": ["delete"]}}],
+	  "prior_state": {"format_version": "1.0", "values": {"root_module": {"resources": [` + role + `,
+	    {"address": "aws_iam_role_policy.extra", "mode": "managed", "type": "aws_iam_role_policy", "name": "extra", "values": {
+	      "name": "extra", "role": "app", "policy": ` + doc + `}},
+	    {"address": "aws_iam_role_policy_attachment.admin", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "admin", "values": {
+	      "role": "app", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}}]}}},
+	  "configuration": {"root_module": {"resources": [
+	    {"address": "aws_iam_role.app", "mode": "managed", "type": "aws_iam_role", "name": "app", "expressions": {"name": {"constant_value": "app"}}}]}}}`
+	p, err := ReadPlan(strings.NewReader(input), "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDump(t, "prior", p.Prior(), `
+role aws_iam_role.app name="app" arn="arn:aws:iam::111122223333:role/app" path="/"
+  trust aws_iam_role.app.assume_role_policy known
+  tags {}
+  inline "outside": aws_iam_role.app.inline_policy[0].policy known
+  inline "extra": aws_iam_role_policy.extra.policy known
+  managed aws_iam_role.app.managed_policy_arns[0] arn="arn:aws:iam::aws:policy/ReadOnlyAccess"
+  managed aws_iam_role_policy_attachment.admin.policy_arn arn="arn:aws:iam::aws:policy/AdministratorAccess"
+`)
+	checkDump(t, "planned", p.Planned(), `
+role aws_iam_role.app name="app" arn="arn:aws:iam::111122223333:role/app" path="/"
+  trust aws_iam_role.app.assume_role_policy known
+  tags {}
+  inline "outside": aws_iam_role.app.inline_policy[0].policy known
+  managed aws_iam_role.app.managed_policy_arns[0] arn="arn:aws:iam::aws:policy/ReadOnlyAccess"
+`)
 }

@@ -358,7 +358,7 @@ func serviceClass(actionLower string) string {
 func (a *analysis) cellizeResources() error {
 	atomIndex := map[string]int{}
 	addAtom := func(g glob) int {
-		k := string(g)
+		k := g.key()
 		if i, ok := atomIndex[k]; ok {
 			return i
 		}

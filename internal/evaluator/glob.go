@@ -67,6 +67,21 @@ func (g glob) hasSegmentWildcards() bool {
 	return false
 }
 
+// key is a map key that tells every glob apart (string(g) would not: it turns every
+// wildcard into U+FFFD).
+func (g glob) key() string {
+	var b strings.Builder
+	b.Grow(len(g) * 4)
+	for _, r := range g {
+		u := uint32(r)
+		b.WriteByte(byte(u))
+		b.WriteByte(byte(u >> 8))
+		b.WriteByte(byte(u >> 16))
+		b.WriteByte(byte(u >> 24))
+	}
+	return b.String()
+}
+
 // isStar reports whether g is the single wildcard "*".
 func (g glob) isStar() bool { return len(g) == 1 && g[0] == globStar }
 

@@ -5,8 +5,8 @@ import (
 	"unicode/utf8"
 )
 
-// MatchesARN reports whether some ARN could match both the resource type's ARN format and
-// the given ARN or ARN pattern (a policy's Resource value, with * and ?). "*" matches every
+// MatchesARN reports whether some ARN could match both one of the resource type's ARN formats
+// and the given ARN or ARN pattern (a policy's Resource value, with * and ?). "*" matches every
 // format.
 //
 // What is exact and what is not:
@@ -20,22 +20,101 @@ import (
 //     counts as *, except the escapes ${*}, ${?} and ${$}, which are those literal characters.
 //     Matching is case-sensitive, as for ARNs in AWS.
 //   - In the format, a placeholder ${...} stands for one or more characters. The data does not
-//     say which characters each placeholder allows, so the one assumption made is structural:
-//     a placeholder followed by a literal ":" or "/" does not contain that character (in
+//     say which characters each placeholder allows, so the assumptions are structural: a
+//     placeholder followed by a literal ":" or "/" does not contain that character (in
 //     "${BucketName}/${ObjectName}" the bucket has no slash, in
-//     "log-group:${LogGroupName}:log-stream:..." the log group has no colon). A placeholder at
-//     the end of the format, or followed by anything else, may contain any character. A
-//     literal * in a format (some formats have one) is any run of characters.
+//     "log-group:${LogGroupName}:log-stream:..." the log group has no colon); and a placeholder
+//     that ends a format does not contain "/" when another format of the same service continues
+//     the same text with "/" (the bucket format "arn:${Partition}:s3:::${BucketName}" is
+//     continued by the object format, so "arn:aws:s3:::bucket/*" is not a bucket). The same is
+//     not assumed for ":", because policies name log groups as "log-group:NAME:*" and Lambda
+//     functions as "function:NAME:*", and those must keep matching. Otherwise a placeholder may
+//     contain any character. A literal * in a format (some formats have one) is any run of
+//     characters.
 //
-// So "false" is reliable under that assumption, while "true" may be optimistic: for example
-// "arn:aws:s3:::bucket/key" matches the bucket format "arn:${Partition}:s3:::${BucketName}",
-// because the last placeholder could hold a slash as far as the data tells.
+// So "false" is reliable under those assumptions, while "true" may be optimistic where a
+// placeholder ends a format (role/${RoleNameWithPath} takes slashes, as role paths need).
 func (rt *ResourceType) MatchesARN(pattern string) bool {
-	return ARNFormatMatches(rt.ARNFormat, pattern)
+	excludes := rt.endExcludes()
+	i := 0
+	for f := range strings.SplitSeq(rt.ARNFormat, ", ") {
+		excl := ""
+		if i < len(excludes) {
+			excl = excludes[i]
+		}
+		i++
+		if formatMatches(f, excl, pattern) {
+			return true
+		}
+	}
+	return false
 }
 
-// ARNFormatMatches is MatchesARN for a format given as text.
+// ARNFormats returns the resource type's ARN formats: the data lists several, separated by ", ",
+// for a few types (API Gateway's v1 and v2 paths).
+func (rt *ResourceType) ARNFormats() []string { return strings.Split(rt.ARNFormat, ", ") }
+
+// endExcludes returns, for each of the resource type's formats, the characters its final
+// placeholder may not contain ("/" or none; see MatchesARN), computed once per service.
+func (rt *ResourceType) endExcludes() []string {
+	s, ok := LookupService(rt.Service)
+	if !ok {
+		return nil
+	}
+	sd := detailsData().services[s.index].parsed()
+	sd.arnOnce.Do(sd.computeEndExcludes)
+	if rt.index < len(sd.endExcludes) && &sd.resourceTypes[rt.index] == rt {
+		return sd.endExcludes[rt.index]
+	}
+	// A copy of a ResourceType: find the service's own by name.
+	for i := range sd.resourceTypes {
+		if sd.resourceTypes[i].Name == rt.Name && sd.resourceTypes[i].ARNFormat == rt.ARNFormat {
+			return sd.endExcludes[i]
+		}
+	}
+	return nil
+}
+
+// computeEndExcludes finds the formats of the service that end with a placeholder and that
+// another format of the service continues with "/".
+func (sd *serviceDetails) computeEndExcludes() {
+	var all []string
+	for i := range sd.resourceTypes {
+		all = append(all, sd.resourceTypes[i].ARNFormats()...)
+	}
+	sd.endExcludes = make([][]string, len(sd.resourceTypes))
+	for i := range sd.resourceTypes {
+		formats := sd.resourceTypes[i].ARNFormats()
+		for j, f := range formats {
+			if !strings.HasSuffix(f, "}") {
+				continue
+			}
+			excl := ""
+			for _, g := range all {
+				if len(g) > len(f) && g[len(f)] == '/' && strings.HasPrefix(g, f) {
+					excl = "/"
+					break
+				}
+			}
+			if excl != "" {
+				if sd.endExcludes[i] == nil {
+					sd.endExcludes[i] = make([]string, len(formats))
+				}
+				sd.endExcludes[i][j] = excl
+			}
+		}
+	}
+}
+
+// ARNFormatMatches is MatchesARN for one format given as text, without the knowledge of the
+// service's other formats: a placeholder that ends the format may contain any character.
 func ARNFormatMatches(format, pattern string) bool {
+	return formatMatches(format, "", pattern)
+}
+
+// formatMatches matches one format whose final placeholder may not contain the characters in
+// endExclude.
+func formatMatches(format, endExclude, pattern string) bool {
 	if pattern == "*" {
 		return true
 	}
@@ -43,7 +122,7 @@ func ARNFormatMatches(format, pattern string) bool {
 	if !ok {
 		return false
 	}
-	fp, ok := splitARN(formatTokens(format))
+	fp, ok := splitARN(formatTokens(format, endExclude))
 	if !ok {
 		return false
 	}
@@ -59,8 +138,8 @@ func ARNFormatMatches(format, pattern string) bool {
 type token struct {
 	kind tokenKind
 	c    rune // for literal
-	// For a placeholder: the character it may not contain (':' or '/'), or 0 for none.
-	exclude rune
+	// For a placeholder: the characters it may not contain (":", "/", both or none).
+	exclude string
 }
 
 type tokenKind uint8
@@ -102,15 +181,19 @@ func patternTokens(s string) []token {
 	return out
 }
 
-// formatTokens reads an ARN format of the data.
-func formatTokens(s string) []token {
+// formatTokens reads one ARN format of the data; a placeholder at its end may not contain the
+// characters of endExclude.
+func formatTokens(s, endExclude string) []token {
 	var out []token
 	for i := 0; i < len(s); {
 		if strings.HasPrefix(s[i:], "${") {
 			if end := strings.IndexByte(s[i:], '}'); end > 0 {
 				t := token{kind: tokVar}
-				if next := i + end + 1; next < len(s) && (s[next] == ':' || s[next] == '/') {
-					t.exclude = rune(s[next])
+				switch next := i + end + 1; {
+				case next == len(s):
+					t.exclude = endExclude
+				case s[next] == ':' || s[next] == '/':
+					t.exclude = s[next : next+1]
 				}
 				out = append(out, t)
 				i += end + 1
@@ -206,7 +289,7 @@ func compatible(p, f token) bool {
 	case p.kind == tokLiteral && f.kind == tokLiteral:
 		return p.c == f.c
 	case p.kind == tokLiteral && f.kind == tokVar:
-		return f.exclude == 0 || p.c != f.exclude
+		return !strings.ContainsRune(f.exclude, p.c)
 	default:
 		// A wildcard on one side takes whatever character the other side allows, and every
 		// side allows some character.

@@ -301,7 +301,7 @@ func TestARNFormatMatches(t *testing.T) {
 		{object, "s3:::bucket/key", false},
 		{bucket, "arn:aws:s3:::bucket", true},
 		{bucket, "arn:aws-cn:s3:::bucket", true},
-		{bucket, "arn:aws:s3:::bucket/*", true}, // documented over-approximation
+		{bucket, "arn:aws:s3:::bucket/*", true}, // without the object format, the bucket may hold a slash
 		{role, "arn:aws:iam::123456789012:role/a/b/MyRole", true},
 		{role, "arn:aws:iam::123456789012:user/alice", false},
 		{role, "arn:aws:iam::*:role/*", true},
@@ -319,6 +319,51 @@ func TestARNFormatMatches(t *testing.T) {
 		if got := ARNFormatMatches(tt.format, tt.pattern); got != tt.want {
 			t.Errorf("ARNFormatMatches(%q, %q) = %v, want %v", tt.format, tt.pattern, got, tt.want)
 		}
+	}
+}
+
+func TestResourceTypeMatchesARN(t *testing.T) {
+	tests := []struct {
+		service, resourceType, pattern string
+		want                           bool
+	}{
+		{"s3", "bucket", "arn:aws:s3:::bucket", true},
+		{"s3", "bucket", "arn:aws:s3:::bucket/*", false}, // the object format continues the bucket with "/"
+		{"s3", "bucket", "arn:aws:s3:::*", true},
+		{"s3", "object", "arn:aws:s3:::bucket/*", true},
+		{"s3", "object", "arn:aws:s3:::bucket", false},
+		{"iam", "role", "arn:aws:iam::123456789012:role/path/Name", true},
+		{"logs", "log-group", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f", true},
+		{"logs", "log-group", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:*", true}, // the usual form
+		{"logs", "log-group", "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s", true},  // ":" is not assumed absent
+		{"lambda", "function", "arn:aws:lambda:us-east-1:123456789012:function:f:*", true},
+		{"lambda", "function", "arn:aws:lambda:us-east-1:123456789012:layer:f", false},
+		{"logs", "log-stream", "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s", true},
+		// A type with two formats: either may match.
+		{"apigateway", "Authorizer", "arn:aws:apigateway:us-east-1::/restapis/a1/authorizers/x", true},
+		{"apigateway", "Authorizer", "arn:aws:apigateway:us-east-1::/apis/a1/authorizers/x", true},
+		{"apigateway", "Authorizer", "arn:aws:apigateway:us-east-1::/apis/a1/models/x", false},
+	}
+	for _, tt := range tests {
+		s, ok := LookupService(tt.service)
+		if !ok {
+			t.Fatalf("service %s missing", tt.service)
+		}
+		rt, ok := s.ResourceType(tt.resourceType)
+		if !ok {
+			t.Fatalf("resource type %s:%s missing", tt.service, tt.resourceType)
+		}
+		if got := rt.MatchesARN(tt.pattern); got != tt.want {
+			t.Errorf("%s:%s (%s) MatchesARN(%q) = %v, want %v", tt.service, tt.resourceType, rt.ARNFormat, tt.pattern, got, tt.want)
+		}
+		copied := *rt
+		if got := copied.MatchesARN(tt.pattern); got != tt.want {
+			t.Errorf("copy of %s:%s: MatchesARN(%q) = %v, want %v", tt.service, tt.resourceType, tt.pattern, got, tt.want)
+		}
+	}
+	apigw, _ := LookupService("apigateway")
+	if rt, _ := apigw.ResourceType("Authorizer"); len(rt.ARNFormats()) != 2 {
+		t.Errorf("apigateway Authorizer formats = %q", rt.ARNFormats())
 	}
 }
 
@@ -489,5 +534,50 @@ func TestEveryActionHasDetails(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestEveryFormatMatchesItsOwnInstances fills every ARN format of the data with sample values
+// and requires the resource type to match the result (and the whole-service pattern too).
+func TestEveryFormatMatchesItsOwnInstances(t *testing.T) {
+	fill := func(format string) string {
+		var b strings.Builder
+		for format != "" {
+			i := strings.Index(format, "${")
+			if i < 0 {
+				b.WriteString(format)
+				break
+			}
+			b.WriteString(format[:i])
+			end := strings.IndexByte(format[i:], '}')
+			switch format[i+2 : i+end] {
+			case "Partition":
+				b.WriteString("aws")
+			case "Region":
+				b.WriteString("us-east-1")
+			case "Account":
+				b.WriteString("123456789012")
+			default:
+				b.WriteString("x1")
+			}
+			format = format[i+end+1:]
+		}
+		return b.String()
+	}
+	n := 0
+	for _, s := range Services() {
+		rts := s.ResourceTypes()
+		for i := range rts {
+			for _, f := range rts[i].ARNFormats() {
+				arn := fill(f)
+				n++
+				if !rts[i].MatchesARN(arn) {
+					t.Errorf("%s:%s (%s) does not match %s", s.Prefix(), rts[i].Name, f, arn)
+				}
+			}
+		}
+	}
+	if n < 2000 {
+		t.Errorf("only %d formats", n)
 	}
 }

@@ -44,10 +44,13 @@ type ResourceType struct {
 	Service string // service prefix
 	Name    string // "object"
 	// ARNFormat is the format as the Service Authorization Reference writes it, with ${...}
-	// placeholders: "arn:${Partition}:s3:::${BucketName}/${ObjectName}". See MatchesARN.
+	// placeholders: "arn:${Partition}:s3:::${BucketName}/${ObjectName}". A few types list
+	// several formats separated by ", " (see ARNFormats). See MatchesARN.
 	ARNFormat string
 	// ConditionKeys are the keys the resource type's row lists (often aws:ResourceTag/${TagKey}).
 	ConditionKeys []ConditionKey
+
+	index int // position in the service's resource types
 }
 
 // ActionResource is one resource type an action acts on.
@@ -94,6 +97,9 @@ type serviceDetails struct {
 	once          sync.Once
 	resourceTypes []ResourceType
 	actions       []actionDetail // by action index minus the service's first
+
+	arnOnce     sync.Once
+	endExcludes [][]string // by resource type, then format; see MatchesARN
 }
 
 var (
@@ -228,7 +234,7 @@ func (sd *serviceDetails) parse() error {
 		if err != nil {
 			return err
 		}
-		rts = append(rts, ResourceType{Service: sd.prefix, Name: f[1], ARNFormat: f[2], ConditionKeys: rtKeys})
+		rts = append(rts, ResourceType{Service: sd.prefix, Name: f[1], ARNFormat: f[2], ConditionKeys: rtKeys, index: len(rts)})
 	}
 	actions := make([]actionDetail, 0, sd.na)
 	for range sd.na {

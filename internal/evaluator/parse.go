@@ -83,9 +83,9 @@ func parseStatements(p *Policy, n *jsonNode) error {
 		p.StatementIsObject = true
 		return nil
 	case jsonArray:
-		if len(n.Elems) == 0 {
-			return errorAt("Statement", n.Pos, "expected at least one statement, got an empty array")
-		}
+		// An empty array is read as a policy that allows nothing (the case "empty permissions
+		// boundary" of the documentation cases needs it). IAM itself refuses such a document
+		// (MalformedPolicyDocument), so validation reports it as an error.
 		p.Statements = make([]*Statement, len(n.Elems))
 		for i := range n.Elems {
 			st, err := parseStatement(&n.Elems[i], "Statement["+strconv.Itoa(i)+"]", i)

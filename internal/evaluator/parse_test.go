@@ -368,7 +368,6 @@ var parseErrorCases = []parseErrorCase{
 	{name: "bad Version", doc: `{"Version":"2012-10-18","Statement":[]}`, at: `"2012-10-18"`, path: "Version", msg: `expected "2012-10-17" or "2008-10-17", got "2012-10-18"`},
 	{name: "Version number", doc: `{"Version":2012,"Statement":[]}`, at: "2012", path: "Version", msg: "got number 2012"},
 	{name: "Id type", doc: `{"Id":["x"],"Statement":[]}`, at: `["x"]`, path: "Id", msg: "expected a string, got array"},
-	{name: "empty Statement array", doc: `{"Statement": [ ]}`, at: "[", path: "Statement", msg: "expected at least one statement, got an empty array"},
 	{name: "Statement string", doc: `{"Statement":"Allow"}`, at: `"Allow"`, path: "Statement", msg: `expected a statement object or an array of statements, got string "Allow"`},
 	{name: "Statement element not object", doc: `{"Statement":[{"Effect":"Allow","Action":"*"}, null]}`, at: "null", path: "Statement[1]", msg: "expected a statement object, got null"},
 
@@ -624,5 +623,15 @@ func BenchmarkParsePolicy(b *testing.B) {
 		if _, err := parsePolicyDocument(doc); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestParseEmptyStatementArray(t *testing.T) {
+	p, err := ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":[]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Statements) != 0 || p.StatementIsObject {
+		t.Errorf("got %d statements, object=%v", len(p.Statements), p.StatementIsObject)
 	}
 }

@@ -4,11 +4,12 @@
 // default versions of the AWS managed policies.
 //
 // The data is generated from two pinned npm packages by tools/catalog-gen (see generate.go and
-// README.md) and embedded in compressed form. Each part is decompressed and parsed on first
-// use, once per process:
+// README.md) and embedded. Each part is parsed on first use, once per process (figures from
+// catalog_bench_test.go on a small shared machine):
 //
-//   - action names (services, NumActions, ActionIndex, ExpandActionPattern): about 4 ms;
-//   - action details (access levels, resource types, condition keys);
+//   - action names (services, NumActions, ActionIndex, ExpandActionPattern): a few ms;
+//   - action details: the condition keys of every service at once (a few ms, decompression
+//     included), then each service's resource types and actions when one of them is first used;
 //   - the managed policy index, and each chunk of managed policy documents when first read.
 //
 // All names are matched case-insensitively except ARNs and managed policy names, which AWS

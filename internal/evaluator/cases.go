@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Case is one request with every policy that applies to it, in the JSON Lines format of the
@@ -149,8 +150,8 @@ func caseLevels(levels [][]json.RawMessage, field string) ([][]*Policy, error) {
 	return out, nil
 }
 
-// casePolicy parses a policy given as a JSON object or as a string holding one; nil for
-// absent or null.
+// casePolicy parses a policy given as a JSON object, as a string holding one, or as the ARN
+// of an AWS managed policy; nil for absent or null.
 func casePolicy(raw json.RawMessage, name string) (*Policy, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
@@ -161,6 +162,13 @@ func casePolicy(raw json.RawMessage, name string) (*Policy, error) {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		if isManagedPolicyRef(s) {
+			p, err := ManagedPolicy(strings.TrimSpace(s))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			return p, nil
 		}
 		doc = []byte(s)
 	}

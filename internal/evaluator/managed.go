@@ -1,0 +1,42 @@
+package evaluator
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+)
+
+// managedCache holds AWS managed policies once parsed: they are immutable, and guards and
+// access checks name the same few (ReadOnlyAccess, PowerUserAccess, ...) over and over.
+var managedCache sync.Map // ARN -> *Policy
+
+// ManagedPolicy returns the AWS managed policy with the given ARN
+// (arn:aws:iam::aws:policy/ReadOnlyAccess, paths included), from the embedded catalogue,
+// parsed and compiled. Its Name is the ARN. The returned policy is shared: do not change it.
+func ManagedPolicy(arn string) (*Policy, error) {
+	if p, ok := managedCache.Load(arn); ok {
+		return p.(*Policy), nil
+	}
+	if !catalog.IsManagedPolicyARN(arn) {
+		return nil, fmt.Errorf("%q is not an AWS managed policy ARN (arn:aws:iam::aws:policy/NAME); customer managed policies must be given as documents", arn)
+	}
+	mp, ok := catalog.ManagedPolicyByARN(arn)
+	if !ok {
+		return nil, fmt.Errorf("AWS managed policy %q is not in the catalogue (data %s); check the name and path, which are case-sensitive", arn, catalog.DataVersion())
+	}
+	p, err := ParsePolicy([]byte(mp.Document))
+	if err != nil {
+		return nil, fmt.Errorf("AWS managed policy %s: %w", arn, err)
+	}
+	p.Name = arn
+	actual, _ := managedCache.LoadOrStore(arn, p)
+	return actual.(*Policy), nil
+}
+
+// isManagedPolicyRef reports whether a policy given as a string is an ARN rather than a
+// document.
+func isManagedPolicyRef(s string) bool {
+	return strings.HasPrefix(strings.TrimSpace(s), "arn:")
+}

@@ -46,7 +46,7 @@ func (p *iamProvider) Configure(_ context.Context, _ provider.ConfigureRequest, 
 }
 
 func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{NewAccessCheckResource}
 }
 
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {

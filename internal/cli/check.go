@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+func init() {
+	extraCommands = append(extraCommands, command{
+		name:    "check",
+		summary: "prove that principals can never reach forbidden access and still reach required access",
+		run:     runCheck,
+	})
+}
+
+// checkOutput is one line of `check` output for a check that could be read.
+type checkOutput struct {
+	ID         json.RawMessage   `json:"id"`
+	Passed     bool              `json:"passed"`
+	Violations []violationOutput `json:"violations"`
+	Unmet      []unmetOutput     `json:"unmet"`
+	Undecided  []undecidedOutput `json:"undecided"`
+	// Warnings are about the input (forbidden action patterns that match no known action); they
+	// do not fail the check.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// checkError is the output line of a check that could not be read or evaluated.
+type checkError struct {
+	ID    json.RawMessage `json:"id"`
+	Error string          `json:"error"`
+}
+
+type violationOutput struct {
+	Forbid     int                      `json:"forbid"`
+	Witness    witnessOutput            `json:"witness"`
+	Statements []evaluator.StatementRef `json:"statements"`
+}
+
+// witnessOutput is an allowed request of a forbidden set. Context values are strings, or
+// arrays of strings for multi-valued keys, as in the input.
+type witnessOutput struct {
+	Action          string         `json:"action"`
+	Resource        string         `json:"resource"`
+	ResourceAccount string         `json:"resourceAccount"`
+	Context         map[string]any `json:"context"`
+}
+
+type unmetOutput struct {
+	Require   int                      `json:"require"`
+	Decision  evaluator.Decision       `json:"decision"`
+	BlockedBy []string                 `json:"blockedBy,omitempty"`
+	Denies    []evaluator.StatementRef `json:"denies,omitempty"`
+	Reason    string                   `json:"reason"`
+}
+
+type undecidedOutput struct {
+	Forbid int    `json:"forbid"`
+	Reason string `json:"reason"`
+}
+
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	strictSession := fs.Bool("session-policy-limits-session-grants", false,
+		"let a session policy's implicit deny limit resource-policy grants to the session ARN (the documentation says it does not)")
+	strictNotPrincipal := fs.Bool("strict-notprincipal-deny", false,
+		"spare a caller from a Deny with NotPrincipal only when its account is listed too")
+	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of each forbid rule's analysis; 0 means %d; an exhausted budget makes the rule undecided (a failure)", evaluator.DefaultBudget))
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: terraform-provider-iam check [flags] [FILE|-]")
+		fmt.Fprintln(stderr, "Reads checks as JSON Lines: a case's fields without request.action and request.resource, plus")
+		fmt.Fprintln(stderr, `"resourcePolicies": {"ARN pattern": policy}, "forbid": [{"actions", "resources", "context"}] and`)
+		fmt.Fprintln(stderr, `"require": [{"principal", "action", "resource", "resourceAccount", "context"}].`)
+		fmt.Fprintln(stderr, "Writes one JSON line per check, in input order. Exit status 1 when a check fails or cannot be read.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 1 || *budget < 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	in, name, closeIn, err := openInput(fs.Arg(0), stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "check: %v\n", err)
+		return exitUsage
+	}
+	defer closeIn()
+
+	opts := evaluator.Options{SessionPolicyLimitsSessionGrants: *strictSession, StrictNotPrincipalDeny: *strictNotPrincipal}
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+
+	failed := false
+	r := bufio.NewReaderSize(in, 64<<10)
+	for lineNo := 1; ; lineNo++ {
+		line, readErr := r.ReadBytes('\n')
+		if readErr != nil && !errors.Is(readErr, io.EOF) {
+			out.Flush()
+			fmt.Fprintf(stderr, "check: reading %s: %v\n", name, readErr)
+			return exitUsage
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 {
+			var res any
+			o, err := checkLine(line, opts, *budget)
+			if err != nil {
+				failed = true
+				res = checkError{ID: evaluator.CaseID(line), Error: fmt.Sprintf("%s:%d: %v", name, lineNo, err)}
+			} else {
+				failed = failed || !o.Passed
+				res = o
+			}
+			if err := enc.Encode(res); err != nil {
+				fmt.Fprintf(stderr, "check: %v\n", err)
+				return exitUsage
+			}
+		}
+		if readErr != nil {
+			break
+		}
+	}
+	if failed {
+		return exitViolation
+	}
+	return exitOK
+}
+
+// checkLine reads and runs one check.
+func checkLine(line []byte, opts evaluator.Options, budget int) (*checkOutput, error) {
+	c, err := evaluator.ParseAccessCheck(line)
+	if err != nil {
+		return nil, err
+	}
+	report, err := c.Run(opts, budget)
+	if err != nil {
+		return nil, err
+	}
+	o := &checkOutput{
+		ID:         evaluator.CaseID(line),
+		Passed:     report.Passed(),
+		Violations: []violationOutput{},
+		Unmet:      []unmetOutput{},
+		Undecided:  []undecidedOutput{},
+	}
+	for i := range c.Forbid {
+		if unknown := c.Forbid[i].UnknownActions(); len(unknown) > 0 {
+			o.Warnings = append(o.Warnings, fmt.Sprintf("forbid[%d].actions: %s match no action known to the catalogue; check the spelling (the rule holds trivially for actions that do not exist)",
+				i, strings.Join(quoteAll(unknown), ", ")))
+		}
+	}
+	for _, v := range report.Violations {
+		o.Violations = append(o.Violations, violationOutput{Forbid: v.Forbid, Witness: newWitnessOutput(&v.Witness), Statements: v.Statements})
+	}
+	for _, u := range report.Unmet {
+		uo := unmetOutput{Require: u.Require, Decision: u.Result.Decision, Denies: u.Result.Denies, Reason: u.Result.Reason}
+		for _, b := range u.Result.BlockedBy {
+			uo.BlockedBy = append(uo.BlockedBy, b.String())
+		}
+		o.Unmet = append(o.Unmet, uo)
+	}
+	for _, u := range report.Undecided {
+		o.Undecided = append(o.Undecided, undecidedOutput{Forbid: u.Forbid, Reason: u.Reason})
+	}
+	return o, nil
+}
+
+func newWitnessOutput(w *evaluator.Request) witnessOutput {
+	out := witnessOutput{Action: w.Action, Resource: w.Resource, ResourceAccount: w.ResourceAccount, Context: map[string]any{}}
+	for _, k := range w.Context.Keys() {
+		v, _ := w.Context.Lookup(k)
+		if v.Multi {
+			out.Context[k] = v.Values
+		} else {
+			out.Context[k] = v.Values[0]
+		}
+	}
+	return out
+}
+
+func quoteAll(items []string) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}

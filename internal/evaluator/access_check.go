@@ -1,0 +1,491 @@
+package evaluator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+)
+
+// AccessCheck is a set of rules about what one principal can and cannot do: forbid rules (no
+// request of a set may be allowed, decided by Analyze) and require rules (concrete requests
+// that must be allowed, decided by Authorize). It is what the `check` command reads from one
+// line and what the iam_access_check resource builds from its configuration.
+type AccessCheck struct {
+	ID string
+	// Principal is the caller of every rule (as Request.Principal); a require may name another.
+	Principal string
+	// ResourceAccount fixes the account of the resources (as Request.ResourceAccount).
+	ResourceAccount string
+	// Context holds the condition keys fixed for every rule, the principal's tags
+	// (aws:PrincipalTag/<key>) among them.
+	Context Context
+	// Policies are the caller's policies and the organisation's SCPs and RCPs; Policies.Resource
+	// is not used: ResourcePolicies gives each resource its policy.
+	Policies         PolicySet
+	ResourcePolicies []ResourcePolicy
+	Forbid           []ForbidRule
+	Require          []Request
+}
+
+// ForbidRule says that no request with an action matching one of Actions and a resource
+// matching one of Resources may be allowed, whatever its context besides the keys of Context.
+type ForbidRule struct {
+	Actions   []string
+	Resources []string
+	Context   Context
+}
+
+// CheckReport is the outcome of an AccessCheck. A check passes when every list is empty.
+type CheckReport struct {
+	Violations []Violation
+	Unmet      []UnmetRequire
+	Undecided  []UndecidedForbid
+}
+
+// Passed reports whether every rule holds. An undecided forbid does not hold: the check fails
+// closed.
+func (r *CheckReport) Passed() bool {
+	return len(r.Violations) == 0 && len(r.Unmet) == 0 && len(r.Undecided) == 0
+}
+
+// Violation is a forbid rule that some request breaks.
+type Violation struct {
+	Forbid int // index in AccessCheck.Forbid
+	// Witness is an allowed request of the forbidden set, checked with Authorize; its
+	// ResourceAccount is always filled in.
+	Witness Request
+	// Statements are the Allow statements that grant the witness.
+	Statements []StatementRef
+}
+
+// UnmetRequire is a require rule whose request is not allowed.
+type UnmetRequire struct {
+	Require int // index in AccessCheck.Require
+	Result  Result
+}
+
+// UndecidedForbid is a forbid rule that the analysis could not decide.
+type UndecidedForbid struct {
+	Forbid int
+	Reason string
+}
+
+// Run decides every rule of the check. budget bounds each forbid's analysis (0: DefaultBudget).
+// The error is for a check that cannot be evaluated at all: a malformed principal.
+func (c *AccessCheck) Run(opts Options, budget int) (CheckReport, error) {
+	var report CheckReport
+	if _, err := ParseCaller(c.Principal); err != nil {
+		return report, fmt.Errorf("principal: %v", err)
+	}
+	for i, f := range c.Forbid {
+		q := &Question{
+			Principal:        c.Principal,
+			Policies:         c.Policies,
+			ResourcePolicies: c.ResourcePolicies,
+			Actions:          f.Actions,
+			Resources:        f.Resources,
+			ResourceAccount:  c.ResourceAccount,
+			Context:          mergeContexts(c.Context, f.Context),
+			Options:          opts,
+			Budget:           budget,
+		}
+		q.Policies.Resource = nil
+		a := Analyze(q)
+		switch a.Outcome {
+		case Allowed:
+			w, res := *a.Witness, a.Result
+			if w.Resource == "" {
+				w, res = c.namedResourceWitness(&f, w, res, opts)
+			}
+			w.ResourceAccount = EffectiveResourceAccount(&w)
+			report.Violations = append(report.Violations, Violation{Forbid: i, Witness: w, Statements: res.Allows})
+		case Undecided:
+			report.Undecided = append(report.Undecided, UndecidedForbid{Forbid: i, Reason: a.Reason})
+		}
+	}
+	for i := range c.Require {
+		req := c.RequireRequest(i)
+		ps := c.Policies
+		ps.Resource = ResourcePolicyFor(c.ResourcePolicies, req.Resource)
+		res, err := Authorize(&ps, &req, opts)
+		if err != nil {
+			return report, fmt.Errorf("require[%d]: %v", i, err)
+		}
+		if res.Decision != Allow {
+			report.Unmet = append(report.Unmet, UnmetRequire{Require: i, Result: res})
+		}
+	}
+	return report, nil
+}
+
+// namedResourceWitness replaces the empty resource of a witness (the analysis may pick the
+// empty string, which a "*" pattern matches, but which names nothing) by a resource in the
+// format of one of the action's resource types, or by "*", when that request is in the forbidden
+// set and Authorize allows it too. Otherwise the witness stays as it is: still a true answer.
+func (c *AccessCheck) namedResourceWitness(f *ForbidRule, w Request, res Result, opts Options) (Request, Result) {
+	account := c.ResourceAccount
+	if account == "" {
+		if caller, err := ParseCaller(w.Principal); err == nil {
+			account = caller.Account
+		}
+	}
+	if account == "" {
+		account = "111122223333"
+	}
+	var candidates []string
+	if act, ok := catalog.LookupAction(w.Action); ok {
+		for _, rt := range act.ResourceTypes() {
+			if rt.ResourceType == nil {
+				continue
+			}
+			for _, format := range rt.ResourceType.ARNFormats() {
+				candidates = append(candidates, exampleARN(strings.TrimSpace(format), account))
+			}
+		}
+	}
+	candidates = append(candidates, "*")
+	for _, r := range candidates {
+		inSet := false
+		for _, p := range f.Resources {
+			if compileResourceGlob(p).match(r) {
+				inSet = true
+				break
+			}
+		}
+		if !inSet {
+			continue
+		}
+		trial := w
+		trial.Resource = r
+		ps := c.Policies
+		ps.Resource = ResourcePolicyFor(c.ResourcePolicies, r)
+		if got, err := Authorize(&ps, &trial, opts); err == nil && got.Decision == Allow {
+			return trial, got
+		}
+	}
+	return w, res
+}
+
+var arnPlaceholder = regexp.MustCompile(`\$\{[^}]*\}`)
+
+// exampleARN fills the placeholders of an ARN format of the service reference data
+// ("arn:${Partition}:iam::${Account}:user/${UserNameWithPath}") with example values.
+func exampleARN(format, account string) string {
+	return arnPlaceholder.ReplaceAllStringFunc(format, func(p string) string {
+		switch p {
+		case "${Partition}":
+			return "aws"
+		case "${Region}":
+			return "us-east-1"
+		case "${Account}":
+			return account
+		}
+		return "example"
+	})
+}
+
+// RequireRequest is require rule i as it is evaluated: the check's principal and resource
+// account where the rule gives none, and the rule's context over the check's.
+func (c *AccessCheck) RequireRequest(i int) Request {
+	req := c.Require[i]
+	if req.Principal == "" {
+		req.Principal = c.Principal
+	}
+	if req.ResourceAccount == "" {
+		req.ResourceAccount = c.ResourceAccount
+	}
+	req.Context = mergeContexts(c.Context, req.Context)
+	return req
+}
+
+// UnknownActions lists the patterns of the rule that match no action of the catalogue: most
+// likely misspelt, which would make the rule hold trivially. The analysis still treats a
+// literal unknown action as a real one (it may be newer than the catalogue).
+func (f *ForbidRule) UnknownActions() []string {
+	var out []string
+	for _, p := range f.Actions {
+		if len(catalog.ExpandActionPattern(p)) == 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// mergeContexts returns base with the keys of over added or replaced.
+func mergeContexts(base, over Context) Context {
+	out := base.Clone()
+	for _, v := range over.m {
+		v.Values = append([]string(nil), v.Values...)
+		out.put(v)
+	}
+	return out
+}
+
+// EffectiveResourceAccount is the account that owns the request's resource, as the evaluator
+// reads it: ResourceAccount when set, else the resource ARN's account field, else the
+// principal's account. It is "" for a request whose principal is malformed.
+func EffectiveResourceAccount(req *Request) string {
+	e, err := newEvalContext(req)
+	if err != nil {
+		return ""
+	}
+	return e.resourceAccount
+}
+
+// ResourcePolicyFor returns the resource policy of a resource: the policy whose pattern
+// matches it, the statements of all of them when several do (named "a + b"), or nil when none
+// does. Patterns match as the Resource element does. The analysis merges the same way for the
+// resources of a forbid rule, so a require and a forbid on one resource see the same policy.
+func ResourcePolicyFor(policies []ResourcePolicy, resource string) *Policy {
+	var matched []*Policy
+	var names []string
+	for _, rp := range policies {
+		if rp.Policy == nil || !compileResourceGlob(rp.Pattern).match(resource) {
+			continue
+		}
+		name := rp.Policy.Name
+		if name == "" {
+			name = rp.Pattern
+		}
+		matched = append(matched, rp.Policy)
+		names = append(names, name)
+	}
+	switch len(matched) {
+	case 0:
+		return nil
+	case 1:
+		if matched[0].Name == "" {
+			cp := *matched[0]
+			cp.Name = names[0]
+			return &cp
+		}
+		return matched[0]
+	}
+	merged := &Policy{Name: strings.Join(names, " + "), Version: Version2012}
+	for _, p := range matched {
+		merged.Statements = append(merged.Statements, p.Statements...)
+	}
+	return merged
+}
+
+// accessCheckJSON is the wire form of an AccessCheck: a case (shared/cases/README.md) without
+// request.action and request.resource, with resourcePolicies, forbid and require.
+type accessCheckJSON struct {
+	ID      json.RawMessage `json:"id"`
+	Request *struct {
+		Principal       *string                    `json:"principal"`
+		Action          json.RawMessage            `json:"action"`
+		Resource        json.RawMessage            `json:"resource"`
+		ResourceAccount string                     `json:"resourceAccount"`
+		Context         map[string]json.RawMessage `json:"context"`
+	} `json:"request"`
+	IdentityPolicies    []json.RawMessage          `json:"identityPolicies"`
+	ResourcePolicy      json.RawMessage            `json:"resourcePolicy"`
+	ResourcePolicies    map[string]json.RawMessage `json:"resourcePolicies"`
+	PermissionsBoundary json.RawMessage            `json:"permissionsBoundary"`
+	SessionPolicy       json.RawMessage            `json:"sessionPolicy"`
+	SCPs                [][]json.RawMessage        `json:"scps"`
+	RCPs                [][]json.RawMessage        `json:"rcps"`
+	Forbid              []struct {
+		Actions   []string                   `json:"actions"`
+		Resources []string                   `json:"resources"`
+		Context   map[string]json.RawMessage `json:"context"`
+	} `json:"forbid"`
+	Require []struct {
+		Principal       *string                    `json:"principal"`
+		Action          string                     `json:"action"`
+		Resource        string                     `json:"resource"`
+		ResourceAccount string                     `json:"resourceAccount"`
+		Context         map[string]json.RawMessage `json:"context"`
+	} `json:"require"`
+	// Fields for people, ignored.
+	Source      json.RawMessage `json:"source"`
+	Reason      json.RawMessage `json:"reason"`
+	Notes       json.RawMessage `json:"notes"`
+	Description json.RawMessage `json:"description"`
+}
+
+// ParseAccessCheck reads one check line. Unlike ParseCase it rejects unknown fields: a
+// misspelt "forbid" would otherwise make a check pass with no rule at all. Errors name the
+// field, and for a policy the JSON path and the line and column within that policy.
+func ParseAccessCheck(line []byte) (*AccessCheck, error) {
+	var w accessCheckJSON
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return nil, fmt.Errorf("check is not valid: %s", describeJSONError(err))
+	}
+	if dec.More() {
+		return nil, errors.New("check is not valid: text after the JSON object; expected one check per line")
+	}
+	c := &AccessCheck{}
+	if len(w.ID) > 0 {
+		var s string
+		if json.Unmarshal(w.ID, &s) == nil {
+			c.ID = s
+		} else {
+			c.ID = string(w.ID)
+		}
+	}
+	if w.Request == nil || w.Request.Principal == nil {
+		return nil, errors.New(`request.principal: missing; a check needs the principal whose access it checks (write "anonymous" for unsigned requests)`)
+	}
+	r := w.Request
+	if len(r.Action) > 0 || len(r.Resource) > 0 {
+		return nil, errors.New("request: a check takes no action or resource; put them in forbid (sets of requests) or require (single requests)")
+	}
+	c.Principal, c.ResourceAccount = *r.Principal, r.ResourceAccount
+	if err := setContextMap(&c.Context, r.Context, "request.context"); err != nil {
+		return nil, err
+	}
+	if len(w.ResourcePolicy) > 0 {
+		return nil, errors.New(`resourcePolicy: not used by a check; give resource policies as "resourcePolicies": {"ARN or ARN pattern": policy}`)
+	}
+	for i, raw := range w.IdentityPolicies {
+		p, err := casePolicy(raw, fmt.Sprintf("identityPolicies[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return nil, fmt.Errorf("identityPolicies[%d]: null; expected a policy document", i)
+		}
+		c.Policies.Identity = append(c.Policies.Identity, p)
+	}
+	var err error
+	if c.Policies.Boundary, err = casePolicy(w.PermissionsBoundary, "permissionsBoundary"); err != nil {
+		return nil, err
+	}
+	if c.Policies.Session, err = casePolicy(w.SessionPolicy, "sessionPolicy"); err != nil {
+		return nil, err
+	}
+	if c.Policies.SCPs, err = caseLevels(w.SCPs, "scps"); err != nil {
+		return nil, err
+	}
+	if c.Policies.RCPs, err = caseLevels(w.RCPs, "rcps"); err != nil {
+		return nil, err
+	}
+	// Sorted, so that explanations do not depend on Go's map order.
+	patterns := make([]string, 0, len(w.ResourcePolicies))
+	for k := range w.ResourcePolicies {
+		patterns = append(patterns, k)
+	}
+	sort.Strings(patterns)
+	for _, pattern := range patterns {
+		name := fmt.Sprintf("resourcePolicies[%q]", pattern)
+		if pattern == "" {
+			return nil, fmt.Errorf("%s: empty key; expected a resource ARN or ARN pattern", name)
+		}
+		p, err := casePolicy(w.ResourcePolicies[pattern], name)
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return nil, fmt.Errorf("%s: null; expected a policy document", name)
+		}
+		c.ResourcePolicies = append(c.ResourcePolicies, ResourcePolicy{Pattern: pattern, Policy: p})
+	}
+	if len(w.Forbid) == 0 && len(w.Require) == 0 {
+		return nil, errors.New("forbid, require: both missing; a check needs at least one rule")
+	}
+	for i, f := range w.Forbid {
+		at := fmt.Sprintf("forbid[%d]", i)
+		if err := nonEmptyPatterns(f.Actions, at+".actions", `"service:Action" patterns such as "iam:*"`); err != nil {
+			return nil, err
+		}
+		if err := nonEmptyPatterns(f.Resources, at+".resources", `ARN patterns, or "*" for every resource`); err != nil {
+			return nil, err
+		}
+		rule := ForbidRule{Actions: f.Actions, Resources: f.Resources}
+		if err := setContextMap(&rule.Context, f.Context, at+".context"); err != nil {
+			return nil, err
+		}
+		c.Forbid = append(c.Forbid, rule)
+	}
+	for i, rq := range w.Require {
+		at := fmt.Sprintf("require[%d]", i)
+		if rq.Action == "" {
+			return nil, fmt.Errorf("%s.action: missing; expected \"service:Action\"", at)
+		}
+		if rq.Resource == "" {
+			return nil, fmt.Errorf("%s.resource: missing; expected an ARN, or \"*\" for actions without a resource", at)
+		}
+		req := Request{Action: rq.Action, Resource: rq.Resource, ResourceAccount: rq.ResourceAccount}
+		if rq.Principal != nil {
+			if *rq.Principal == "" {
+				return nil, fmt.Errorf(`%s.principal: empty; leave it out for the check's principal, or write "anonymous"`, at)
+			}
+			req.Principal = *rq.Principal
+		}
+		if err := setContextMap(&req.Context, rq.Context, at+".context"); err != nil {
+			return nil, err
+		}
+		c.Require = append(c.Require, req)
+	}
+	return c, nil
+}
+
+func nonEmptyPatterns(list []string, at, expected string) error {
+	if len(list) == 0 {
+		return fmt.Errorf("%s: missing or empty; expected %s", at, expected)
+	}
+	for i, s := range list {
+		if s == "" {
+			return fmt.Errorf("%s[%d]: empty; expected %s", at, i, expected)
+		}
+	}
+	return nil
+}
+
+func setContextMap(ctx *Context, m map[string]json.RawMessage, at string) error {
+	for key, raw := range m {
+		if err := setContextJSON(ctx, key, raw); err != nil {
+			return fmt.Errorf("%s[%q]: %v", at, key, err)
+		}
+	}
+	return nil
+}
+
+// describeJSONError adds the column of a syntax or type error of a one-line JSON text.
+func describeJSONError(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("column %d: %v", syn.Offset, err)
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Sprintf("column %d, field %s: expected %s, found %s", typ.Offset, typ.Field, typ.Type, typ.Value)
+	}
+	return err.Error()
+}
+
+// DescribeRequest names a request in one line for messages, with its context keys sorted:
+// `iam:CreateUser on arn:aws:iam::111122223333:user/x (account 111122223333) with
+// aws:SourceIp=10.0.0.1`. The principal is left out: messages name it once.
+func DescribeRequest(req *Request) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s on %s", req.Action, req.Resource)
+	if req.ResourceAccount != "" {
+		fmt.Fprintf(&b, " (account %s)", req.ResourceAccount)
+	}
+	if req.Context.Len() > 0 {
+		b.WriteString(" with ")
+		for i, k := range req.Context.Keys() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			v, _ := req.Context.Lookup(k)
+			if v.Multi {
+				fmt.Fprintf(&b, "%s=[%s]", k, strings.Join(v.Values, ", "))
+			} else {
+				fmt.Fprintf(&b, "%s=%s", k, v.Values[0])
+			}
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,904 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+var (
+	_ resource.Resource                   = (*accessCheckResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*accessCheckResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*accessCheckResource)(nil)
+)
+
+// NewAccessCheckResource returns the iam_access_check resource.
+func NewAccessCheckResource() resource.Resource {
+	return &accessCheckResource{}
+}
+
+// accessCheckResource proves, during `terraform plan`, that a principal can never reach the
+// access its forbid blocks describe and can still make the requests its require blocks list.
+// It manages nothing: its state only records that the check passed, so that Terraform shows a
+// change (and checks again) whenever an input changes.
+type accessCheckResource struct{}
+
+// accessCheckModel is the whole resource. Inputs are kept as Terraform values so that unknown
+// values survive until ModifyPlan decides what to do with them.
+type accessCheckModel struct {
+	ID               types.String `tfsdk:"id"`
+	Principal        types.Object `tfsdk:"principal"`
+	SCPs             types.List   `tfsdk:"scps"`
+	RCPs             types.List   `tfsdk:"rcps"`
+	ResourcePolicies types.Map    `tfsdk:"resource_policies"`
+	ResourceAccount  types.String `tfsdk:"resource_account"`
+	Forbid           types.List   `tfsdk:"forbid"`
+	Require          types.List   `tfsdk:"require"`
+	FailOnUnknown    types.Bool   `tfsdk:"fail_on_unknown"`
+	Passed           types.Bool   `tfsdk:"passed"`
+	Findings         types.List   `tfsdk:"findings"`
+}
+
+type accessPrincipalModel struct {
+	ARN                 types.String `tfsdk:"arn"`
+	IdentityPolicies    types.List   `tfsdk:"identity_policies"`
+	ManagedPolicyARNs   types.List   `tfsdk:"managed_policy_arns"`
+	PermissionsBoundary types.String `tfsdk:"permissions_boundary"`
+	SessionPolicy       types.String `tfsdk:"session_policy"`
+	Tags                types.Map    `tfsdk:"tags"`
+}
+
+type forbidModel struct {
+	Actions   types.List `tfsdk:"actions"`
+	Resources types.List `tfsdk:"resources"`
+	Context   types.Map  `tfsdk:"context"`
+}
+
+type requireModel struct {
+	Principal       types.String `tfsdk:"principal"`
+	Action          types.String `tfsdk:"action"`
+	Resource        types.String `tfsdk:"resource"`
+	ResourceAccount types.String `tfsdk:"resource_account"`
+	Context         types.Map    `tfsdk:"context"`
+}
+
+type findingModel struct {
+	Rule       types.String `tfsdk:"rule"`
+	Kind       types.String `tfsdk:"kind"`
+	Witness    types.Object `tfsdk:"witness"`
+	Statements types.List   `tfsdk:"statements"`
+	Message    types.String `tfsdk:"message"`
+}
+
+type witnessModel struct {
+	Action          types.String `tfsdk:"action"`
+	Resource        types.String `tfsdk:"resource"`
+	ResourceAccount types.String `tfsdk:"resource_account"`
+	Context         types.Map    `tfsdk:"context"`
+}
+
+var (
+	contextMapType = types.MapType{ElemType: types.ListType{ElemType: types.StringType}}
+	witnessType    = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"action":           types.StringType,
+		"resource":         types.StringType,
+		"resource_account": types.StringType,
+		"context":          contextMapType,
+	}}
+	findingType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"rule":       types.StringType,
+		"kind":       types.StringType,
+		"witness":    witnessType,
+		"statements": types.ListType{ElemType: types.StringType},
+		"message":    types.StringType,
+	}}
+)
+
+func (r *accessCheckResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_access_check"
+}
+
+func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	policyLevels := func() []validator.List {
+		return []validator.List{
+			listvalidator.NoNullValues(),
+			listvalidator.ValueListsAre(listvalidator.SizeAtLeast(1), listvalidator.NoNullValues()),
+		}
+	}
+	contextAttribute := func(description string) schema.MapAttribute {
+		return schema.MapAttribute{
+			MarkdownDescription: description + " A list with one string is a single value unless the " +
+				"service reference data says the key is multi-valued (such as `aws:TagKeys`); a longer list is " +
+				"a multi-valued key.",
+			ElementType: types.ListType{ElemType: types.StringType},
+			Optional:    true,
+			Validators: []validator.Map{
+				mapvalidator.NoNullValues(),
+				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
+				mapvalidator.ValueListsAre(listvalidator.NoNullValues()),
+			},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Proves during `terraform plan` that a principal can never reach forbidden access, " +
+			"and can still make the requests it needs. Each `forbid` block names a set of requests (action " +
+			"and resource patterns, any context); the provider analyses the policies symbolically, offline, " +
+			"and fails the plan with a witness request and the statements that allow it when any request of " +
+			"the set is allowed. Each `require` block is a concrete request that must be allowed; the plan " +
+			"fails with the layer that blocks it when it is not. A forbid that the analysis cannot decide fails " +
+			"too. When an input is only known after apply, the plan warns and the check runs again during " +
+			"apply (or, with `fail_on_unknown`, the plan fails). The resource manages nothing in AWS.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "A hash of every input of the check, stable across runs, so that re-planning " +
+					"an unchanged configuration shows no changes.",
+				Computed: true,
+			},
+			"scps": schema.ListAttribute{
+				MarkdownDescription: "The service control policies of the principal's account as JSON documents, " +
+					"one list per level of the organisation path: the root first, then each organizational unit, " +
+					"the account last. Every level must allow a request. Omit it when the account is not governed " +
+					"by SCPs (no organisation, or the management account).",
+				ElementType: types.ListType{ElemType: types.StringType},
+				Optional:    true,
+				Validators:  policyLevels(),
+			},
+			"rcps": schema.ListAttribute{
+				MarkdownDescription: "The resource control policies of the resources' account, in the same shape " +
+					"as `scps`. `RCPFullAWSAccess` is implied at each level given. Omit it when the account is not " +
+					"governed by RCPs.",
+				ElementType: types.ListType{ElemType: types.StringType},
+				Optional:    true,
+				Validators:  policyLevels(),
+			},
+			"resource_policies": schema.MapAttribute{
+				MarkdownDescription: "Resource-based policies (bucket policies, key policies, trust policies) as " +
+					"JSON documents, keyed by the resource ARN or ARN pattern they protect: " +
+					"`arn:aws:s3:::bucket/*` covers every object of the bucket. A resource that no key matches " +
+					"has no resource policy; one that several keys match has the statements of all of them.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators: []validator.Map{
+					mapvalidator.NoNullValues(),
+					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"resource_account": schema.StringAttribute{
+				MarkdownDescription: "The 12-digit ID of the account that owns the resources of every rule. When " +
+					"omitted, it is the account in each resource ARN, else the principal's account. Set it for " +
+					"resources whose ARN has no account, such as S3 buckets, when they belong to another account.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(accountIDPattern, "must be a 12-digit AWS account ID")},
+			},
+			"fail_on_unknown": schema.BoolAttribute{
+				MarkdownDescription: "Whether to fail the plan when an input is unknown at plan time (computed by a " +
+					"resource of the same plan). By default (`false`) the plan shows a warning naming the unknown " +
+					"inputs, and the check runs again during apply, where a failure stops the apply.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"passed": schema.BoolAttribute{
+				MarkdownDescription: "Whether every rule holds. It is always `true` in the state, since a rule that " +
+					"does not hold fails the plan; it is unknown in a plan whose inputs are not all known.",
+				Computed: true,
+			},
+			"findings": schema.ListNestedAttribute{
+				MarkdownDescription: "The rules that do not hold, in the order of the `forbid` and then the " +
+					"`require` blocks. Empty in the state, since any finding fails the plan.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"rule": schema.StringAttribute{
+							MarkdownDescription: "The rule, such as `forbid[0]` or `require[1]`.",
+							Computed:            true,
+						},
+						"kind": schema.StringAttribute{
+							MarkdownDescription: "`violation` (a forbidden request is allowed), `unmet` (a required " +
+								"request is not allowed) or `undecided` (the analysis could not decide a forbid).",
+							Computed: true,
+						},
+						"witness": schema.SingleNestedAttribute{
+							MarkdownDescription: "For a violation, an allowed request of the forbidden set; null otherwise.",
+							Computed:            true,
+							Attributes: map[string]schema.Attribute{
+								"action": schema.StringAttribute{
+									MarkdownDescription: "The action of the request, a real action of the service reference data.",
+									Computed:            true,
+								},
+								"resource": schema.StringAttribute{
+									MarkdownDescription: "The resource ARN of the request.",
+									Computed:            true,
+								},
+								"resource_account": schema.StringAttribute{
+									MarkdownDescription: "The account that owns the resource.",
+									Computed:            true,
+								},
+								"context": schema.MapAttribute{
+									MarkdownDescription: "The condition keys of the request and their values.",
+									ElementType:         types.ListType{ElemType: types.StringType},
+									Computed:            true,
+								},
+							},
+						},
+						"statements": schema.ListAttribute{
+							MarkdownDescription: "For a violation, the statements that allow the witness; for an unmet " +
+								"require that is explicitly denied, the Deny statements; such as " +
+								"`identity_policies[0] statement 1 (\"AllowAll\")`.",
+							ElementType: types.StringType,
+							Computed:    true,
+						},
+						"message": schema.StringAttribute{
+							MarkdownDescription: "The finding in one paragraph, as the plan's error shows it.",
+							Computed:            true,
+						},
+					},
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"principal": schema.SingleNestedBlock{
+				MarkdownDescription: "The principal whose access is checked, with every policy that applies to it.",
+				Validators:          []validator.Object{objectvalidator.IsRequired()},
+				Attributes: map[string]schema.Attribute{
+					"arn": schema.StringAttribute{
+						MarkdownDescription: "The principal: an IAM role ARN (a session of the role), an IAM user " +
+							"ARN, a role-session ARN (`arn:aws:sts::111122223333:assumed-role/ROLE/SESSION`), a " +
+							"federated-user ARN, the account root user ARN, a service principal, or `anonymous` for " +
+							"unsigned requests.",
+						Required:   true,
+						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"identity_policies": schema.ListAttribute{
+						MarkdownDescription: "The principal's identity-based policies as JSON documents (inline and " +
+							"customer managed policies, a user's group policies), for example from `jsonencode` or " +
+							"`data.aws_iam_policy_document.x.json`.",
+						ElementType: types.StringType,
+						Optional:    true,
+						Validators:  []validator.List{listvalidator.NoNullValues()},
+					},
+					"managed_policy_arns": schema.ListAttribute{
+						MarkdownDescription: "ARNs of AWS managed policies attached to the principal, such as " +
+							"`arn:aws:iam::aws:policy/ReadOnlyAccess`. Their documents come from the provider's " +
+							"embedded copy of the default versions; an ARN it does not know is an error.",
+						ElementType: types.StringType,
+						Optional:    true,
+						Validators: []validator.List{
+							listvalidator.NoNullValues(),
+							listvalidator.ValueStringsAre(stringvalidator.RegexMatches(managedPolicyARNPattern,
+								"must be an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess")),
+						},
+					},
+					"permissions_boundary": schema.StringAttribute{
+						MarkdownDescription: "The principal's permissions boundary: a JSON document, or the ARN of " +
+							"an AWS managed policy. Omit it when the principal has none.",
+						Optional: true,
+					},
+					"session_policy": schema.StringAttribute{
+						MarkdownDescription: "The session policy passed when the principal's session was created, " +
+							"as a JSON document. It applies to role-session and federated-user principals only.",
+						Optional: true,
+					},
+					"tags": schema.MapAttribute{
+						MarkdownDescription: "The principal's tags, which conditions read as `aws:PrincipalTag/<key>`. " +
+							"A tag not given here is absent.",
+						ElementType: types.StringType,
+						Optional:    true,
+						Validators:  []validator.Map{mapvalidator.NoNullValues()},
+					},
+				},
+			},
+			"forbid": schema.ListNestedBlock{
+				MarkdownDescription: "A set of requests the principal must never be able to make: any action " +
+					"matching `actions` on any resource matching `resources`, with any request context that agrees " +
+					"with `context`. The plan fails when some request of the set is allowed.",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"actions": schema.ListAttribute{
+							MarkdownDescription: "Action patterns, with `*` and `?` as in a policy's `Action` element, " +
+								"such as `iam:*` or `s3:Delete*`.",
+							ElementType: types.StringType,
+							Required:    true,
+							Validators: []validator.List{
+								listvalidator.SizeAtLeast(1),
+								listvalidator.NoNullValues(),
+								listvalidator.ValueStringsAre(stringvalidator.RegexMatches(actionPatternPattern,
+									"must be service:Action, with * and ? as wildcards, or *")),
+							},
+						},
+						"resources": schema.ListAttribute{
+							MarkdownDescription: "Resource ARN patterns, with `*` and `?` as in a policy's `Resource` " +
+								"element, such as `arn:aws:s3:::prod-*`, or `*` for every resource.",
+							ElementType: types.StringType,
+							Required:    true,
+							Validators: []validator.List{
+								listvalidator.SizeAtLeast(1),
+								listvalidator.NoNullValues(),
+								listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+							},
+						},
+						"context": contextAttribute("Condition keys fixed to these values for every request of " +
+							"the set; every other key may take any value or be absent."),
+					},
+				},
+			},
+			"require": schema.ListNestedBlock{
+				MarkdownDescription: "A concrete request that must stay allowed, decided with the same policies. " +
+					"The plan fails, naming the layer that blocks it, when it is not allowed.",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"principal": schema.StringAttribute{
+							MarkdownDescription: "The caller, when it is not `principal.arn` (for example another " +
+								"session of the same role). The policies are still those of the `principal` block.",
+							Optional:   true,
+							Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+						"action": schema.StringAttribute{
+							MarkdownDescription: "The action, as `service:Action`, such as `s3:GetObject`.",
+							Required:            true,
+							Validators: []validator.String{
+								stringvalidator.RegexMatches(actionPattern, "must be service:Action, for example s3:GetObject"),
+							},
+						},
+						"resource": schema.StringAttribute{
+							MarkdownDescription: "The resource ARN, or `*` for actions that take no resource.",
+							Required:            true,
+							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+						"resource_account": schema.StringAttribute{
+							MarkdownDescription: "The 12-digit ID of the account that owns the resource, when it is " +
+								"not the resource's default (see the top-level `resource_account`).",
+							Optional:   true,
+							Validators: []validator.String{stringvalidator.RegexMatches(accountIDPattern, "must be a 12-digit AWS account ID")},
+						},
+						"context": contextAttribute("The request's condition keys and their values, added to the " +
+							"principal's tags."),
+					},
+				},
+			},
+		},
+	}
+}
+
+var (
+	// actionPatternPattern accepts the entries of an Action element: "*" or "service:pattern".
+	actionPatternPattern    = regexp.MustCompile(`^(\*|[^:\s]+:[^:\s]+)$`)
+	managedPolicyARNPattern = regexp.MustCompile(`^arn:aws:iam::aws:policy/\S+$`)
+)
+
+// ValidateConfig reports what can be wrong with the configuration on its own, as early as
+// `terraform validate`: invalid policy documents, unknown managed policies, malformed
+// principals, and a check without rules. Unknown values are skipped; ModifyPlan checks them
+// once they are known.
+func (r *accessCheckResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m accessCheckModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if knownEmpty(m.Forbid) && knownEmpty(m.Require) {
+		resp.Diagnostics.AddError("Access check without rules",
+			"An iam_access_check needs at least one forbid or require block; without one it would pass whatever the policies say.")
+	}
+	buildAccessCheck(ctx, &m, &resp.Diagnostics)
+}
+
+func knownEmpty(l types.List) bool {
+	return !l.IsUnknown() && len(l.Elements()) == 0
+}
+
+// ModifyPlan runs the check while Terraform plans, so that a rule that does not hold fails
+// `terraform plan`. Terraform plans again during apply with the values computed by then, so a
+// check deferred here for unknown inputs runs before this resource is created or updated.
+func (r *accessCheckResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroying: there is nothing to check
+	}
+	if unknown := unknownInputs(req.Config.Raw); len(unknown) > 0 {
+		var failOnUnknown types.Bool
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("fail_on_unknown"), &failOnUnknown)...)
+		detail := fmt.Sprintf("These inputs of the access check are known only after apply: %s. ", strings.Join(unknown, ", "))
+		if failOnUnknown.ValueBool() {
+			resp.Diagnostics.AddError("Access check inputs unknown at plan time", detail+
+				"fail_on_unknown is true, so the plan fails: give these inputs values known at plan time, or "+
+				"set fail_on_unknown = false to check them during apply.")
+			return
+		}
+		resp.Diagnostics.AddWarning("Access check deferred to apply", detail+
+			"The check runs again during apply, before this resource is created, and fails the apply if a "+
+			"rule does not hold. Set fail_on_unknown = true to fail the plan instead.")
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("passed"), types.BoolUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), types.ListUnknown(findingType))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+		return
+	}
+	out := evaluateAccessCheck(ctx, req.Config, &resp.Diagnostics)
+	if out == nil {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("passed"), out.passed)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), out.findings)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), out.id)...)
+}
+
+func (r *accessCheckResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.save(ctx, req.Config, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *accessCheckResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.save(ctx, req.Config, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// save stores the planned values with the check's results. The check runs once more on the
+// final configuration: it is deterministic, so it agrees with the plan, and a check that
+// somehow reached apply without holding still fails here rather than being recorded as passed.
+func (r *accessCheckResource) save(ctx context.Context, config tfsdk.Config, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+	var m accessCheckModel
+	diags.Append(plan.Get(ctx, &m)...)
+	if diags.HasError() {
+		return
+	}
+	out := evaluateAccessCheck(ctx, config, diags)
+	if out == nil || diags.HasError() {
+		return
+	}
+	m.Passed, m.Findings, m.ID = out.passed, out.findings, out.id
+	diags.Append(state.Set(ctx, &m)...)
+}
+
+// Read keeps the state: the resource stands for nothing outside Terraform that could change.
+func (r *accessCheckResource) Read(_ context.Context, _ resource.ReadRequest, _ *resource.ReadResponse) {
+}
+
+// Delete has nothing to remove; Terraform drops the state.
+func (r *accessCheckResource) Delete(_ context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+}
+
+// accessCheckOutcome is the computed attributes of a check that ran.
+type accessCheckOutcome struct {
+	passed   types.Bool
+	findings types.List
+	id       types.String
+}
+
+// evaluateAccessCheck runs the check of a fully known configuration. Every finding is also an
+// error diagnostic at the block of its rule. It returns nil when the configuration is invalid.
+func evaluateAccessCheck(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) *accessCheckOutcome {
+	var m accessCheckModel
+	diags.Append(config.Get(ctx, &m)...)
+	if diags.HasError() {
+		return nil
+	}
+	check := buildAccessCheck(ctx, &m, diags)
+	if diags.HasError() {
+		return nil
+	}
+	for i := range check.Forbid {
+		if unknown := check.Forbid[i].UnknownActions(); len(unknown) > 0 {
+			diags.AddAttributeWarning(path.Root("forbid").AtListIndex(i).AtName("actions"), "Unknown actions in a forbid rule",
+				fmt.Sprintf("forbid[%d].actions: %s match no action of the provider's service reference data (%s). Check the "+
+					"spelling: a rule about actions that do not exist holds trivially.", i, strings.Join(quoted(unknown), ", "), catalog.DataVersion()))
+		}
+	}
+	report, err := check.Run(evaluator.Options{}, 0)
+	if err != nil {
+		diags.AddError("Access check cannot be evaluated", err.Error()+".")
+		return nil
+	}
+	var findings []findingModel
+	for _, v := range report.Violations {
+		msg := fmt.Sprintf("forbid[%d] does not hold: %s can make the request %s. It is allowed by %s.",
+			v.Forbid, check.Principal, evaluator.DescribeRequest(&v.Witness), describeStatements(v.Statements))
+		diags.AddAttributeError(path.Root("forbid").AtListIndex(v.Forbid), "Forbidden access is reachable", msg)
+		findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", v.Forbid), "violation", &v.Witness, v.Statements, msg, diags))
+	}
+	for _, u := range report.Undecided {
+		msg := fmt.Sprintf("forbid[%d] could not be decided, and an undecided rule fails the check: %s.", u.Forbid, strings.TrimSuffix(u.Reason, "."))
+		diags.AddAttributeError(path.Root("forbid").AtListIndex(u.Forbid), "Access check undecided", msg)
+		findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", u.Forbid), "undecided", nil, nil, msg, diags))
+	}
+	for _, u := range report.Unmet {
+		req := check.RequireRequest(u.Require)
+		req.ResourceAccount = evaluator.EffectiveResourceAccount(&req)
+		msg := fmt.Sprintf("require[%d] does not hold: %s cannot make the request %s. The decision is %s: %s.",
+			u.Require, req.Principal, evaluator.DescribeRequest(&req), u.Result.Decision, strings.TrimSuffix(u.Result.Reason, "."))
+		if len(u.Result.BlockedBy) > 0 {
+			layers := make([]string, len(u.Result.BlockedBy))
+			for i, b := range u.Result.BlockedBy {
+				layers[i] = b.String()
+			}
+			msg += fmt.Sprintf(" Blocked by: %s.", strings.Join(layers, ", "))
+		}
+		diags.AddAttributeError(path.Root("require").AtListIndex(u.Require), "Required access is denied", msg)
+		findings = append(findings, newFinding(ctx, fmt.Sprintf("require[%d]", u.Require), "unmet", nil, u.Result.Denies, msg, diags))
+	}
+	list, d := types.ListValueFrom(ctx, findingType, findings)
+	diags.Append(d...)
+	if findings == nil {
+		list, d = types.ListValueFrom(ctx, findingType, []findingModel{})
+		diags.Append(d...)
+	}
+	id, err := inputsHash(config.Raw)
+	if err != nil {
+		diags.AddError("Cannot compute id", err.Error())
+		return nil
+	}
+	return &accessCheckOutcome{passed: types.BoolValue(report.Passed()), findings: list, id: types.StringValue(id)}
+}
+
+func newFinding(ctx context.Context, rule, kind string, witness *evaluator.Request, statements []evaluator.StatementRef, msg string, diags *diag.Diagnostics) findingModel {
+	f := findingModel{Rule: types.StringValue(rule), Kind: types.StringValue(kind), Message: types.StringValue(msg),
+		Witness: types.ObjectNull(witnessType.AttrTypes)}
+	names := make([]string, len(statements))
+	for i, s := range statements {
+		names[i] = s.String()
+	}
+	var d diag.Diagnostics
+	f.Statements, d = types.ListValueFrom(ctx, types.StringType, names)
+	diags.Append(d...)
+	if witness != nil {
+		values := map[string][]string{}
+		for _, k := range witness.Context.Keys() {
+			v, _ := witness.Context.Lookup(k)
+			values[k] = v.Values
+		}
+		w := witnessModel{Action: types.StringValue(witness.Action), Resource: types.StringValue(witness.Resource),
+			ResourceAccount: types.StringValue(witness.ResourceAccount)}
+		w.Context, d = types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, values)
+		diags.Append(d...)
+		f.Witness, d = types.ObjectValueFrom(ctx, witnessType.AttrTypes, w)
+		diags.Append(d...)
+	}
+	return f
+}
+
+func describeStatements(refs []evaluator.StatementRef) string {
+	if len(refs) == 0 {
+		return "no statement (a grant the flow implies)"
+	}
+	parts := make([]string, len(refs))
+	for i, s := range refs {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+func quoted(items []string) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = strconv.Quote(s)
+	}
+	return out
+}
+
+// buildAccessCheck converts the configuration to the engine's check, adding an error at the
+// attribute of every invalid value. Unknown values are left out, so ValidateConfig can use it
+// too; only a fully known configuration is ever run.
+func buildAccessCheck(ctx context.Context, m *accessCheckModel, diags *diag.Diagnostics) *evaluator.AccessCheck {
+	c := &evaluator.AccessCheck{ResourceAccount: m.ResourceAccount.ValueString()}
+	if !m.Principal.IsNull() && !m.Principal.IsUnknown() {
+		var p accessPrincipalModel
+		diags.Append(m.Principal.As(ctx, &p, basetypes.ObjectAsOptions{})...)
+		buildPrincipal(ctx, &p, c, diags)
+	}
+	c.Policies.SCPs = parseLevels(ctx, "scps", m.SCPs, diags)
+	c.Policies.RCPs = parseLevels(ctx, "rcps", m.RCPs, diags)
+
+	if !m.ResourcePolicies.IsNull() && !m.ResourcePolicies.IsUnknown() {
+		elems := m.ResourcePolicies.Elements()
+		patterns := make([]string, 0, len(elems))
+		for k := range elems {
+			patterns = append(patterns, k)
+		}
+		sort.Strings(patterns) // explanations must not depend on Go's map order
+		for _, pattern := range patterns {
+			v, ok := elems[pattern].(types.String)
+			if !ok {
+				continue
+			}
+			in := policyInput{fmt.Sprintf("resource_policies[%q]", pattern), path.Root("resource_policies").AtMapKey(pattern), v}
+			if p := parsePolicy(in, diags); p != nil {
+				c.ResourcePolicies = append(c.ResourcePolicies, evaluator.ResourcePolicy{Pattern: pattern, Policy: p})
+			}
+		}
+	}
+
+	for _, obj := range knownObjects(m.Forbid) {
+		if obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		var f forbidModel
+		diags.Append(obj.As(ctx, &f, basetypes.ObjectAsOptions{})...)
+		rule := evaluator.ForbidRule{
+			Actions:   knownStrings(ctx, f.Actions, diags),
+			Resources: knownStrings(ctx, f.Resources, diags),
+			Context:   contextOf(ctx, f.Context, diags),
+		}
+		c.Forbid = append(c.Forbid, rule)
+	}
+	for i, obj := range knownObjects(m.Require) {
+		if obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		var rq requireModel
+		diags.Append(obj.As(ctx, &rq, basetypes.ObjectAsOptions{})...)
+		req := evaluator.Request{
+			Principal:       rq.Principal.ValueString(),
+			Action:          rq.Action.ValueString(),
+			Resource:        rq.Resource.ValueString(),
+			ResourceAccount: rq.ResourceAccount.ValueString(),
+			Context:         contextOf(ctx, rq.Context, diags),
+		}
+		if !rq.Principal.IsNull() && !rq.Principal.IsUnknown() {
+			if _, err := evaluator.ParseCaller(req.Principal); err != nil {
+				diags.AddAttributeError(path.Root("require").AtListIndex(i).AtName("principal"), "Invalid principal",
+					fmt.Sprintf("require[%d].principal: %s.", i, err))
+			}
+		}
+		c.Require = append(c.Require, req)
+	}
+	return c
+}
+
+// buildPrincipal fills in the caller and its policies from the principal block.
+func buildPrincipal(ctx context.Context, p *accessPrincipalModel, c *evaluator.AccessCheck, diags *diag.Diagnostics) {
+	at := path.Root("principal")
+	c.Principal = p.ARN.ValueString()
+	if !p.ARN.IsNull() && !p.ARN.IsUnknown() {
+		if _, err := evaluator.ParseCaller(c.Principal); err != nil {
+			diags.AddAttributeError(at.AtName("arn"), "Invalid principal", fmt.Sprintf("principal.arn: %s.", err))
+		}
+	}
+	for i, v := range stringElements(ctx, p.IdentityPolicies, diags) {
+		in := policyInput{fmt.Sprintf("identity_policies[%d]", i), at.AtName("identity_policies").AtListIndex(i), v}
+		if pol := parsePolicy(in, diags); pol != nil {
+			c.Policies.Identity = append(c.Policies.Identity, pol)
+		}
+	}
+	for i, v := range stringElements(ctx, p.ManagedPolicyARNs, diags) {
+		if v.IsNull() || v.IsUnknown() {
+			continue
+		}
+		if pol := managedPolicy(v.ValueString(), at.AtName("managed_policy_arns").AtListIndex(i), diags); pol != nil {
+			c.Policies.Identity = append(c.Policies.Identity, pol)
+		}
+	}
+	boundary := p.PermissionsBoundary
+	if !boundary.IsNull() && !boundary.IsUnknown() && catalog.IsManagedPolicyARN(boundary.ValueString()) {
+		c.Policies.Boundary = managedPolicy(boundary.ValueString(), at.AtName("permissions_boundary"), diags)
+	} else {
+		c.Policies.Boundary = parsePolicy(policyInput{"permissions_boundary", at.AtName("permissions_boundary"), boundary}, diags)
+	}
+	c.Policies.Session = parsePolicy(policyInput{"session_policy", at.AtName("session_policy"), p.SessionPolicy}, diags)
+	if !p.Tags.IsNull() && !p.Tags.IsUnknown() {
+		for key, v := range p.Tags.Elements() {
+			if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				c.Context.Set("aws:PrincipalTag/"+key, s.ValueString())
+			}
+		}
+	}
+}
+
+// managedPolicy returns the default version of an AWS managed policy, named by its ARN.
+func managedPolicy(arn string, at path.Path, diags *diag.Diagnostics) *evaluator.Policy {
+	mp, ok := catalog.ManagedPolicyByARN(arn)
+	if !ok {
+		msg := fmt.Sprintf("%s is not an AWS managed policy in the provider's data (%s).", arn, catalog.DataVersion())
+		name := arn[strings.LastIndexByte(arn, '/')+1:]
+		if alt, ok := catalog.ManagedPolicyByName(name); ok {
+			msg += fmt.Sprintf(" Did you mean %s? The ARN of an AWS managed policy includes its path.", alt.ARN)
+		}
+		diags.AddAttributeError(at, "Unknown AWS managed policy", msg)
+		return nil
+	}
+	p, err := evaluator.ParsePolicy([]byte(mp.Document))
+	if err != nil {
+		diags.AddAttributeError(at, "Invalid AWS managed policy", describeParseError(arn, err))
+		return nil
+	}
+	p.Name = arn
+	return p
+}
+
+// knownObjects returns the elements of a list of blocks, or nil when the list itself is null
+// or unknown (a dynamic block over an unknown collection).
+func knownObjects(l types.List) []types.Object {
+	if l.IsNull() || l.IsUnknown() {
+		return nil
+	}
+	var out []types.Object
+	for _, e := range l.Elements() {
+		if o, ok := e.(types.Object); ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// knownStrings returns the known elements of a list of strings.
+func knownStrings(ctx context.Context, l types.List, diags *diag.Diagnostics) []string {
+	var out []string
+	for _, v := range stringElements(ctx, l, diags) {
+		if !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	return out
+}
+
+// contextOf converts a context map. A list with one value is a single value unless the
+// service reference data says the key is multi-valued (ForAnyValue:StringEquals on aws:TagKeys
+// must see a set even when it has one member).
+func contextOf(ctx context.Context, m types.Map, diags *diag.Diagnostics) evaluator.Context {
+	var out evaluator.Context
+	if m.IsNull() || m.IsUnknown() {
+		return out
+	}
+	for key, v := range m.Elements() {
+		l, ok := v.(types.List)
+		if !ok || l.IsNull() || l.IsUnknown() {
+			continue
+		}
+		values := knownStrings(ctx, l, diags)
+		if k, ok := catalog.LookupConditionKey(key); len(values) != 1 || (ok && k.MultiValued) {
+			out.SetMulti(key, values)
+		} else {
+			out.Set(key, values[0])
+		}
+	}
+	return out
+}
+
+// unknownInputs lists the configuration values that are not known yet, the way a user would
+// write them ("principal.identity_policies[0]"), sorted.
+func unknownInputs(config tftypes.Value) []string {
+	var out []string
+	_ = tftypes.Walk(config, func(p *tftypes.AttributePath, v tftypes.Value) (bool, error) {
+		if v.IsKnown() {
+			return true, nil
+		}
+		out = append(out, attributePathString(p))
+		return false, nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+func attributePathString(p *tftypes.AttributePath) string {
+	var b strings.Builder
+	for _, step := range p.Steps() {
+		switch s := step.(type) {
+		case tftypes.AttributeName:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(s))
+		case tftypes.ElementKeyInt:
+			fmt.Fprintf(&b, "[%d]", int64(s))
+		case tftypes.ElementKeyString:
+			fmt.Fprintf(&b, "[%q]", string(s))
+		default:
+			b.WriteString("[…]")
+		}
+	}
+	return b.String()
+}
+
+// notHashed are the attributes that do not change what the check decides.
+var notHashed = map[string]bool{"id": true, "passed": true, "findings": true, "fail_on_unknown": true}
+
+// inputsHash hashes every input of the check in one canonical encoding (object keys and map
+// keys sorted), so that the same configuration always has the same id.
+func inputsHash(config tftypes.Value) (string, error) {
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		return "", err
+	}
+	for k := range notHashed {
+		delete(attrs, k)
+	}
+	var b strings.Builder
+	if err := canonicalEncode(&b, tftypes.NewValue(tftypes.Object{AttributeTypes: typesOf(attrs)}, attrs)); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+func typesOf(attrs map[string]tftypes.Value) map[string]tftypes.Type {
+	out := make(map[string]tftypes.Type, len(attrs))
+	for k, v := range attrs {
+		out[k] = v.Type()
+	}
+	return out
+}
+
+func canonicalEncode(b *strings.Builder, v tftypes.Value) error {
+	if v.IsNull() {
+		b.WriteString("null")
+		return nil
+	}
+	if !v.IsKnown() {
+		return fmt.Errorf("an input is unknown")
+	}
+	switch {
+	case v.Type().Is(tftypes.String):
+		var s string
+		if err := v.As(&s); err != nil {
+			return err
+		}
+		b.WriteString(strconv.Quote(s))
+	case v.Type().Is(tftypes.Bool):
+		var x bool
+		if err := v.As(&x); err != nil {
+			return err
+		}
+		b.WriteString(strconv.FormatBool(x))
+	case v.Type().Is(tftypes.List{}), v.Type().Is(tftypes.Set{}), v.Type().Is(tftypes.Tuple{}):
+		var items []tftypes.Value
+		if err := v.As(&items); err != nil {
+			return err
+		}
+		b.WriteByte('[')
+		for i, it := range items {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := canonicalEncode(b, it); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	case v.Type().Is(tftypes.Map{}), v.Type().Is(tftypes.Object{}):
+		var fields map[string]tftypes.Value
+		if err := v.As(&fields); err != nil {
+			return err
+		}
+		keys := make([]string, 0, len(fields))
+		for k := range fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Quote(k))
+			b.WriteByte(':')
+			if err := canonicalEncode(b, fields[k]); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('}')
+	default:
+		// Numbers and other types do not occur in this schema's inputs; encode them by their
+		// debug form, which is still deterministic.
+		b.WriteString(v.String())
+	}
+	return nil
+}

@@ -1,0 +1,469 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const accessCheck = "iam_access_check.test"
+
+// Policies of the tests, as HCL expressions.
+const (
+	allowAllHCL = `jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "AllowAll", Effect = "Allow", Action = "*", Resource = "*" }]
+  })`
+	// An organisation that denies IAM changes below the root, as SCPs usually do.
+	denyIAMSCPsHCL = `[
+    [jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })],
+    [jsonencode({ Version = "2012-10-17", Statement = [
+      { Effect = "Allow", Action = "*", Resource = "*" },
+      { Sid = "DenyIAM", Effect = "Deny", Action = "iam:*", Resource = "*" },
+    ] })],
+  ]`
+	s3BoundaryHCL = `jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Sid = "S3Only", Effect = "Allow", Action = "s3:*", Resource = "*" }]
+  })`
+)
+
+// The admin role reaches IAM: the plan fails at the forbid block, and the message carries a
+// witness (an IAM action) and the statement that allows it.
+func TestAccessCheckForbidReachable(t *testing.T) {
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: `
+resource "iam_access_check" "test" {
+  principal {
+    arn               = "arn:aws:iam::111122223333:role/app"
+    identity_policies = [` + allowAllHCL + `]
+  }
+  forbid {
+    actions   = ["iam:CreateUser"]
+    resources = ["*"]
+  }
+}`,
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Forbidden access is reachable.*forbid\[0\] does not hold.*` +
+				`iam:CreateUser on.*allowed by identity_policies\[0\] statement 0.*"AllowAll"`),
+		}},
+	})
+}
+
+// The same role under an SCP that denies IAM and a boundary that allows only S3 passes; the
+// state records it, and planning again shows no changes.
+func TestAccessCheckPasses(t *testing.T) {
+	config := `
+resource "iam_access_check" "test" {
+  principal {
+    arn                  = "arn:aws:iam::111122223333:role/app"
+    identity_policies    = [` + allowAllHCL + `]
+    permissions_boundary = ` + s3BoundaryHCL + `
+  }
+  scps = ` + denyIAMSCPsHCL + `
+  forbid {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }
+  forbid {
+    actions   = ["ec2:*", "s3:DeleteBucket"]
+    resources = ["arn:aws:s3:::prod-*"]
+    context   = { "aws:SourceIp" = ["203.0.113.5"] }
+  }
+  require {
+    action   = "s3:GetObject"
+    resource = "arn:aws:s3:::data/report.csv"
+  }
+}`
+	// s3:DeleteBucket on prod-* is allowed by the policies above: the second forbid only holds
+	// because of the Deny below.
+	config = strings.Replace(config, `Statement = [{ Sid = "AllowAll", Effect = "Allow", Action = "*", Resource = "*" }]`,
+		`Statement = [
+      { Sid = "AllowAll", Effect = "Allow", Action = "*", Resource = "*" },
+      { Sid = "KeepProd", Effect = "Deny", Action = "s3:DeleteBucket", Resource = "arn:aws:s3:::prod-*" },
+    ]`, 1)
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("passed"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("findings"), knownvalue.ListExact([]knownvalue.Check{})),
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("fail_on_unknown"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// Without the Deny, the prod buckets can be deleted: the update's plan fails.
+				Config:      strings.Replace(config, `Effect = "Deny", Action = "s3:DeleteBucket"`, `Effect = "Deny", Action = "s3:DeleteObject"`, 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)forbid\[1\] does not hold.*s3:DeleteBucket on arn:aws:s3:::prod-`),
+			},
+		},
+	})
+}
+
+// A change of inputs that still passes updates the resource in place with a new id.
+func TestAccessCheckUpdate(t *testing.T) {
+	config := func(action string) string {
+		return `
+resource "iam_access_check" "test" {
+  principal {
+    arn                  = "arn:aws:iam::111122223333:role/app"
+    identity_policies    = [` + allowAllHCL + `]
+    permissions_boundary = ` + s3BoundaryHCL + `
+  }
+  forbid {
+    actions   = ["` + action + `"]
+    resources = ["*"]
+  }
+}`
+	}
+	idDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config:            config("iam:*"),
+				ConfigStateChecks: []statecheck.StateCheck{idDiffers.AddStateValue(accessCheck, tfjsonpath.New("id"))},
+			},
+			{
+				Config: config("ec2:*"),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						// The check runs at plan time, so the new id is already known.
+						plancheck.ExpectResourceAction(accessCheck, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(accessCheck, tfjsonpath.New("passed"), knownvalue.Bool(true)),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					idDiffers.AddStateValue(accessCheck, tfjsonpath.New("id")),
+				},
+			},
+		},
+	})
+}
+
+// A require the boundary blocks fails the plan, naming the layer.
+func TestAccessCheckRequireUnmet(t *testing.T) {
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: `
+resource "iam_access_check" "test" {
+  principal {
+    arn                  = "arn:aws:iam::111122223333:role/app"
+    identity_policies    = [` + allowAllHCL + `]
+    permissions_boundary = ` + s3BoundaryHCL + `
+  }
+  require {
+    action   = "s3:GetObject"
+    resource = "arn:aws:s3:::data/report.csv"
+  }
+  require {
+    action   = "dynamodb:GetItem"
+    resource = "arn:aws:dynamodb:us-east-1:111122223333:table/orders"
+  }
+}`,
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Required access is denied.*require\[1\] does not hold.*` +
+				`dynamodb:GetItem.*ImplicitDeny.*Blocked by: permissions_boundary`),
+		}},
+	})
+}
+
+// The resource policy whose key matches the resource decides a cross-account require.
+func TestAccessCheckResourcePolicies(t *testing.T) {
+	config := func(grantee string) string {
+		return `
+resource "iam_access_check" "test" {
+  principal {
+    arn               = "arn:aws:iam::444455556666:role/partner"
+    identity_policies = [` + allowAllHCL + `]
+  }
+  resource_account = "111122223333"
+  resource_policies = {
+    "arn:aws:s3:::shared/*" = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Sid = "Partner", Effect = "Allow", Principal = { AWS = "` + grantee + `" }, Action = "s3:GetObject", Resource = "arn:aws:s3:::shared/*" }]
+    })
+  }
+  require {
+    action   = "s3:GetObject"
+    resource = "arn:aws:s3:::shared/file.txt"
+  }
+  forbid {
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::shared/*"]
+  }
+}`
+	}
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{Config: config("arn:aws:iam::444455556666:root"), PlanOnly: true, ExpectNonEmptyPlan: true},
+			{
+				Config:      config("arn:aws:iam::777788889999:root"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)require\[0\] does not hold.*Blocked by: resource`),
+			},
+		},
+	})
+}
+
+// AWS managed policies by ARN: ReadOnlyAccess cannot create users, AdministratorAccess can.
+func TestAccessCheckManagedPolicies(t *testing.T) {
+	config := func(arn string) string {
+		return `
+resource "iam_access_check" "test" {
+  principal {
+    arn                 = "arn:aws:iam::111122223333:role/auditor"
+    managed_policy_arns = ["` + arn + `"]
+  }
+  forbid {
+    actions   = ["iam:CreateUser"]
+    resources = ["*"]
+  }
+}`
+	}
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config: config("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("passed"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				Config:      config("arn:aws:iam::aws:policy/AdministratorAccess"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)forbid\[0\] does not hold.*iam:CreateUser.*arn:aws:iam::aws:policy/AdministratorAccess`),
+			},
+			{
+				Config:      config("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Unknown AWS managed policy.*Did\s+you\s+mean.*arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`),
+			},
+			// The last configuration is the one Terraform destroys with: it must be valid.
+			{Config: config("arn:aws:iam::aws:policy/ReadOnlyAccess"), PlanOnly: true},
+		},
+	})
+}
+
+// A permissions boundary given as an AWS managed policy ARN.
+func TestAccessCheckManagedBoundary(t *testing.T) {
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: `
+resource "iam_access_check" "test" {
+  principal {
+    arn                  = "arn:aws:iam::111122223333:role/app"
+    identity_policies    = [` + allowAllHCL + `]
+    permissions_boundary = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+  }
+  forbid {
+    actions   = ["iam:CreateUser", "s3:DeleteBucket"]
+    resources = ["*"]
+  }
+  require {
+    action   = "iam:CreateUser"
+    resource = "arn:aws:iam::111122223333:user/x"
+  }
+}`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)require\[0\] does not hold.*Blocked by: permissions_boundary`),
+		}},
+	})
+}
+
+// Invalid policy JSON is reported at its attribute with the line, column and JSON path.
+func TestAccessCheckInvalidPolicy(t *testing.T) {
+	valid := `
+resource "iam_access_check" "test" {
+  principal { arn = "arn:aws:iam::111122223333:role/app" }
+  forbid {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }
+}`
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: `
+resource "iam_access_check" "test" {
+  principal {
+    arn               = "arn:aws:iam::111122223333:role/app"
+    identity_policies = [` + allowAllHCL + `, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Alow\", \"Action\": \"*\", \"Resource\": \"*\"}]\n}"]
+  }
+  forbid {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }
+}`,
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid policy document.*identity_policies\[1\] is not a valid IAM policy at line 3,` +
+				`\s+column 28 \(JSON\s+path\s+Statement\[0\]\.Effect\)`),
+		}, {
+			// The last configuration is the one Terraform destroys with: it must be valid.
+			Config: valid, PlanOnly: true, ExpectNonEmptyPlan: true,
+		}},
+	})
+}
+
+// Unknown at plan time: the plan passes with the results unknown, and the apply fails once
+// terraform_data's output is known; with fail_on_unknown the plan itself fails.
+func TestAccessCheckUnknownAtPlan(t *testing.T) {
+	config := func(failOnUnknown bool) string {
+		flag := ""
+		if failOnUnknown {
+			flag = "fail_on_unknown = true"
+		}
+		return `
+resource "terraform_data" "policy" {
+  input = ` + allowAllHCL + `
+}
+resource "iam_access_check" "test" {
+  principal {
+    arn               = "arn:aws:iam::111122223333:role/app"
+    identity_policies = [terraform_data.policy.output]
+  }
+  forbid {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }
+  ` + flag + `
+}`
+	}
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config:             config(false),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectUnknownValue(accessCheck, tfjsonpath.New("passed")),
+						plancheck.ExpectUnknownValue(accessCheck, tfjsonpath.New("findings")),
+					},
+				},
+			},
+			{
+				Config:      config(true),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Access check inputs unknown at plan time.*principal\.identity_policies\[0\]`),
+			},
+			{
+				Config:      config(false),
+				ExpectError: regexp.MustCompile(`(?s)Error running apply.*Forbidden access is reachable.*forbid\[0\] does not hold`),
+			},
+		},
+	})
+}
+
+// The warning for unknown inputs, which the acceptance test framework cannot observe: the
+// plan modifier is called directly with a configuration whose identity policy is unknown.
+func TestAccessCheckUnknownWarning(t *testing.T) {
+	ctx := context.Background()
+	r := &accessCheckResource{}
+	var sresp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sresp)
+	objType := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+
+	principalType := objType.AttributeTypes["principal"].(tftypes.Object)
+	forbidType := objType.AttributeTypes["forbid"].(tftypes.List).ElementType.(tftypes.Object)
+	config := objectWith(objType, map[string]tftypes.Value{
+		"principal": objectWith(principalType, map[string]tftypes.Value{
+			"arn": tftypes.NewValue(tftypes.String, "arn:aws:iam::111122223333:role/app"),
+			"identity_policies": tftypes.NewValue(tftypes.List{ElementType: tftypes.String},
+				[]tftypes.Value{tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}),
+		}),
+		"forbid": tftypes.NewValue(objType.AttributeTypes["forbid"], []tftypes.Value{objectWith(forbidType, map[string]tftypes.Value{
+			"actions":   tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "iam:*")}),
+			"resources": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "*")}),
+		})}),
+	})
+	req := resource.ModifyPlanRequest{
+		Config: tfsdk.Config{Raw: config, Schema: sresp.Schema},
+		Plan:   tfsdk.Plan{Raw: config, Schema: sresp.Schema},
+		State:  tfsdk.State{Raw: tftypes.NewValue(objType, nil), Schema: sresp.Schema},
+	}
+	resp := resource.ModifyPlanResponse{Plan: req.Plan}
+	r.ModifyPlan(ctx, req, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("unexpected errors: %v", resp.Diagnostics)
+	}
+	warnings := resp.Diagnostics.Warnings()
+	if len(warnings) != 1 || warnings[0].Summary() != "Access check deferred to apply" ||
+		!strings.Contains(warnings[0].Detail(), "principal.identity_policies[0]") {
+		t.Fatalf("want one warning naming principal.identity_policies[0], got %v", resp.Diagnostics)
+	}
+	var passed tftypes.Value
+	attrs := map[string]tftypes.Value{}
+	if err := resp.Plan.Raw.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	passed = attrs["passed"]
+	if passed.IsKnown() {
+		t.Errorf("passed is known in the plan: %v", passed)
+	}
+}
+
+// objectWith builds a value of an object type with the given attributes and every other
+// attribute null.
+func objectWith(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
+	vals := map[string]tftypes.Value{}
+	for name, at := range t.AttributeTypes {
+		if v, ok := set[name]; ok {
+			vals[name] = v
+		} else {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+	}
+	return tftypes.NewValue(t, vals)
+}
+
+// The id is a function of the inputs alone: the same configuration gives the same id, and a
+// map written in another order too; a changed input gives another.
+func TestAccessCheckInputsHash(t *testing.T) {
+	obj := func(m map[string]string) tftypes.Value {
+		vals := map[string]tftypes.Value{}
+		for k, v := range m {
+			vals[k] = tftypes.NewValue(tftypes.String, v)
+		}
+		mt := tftypes.Map{ElementType: tftypes.String}
+		return tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"resource_policies": mt, "passed": tftypes.Bool}},
+			map[string]tftypes.Value{"resource_policies": tftypes.NewValue(mt, vals), "passed": tftypes.NewValue(tftypes.Bool, nil)})
+	}
+	a, err := inputsHash(obj(map[string]string{"a": "1", "b": "2"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := inputsHash(obj(map[string]string{"b": "2", "a": "1"}))
+	c, _ := inputsHash(obj(map[string]string{"a": "1", "b": "3"}))
+	if a != b || a == c {
+		t.Errorf("hashes: same inputs %s vs %s, changed input %s", a, b, c)
+	}
+}

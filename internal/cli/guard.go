@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/iamguard/terraform-provider-iam/internal/guard"
+)
+
+func init() {
+	extraCommands = append(extraCommands, command{
+		name:    "guard",
+		summary: "check a Terraform plan (terraform show -json) against IAM rules and best practices",
+		run:     runGuard,
+	})
+}
+
+func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("guard", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	planPath := fs.String("plan", "", "the plan as JSON: the output of `terraform show -json PLANFILE` (- for standard input)")
+	rulesPath := fs.String("rules", "", "the rules file (guard.hcl); without it: validation errors, public access and new administrative access fail, best practices are reported")
+	format := fs.String("format", "text", "output format: text, json or sarif")
+	failOn := fs.String("fail-on", "error", "the level of finding that fails (exit status 1): error, warning, note or never")
+	configDir := fs.String("config-dir", "", "the root module's directory, for the configuration files in SARIF output (default: the plan file's directory)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: terraform-provider-iam guard --plan plan.json [--rules guard.hcl] [--format text|json|sarif] [--fail-on LEVEL]")
+		fmt.Fprintln(stderr, "Checks the IAM changes of a Terraform plan. Exit status: 0 no finding at or above --fail-on, 1 findings, 2 bad input.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "guard: unexpected argument %q (the plan is given with --plan)\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *planPath == "" {
+		fmt.Fprintln(stderr, "guard: --plan is required: run `terraform plan -out=tfplan && terraform show -json tfplan > plan.json` and pass --plan plan.json")
+		return exitUsage
+	}
+	switch *format {
+	case "text", "json", "sarif":
+	default:
+		fmt.Fprintf(stderr, "guard: --format must be text, json or sarif, not %q\n", *format)
+		return exitUsage
+	}
+	failLevel, ok := guard.ParseLevel(*failOn)
+	if !ok && *failOn != "never" {
+		fmt.Fprintf(stderr, "guard: --fail-on must be error, warning, note or never, not %q\n", *failOn)
+		return exitUsage
+	}
+
+	rules := guard.DefaultRules()
+	if *rulesPath != "" {
+		var err error
+		if rules, err = guard.LoadRules(*rulesPath); err != nil {
+			fmt.Fprintf(stderr, "guard: bad rules:\n%v\n", err)
+			return exitUsage
+		}
+	}
+
+	var data []byte
+	var err error
+	name := *planPath
+	if name == "-" {
+		name = "<stdin>"
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(name)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "guard: %v\n", err)
+		return exitUsage
+	}
+	plan, err := guard.ReadPlan(bytes.NewReader(data), name)
+	if err != nil {
+		fmt.Fprintf(stderr, "guard: %v\n", err)
+		return exitUsage
+	}
+	if plan.Errored {
+		fmt.Fprintf(stderr, "guard: %s: warning: Terraform could not finish this plan (errored); the guard checks what it holds\n", name)
+	}
+
+	report := guard.Check(plan, rules)
+	out := bufio.NewWriter(stdout)
+	switch *format {
+	case "text":
+		err = report.WriteText(out)
+	case "json":
+		err = report.WriteJSON(out)
+	case "sarif":
+		dir := *configDir
+		if dir == "" && *planPath != "-" {
+			dir = filepath.Dir(*planPath)
+		}
+		var locate func(string) string
+		if dir != "" {
+			locate = guard.ConfigLocator(data, dir)
+		}
+		err = report.WriteSARIF(out, "", locate)
+	}
+	if err == nil {
+		err = out.Flush()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "guard: writing the report: %v\n", err)
+		return exitUsage
+	}
+	if *failOn != "never" && report.Failed(failLevel) {
+		return exitViolation
+	}
+	return exitOK
+}

@@ -1,0 +1,209 @@
+package guard
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+// Level is how serious a finding is. The guard fails (exit status 1) when a finding is at or
+// above the failing level (--fail-on, error by default).
+type Level int
+
+const (
+	LevelNote Level = iota + 1
+	LevelWarning
+	LevelError
+)
+
+func (l Level) String() string {
+	switch l {
+	case LevelNote:
+		return "note"
+	case LevelWarning:
+		return "warning"
+	case LevelError:
+		return "error"
+	}
+	return "none"
+}
+
+// ParseLevel reads "error", "warning" or "note".
+func ParseLevel(s string) (Level, bool) {
+	for _, l := range []Level{LevelNote, LevelWarning, LevelError} {
+		if strings.EqualFold(s, l.String()) {
+			return l, true
+		}
+	}
+	return 0, false
+}
+
+// The finding codes. Each has a default level (codeInfo) that a `finding "<code>"` block of
+// the rules file can change.
+const (
+	CodeUndecided        = "undecided"           // a check depends on something the plan does not know
+	CodeInvalidPolicy    = "invalid-policy"      // a policy document does not parse: AWS would reject it
+	CodeValidation       = "policy-validation"   // a validation finding (evaluator.ValidatePolicy)
+	CodeForbiddenAccess  = "forbidden-access"    // a forbid rule's access is allowed
+	CodeRequiredAccess   = "required-access"     // a require rule's access is not allowed
+	CodePublicAccess     = "public-access"       // anyone, or any other account, reaches a resource
+	CodeCrossAccount     = "cross-account"       // a named other account reaches a resource
+	CodeNewAccess        = "new-access"          // a new_access rule's access is new in this plan
+	CodeNewAdmin         = "new-admin-access"    // a principal newly may change IAM permissions
+	CodeAccessKey        = "access-key"          // a new long-lived access key
+	CodeAdminPolicy      = "admin-policy"        // AdministratorAccess or "*" granted to a non-administrator
+	CodeConsoleNoMFA     = "console-without-mfa" // a console user may do sensitive actions without MFA
+	CodeOpenTrust        = "open-trust"          // a trust policy any account or web identity can assume
+	CodePassRoleWildcard = "passrole-wildcard"   // iam:PassRole on "*"
+)
+
+// codeInfo describes each code: its default level and a one-line description (SARIF rules).
+var codeInfo = map[string]struct {
+	Level Level
+	Text  string
+}{
+	CodeUndecided:        {LevelError, "A check depends on a value known only after apply, or the analysis could not decide; it is not a pass."},
+	CodeInvalidPolicy:    {LevelError, "A policy document does not parse: AWS rejects it at apply."},
+	CodeValidation:       {LevelError, "Policy validation (the checks of IAM Access Analyzer's ValidatePolicy)."},
+	CodeForbiddenAccess:  {LevelError, "A principal has access that a forbid rule forbids."},
+	CodeRequiredAccess:   {LevelError, "A principal lacks access that a require rule requires."},
+	CodePublicAccess:     {LevelError, "A resource policy lets anonymous callers or any AWS account in."},
+	CodeCrossAccount:     {LevelWarning, "A resource policy grants access to another account that it names."},
+	CodeNewAccess:        {LevelWarning, "The plan grants access that a new_access rule watches."},
+	CodeNewAdmin:         {LevelError, "A principal that is not named an administrator newly may change IAM permissions (administrative access)."},
+	CodeAccessKey:        {LevelWarning, "A new long-lived access key: prefer roles and short-lived credentials."},
+	CodeAdminPolicy:      {LevelWarning, "AdministratorAccess or Action \"*\" granted to a principal the rules do not name as an administrator."},
+	CodeConsoleNoMFA:     {LevelWarning, "A console user's policies allow sensitive actions without MFA."},
+	CodeOpenTrust:        {LevelError, "A role trust policy that any AWS account or any web identity can assume without a condition."},
+	CodePassRoleWildcard: {LevelWarning, "iam:PassRole on every role (Resource \"*\"): any role can be handed to a service."},
+}
+
+// Codes returns every finding code, sorted.
+func Codes() []string {
+	out := make([]string, 0, len(codeInfo))
+	for c := range codeInfo {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CodeDescription is the one-line description of a code.
+func CodeDescription(code string) string { return codeInfo[code].Text }
+
+// Step is one step of a role chain: From reaches To by Via.
+type Step struct {
+	From string `json:"from"` // principal ARN
+	To   string `json:"to"`   // role ARN
+	// Via is how: "sts:AssumeRole", or "iam:PassRole + lambda:CreateFunction (lambda.amazonaws.com)".
+	Via string `json:"via"`
+	// Address is the role's resource address.
+	Address string `json:"address"`
+}
+
+// Finding is one result of the guard.
+type Finding struct {
+	Code  string `json:"code"`
+	Level Level  `json:"-"`
+	// Rule names the rule that asked ("forbid.no-deletes"); "" for the default checks.
+	Rule    string `json:"rule,omitempty"`
+	Message string `json:"message"`
+	// Address and Attribute locate the finding in the plan.
+	Address   string `json:"address"`
+	Attribute string `json:"attribute,omitempty"`
+	// Principal is the ARN of the principal the finding is about (may contain the account the
+	// guard assumed), with its address.
+	Principal        string `json:"principal,omitempty"`
+	PrincipalAddress string `json:"principal_address,omitempty"`
+	// Witness is a request that shows the access, and Allows the statements that allow it.
+	Witness *ev.Request       `json:"-"`
+	Allows  []ev.StatementRef `json:"allows,omitempty"`
+	// Path is the role chain from Principal to the role whose access the witness uses.
+	Path []Step `json:"path,omitempty"`
+	// Actions lists, for new access, the newly allowed actions that the guard checked one by one.
+	Actions []string `json:"actions,omitempty"`
+}
+
+// WitnessText describes the witness request in one line.
+func (f *Finding) WitnessText() string {
+	if f.Witness == nil {
+		return ""
+	}
+	return describeRequest(f.Witness)
+}
+
+func describeRequest(r *ev.Request) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s calls %s on %s", orAnonymous(r.Principal), r.Action, r.Resource)
+	if r.ResourceAccount != "" {
+		fmt.Fprintf(&b, " (account %s)", r.ResourceAccount)
+	}
+	if keys := r.Context.Keys(); len(keys) > 0 {
+		var parts []string
+		for _, k := range keys {
+			v, _ := r.Context.Lookup(k)
+			if v.Multi {
+				parts = append(parts, k+"=["+strings.Join(v.Values, ",")+"]")
+			} else {
+				parts = append(parts, k+"="+strings.Join(v.Values, ","))
+			}
+		}
+		b.WriteString(" with " + strings.Join(parts, ", "))
+	}
+	return b.String()
+}
+
+func orAnonymous(p string) string {
+	if p == "" || p == "anonymous" || p == "*" {
+		return "an anonymous caller"
+	}
+	return p
+}
+
+// Report is what the guard found in one plan.
+type Report struct {
+	Plan string `json:"plan"`
+	// Account is the account the guard took the plan to deploy into, and AccountSource why.
+	Account       string    `json:"account"`
+	AccountSource string    `json:"account_source"`
+	Findings      []Finding `json:"findings"`
+}
+
+// Failed reports whether some finding is at or above failOn.
+func (r *Report) Failed(failOn Level) bool {
+	for _, f := range r.Findings {
+		if f.Level >= failOn {
+			return true
+		}
+	}
+	return false
+}
+
+// Count returns the number of findings at each level.
+func (r *Report) Count() map[Level]int {
+	out := make(map[Level]int)
+	for _, f := range r.Findings {
+		out[f.Level]++
+	}
+	return out
+}
+
+// sortFindings orders findings by level (most serious first), address, code and principal,
+// so that reports are stable.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Level != b.Level {
+			return a.Level > b.Level
+		}
+		if a.Address != b.Address {
+			return a.Address < b.Address
+		}
+		if a.Code != b.Code {
+			return a.Code < b.Code
+		}
+		return a.Principal < b.Principal
+	})
+}

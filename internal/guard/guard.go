@@ -1,0 +1,464 @@
+package guard
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+// guard is one run of the checks over one plan.
+type guard struct {
+	plan  *Plan
+	rules *Rules
+	// account is the account the plan deploys into (see inferAccount); accountKnown is false
+	// for the placeholder.
+	account       string
+	accountSource string
+	accountKnown  bool
+
+	prior, planned *world
+	parsed         map[string]parsedPolicy
+	// building is the world being built: documents are validated only while the planned
+	// world is built, and only where the plan changes them.
+	buildingPlanned bool
+	validated       map[string]bool
+	orgUnknown      []unknownPart
+
+	findings []Finding
+	seen     map[string]bool
+}
+
+// Check runs every check of the rules over the plan and returns the findings.
+func Check(p *Plan, rules *Rules) *Report {
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	g := &guard{plan: p, rules: rules, parsed: map[string]parsedPolicy{},
+		validated: map[string]bool{}, seen: map[string]bool{}}
+	g.account, g.accountSource, g.accountKnown = g.inferAccount()
+
+	g.prior = newWorld(g, p.Prior())
+	g.orgUnknown = nil
+	g.buildingPlanned = true
+	g.planned = newWorld(g, p.Planned())
+	g.buildingPlanned = false
+
+	g.checkUnresolved()
+	g.checkForbid()
+	g.checkRequire()
+	g.checkNewAccess()
+	g.checkNewAdmin()
+	g.checkPublicAccess()
+	g.checkCrossAccount()
+	g.checkAccessKeys()
+	g.checkAdminPolicies()
+	g.checkConsoleMFA()
+	g.checkOpenTrust()
+	g.checkPassRoleWildcard()
+
+	sortFindings(g.findings)
+	return &Report{Plan: p.Name, Account: g.account, AccountSource: g.accountSource, Findings: g.findings}
+}
+
+// add records a finding at the level the rules give its code, once.
+func (g *guard) add(f Finding) {
+	level := g.rules.level(f.Code)
+	if level == levelOff {
+		return
+	}
+	if f.Level == 0 {
+		f.Level = level
+	} else if l, set := g.rules.Levels[f.Code]; set {
+		f.Level = l
+	}
+	key := strings.Join([]string{f.Code, f.Rule, f.Address, f.Attribute, f.Principal, f.Message}, "\x00")
+	if g.seen[key] {
+		return
+	}
+	g.seen[key] = true
+	g.findings = append(g.findings, f)
+}
+
+// undecided records that a check could not be decided.
+func (g *guard) undecided(check, principal, principalAddr string, u unknownPart) {
+	addr := u.Address
+	if addr == "" {
+		addr = principalAddr
+	}
+	g.add(Finding{Code: CodeUndecided, Rule: check, Address: addr, Attribute: u.Attribute,
+		Principal: principal, PrincipalAddress: principalAddr,
+		Message: check + ": not decided: " + u.Reason})
+}
+
+// changed reports whether the plan creates or updates the resource at address.
+func (g *guard) changed(address string) bool {
+	for _, a := range g.plan.Actions(address) {
+		if a == "create" || a == "update" {
+			return true
+		}
+	}
+	return false
+}
+
+// validate runs policy validation on a document that the plan creates or changes.
+func (g *guard) validate(d Document, typ ev.PolicyType) {
+	if !g.buildingPlanned || !d.JSON.Known || !g.changed(d.Source.Address) {
+		return
+	}
+	key := d.Source.String() + "\x00" + string(typ)
+	if g.validated[key] {
+		return
+	}
+	g.validated[key] = true
+	rule := g.rules.Validation
+	for _, vf := range ev.ValidatePolicy([]byte(d.JSON.Text), ev.ValidateOptions{Type: typ}) {
+		if !vf.Severity.AtLeast(rule.Report) {
+			continue
+		}
+		level := LevelWarning
+		if vf.Severity.AtLeast(rule.Fail) {
+			level = LevelError
+		}
+		where := vf.Path
+		if vf.Line > 0 {
+			where = fmt.Sprintf("%s (line %d, column %d of the policy)", vf.Path, vf.Line, vf.Column)
+		}
+		if where == "" {
+			where = "the document"
+		}
+		g.add(Finding{Code: CodeValidation, Level: level, Address: d.Source.Address, Attribute: d.Source.Attribute,
+			Message: fmt.Sprintf("%s %s at %s: %s", vf.Severity, vf.Code, where, vf.Message)})
+	}
+}
+
+// ---- the account
+
+// inferAccount decides which account the plan deploys into: the rules' account; else the
+// account of ARNs that the plan knows for its own principals and resources; else the
+// account that the plan's resource policies name for their own resource; else a
+// placeholder, with which every account a policy names counts as another account.
+func (g *guard) inferAccount() (id, source string, known bool) {
+	if g.rules.Account != "" {
+		return g.rules.Account, "the rules file", true
+	}
+	counts := map[string]int{}
+	var evidence = map[string]string{}
+	note := func(acct, why string) {
+		if isAccountID(acct) {
+			counts[acct]++
+			if evidence[acct] == "" {
+				evidence[acct] = why
+			}
+		}
+	}
+	for _, a := range []*Account{g.plan.Planned(), g.plan.Prior()} {
+		for _, r := range a.Roles {
+			if !r.External && r.ARN.Known {
+				note(arnAccount(r.ARN.Text), "the ARN of "+r.Address)
+			}
+		}
+		for _, u := range a.Users {
+			if !u.External && u.ARN.Known {
+				note(arnAccount(u.ARN.Text), "the ARN of "+u.Address)
+			}
+		}
+		for _, p := range a.Policies {
+			if p.ARN.Known {
+				note(arnAccount(p.ARN.Text), "the ARN of "+p.Address)
+			}
+		}
+	}
+	if acct := mostNamed(counts); acct != "" {
+		return acct, "inferred from " + evidence[acct] + "; set account in the rules to be sure", true
+	}
+	for _, rp := range g.plan.Planned().ResourcePolicies {
+		for _, acct := range ownAccountNamedBy(rp) {
+			note(acct, "the policy of "+rp.Document.Source.Address+", which names its own resource in that account")
+		}
+	}
+	if acct := mostNamed(counts); acct != "" {
+		return acct, "inferred from " + evidence[acct] + "; set account in the rules to be sure", true
+	}
+	return placeholderAccount, "a placeholder: the plan names no account of its own (set account in the rules); every account a policy names is treated as another account", false
+}
+
+func mostNamed(counts map[string]int) string {
+	best, n := "", 0
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if counts[k] > n {
+			best, n = k, counts[k]
+		}
+	}
+	return best
+}
+
+// ownAccountNamedBy returns the accounts that a resource policy names as the owner of its own
+// resource: a Resource element that is the target's ARN (an SQS queue or SNS topic of the
+// plan, by name), and the account root that a key policy delegates all of kms:* to, which is
+// the statement AWS's default key policy writes for the key's own account.
+func ownAccountNamedBy(rp *ResourcePolicy) []string {
+	if !rp.Document.JSON.Known {
+		return nil
+	}
+	pol, err := ev.ParsePolicy([]byte(rp.Document.JSON.Text))
+	if err != nil {
+		return nil
+	}
+	name := ""
+	if rp.Target.Name.Known {
+		name = rp.Target.Name.Text
+	}
+	var out []string
+	for _, st := range pol.Statements {
+		if st.Effect != ev.EffectAllow {
+			continue
+		}
+		if name != "" && !st.NotResource {
+			for _, r := range st.Resources {
+				if strings.HasSuffix(r.Text, ":"+name) && (strings.HasPrefix(r.Text, "arn:aws:sqs:") || strings.HasPrefix(r.Text, "arn:aws:sns:")) {
+					out = append(out, arnAccount(r.Text))
+				}
+			}
+		}
+		if rp.Kind == KMSKey && st.Principal != nil && !st.Principal.Not && len(st.Conditions) == 0 && !st.NotAction {
+			kmsAll := false
+			for _, a := range st.Actions {
+				if strings.EqualFold(a.Text, "kms:*") {
+					kmsAll = true
+				}
+			}
+			if kmsAll {
+				for _, v := range st.Principal.AWS {
+					if strings.HasSuffix(v.Text, ":root") {
+						out = append(out, arnAccount(v.Text))
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// arnAccount returns the account field of an ARN, or "".
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
+
+// ---- selecting principals
+
+// match is the answer to "does a rule select this principal?".
+type match int
+
+const (
+	noMatch match = iota
+	matches
+	mayMatch // the plan does not know the name or the tags: the rule may select it
+)
+
+func (g *guard) selects(s PrincipalSelector, p *principal) match {
+	m := matches
+	if len(s.Patterns) > 0 {
+		m = noMatch
+		for _, pat := range s.Patterns {
+			switch g.patternMatches(pat, p) {
+			case matches:
+				m = matches
+			case mayMatch:
+				if m == noMatch {
+					m = mayMatch
+				}
+			}
+			if m == matches {
+				break
+			}
+		}
+	}
+	if m == noMatch || len(s.Tags) == 0 {
+		return m
+	}
+	if !p.Tags.Known {
+		return mayMatch
+	}
+	for k, v := range s.Tags {
+		if got, ok := p.Tags.Values[k]; !ok || got != v {
+			return noMatch
+		}
+	}
+	return m
+}
+
+// patternMatches matches an ARN pattern against a principal's ARN. When the account is the
+// placeholder, the pattern's account field matches any account (the plan may deploy into
+// the account the pattern names); when the name is not known, a pattern that does not match
+// every name may or may not match.
+func (g *guard) patternMatches(pattern string, p *principal) match {
+	if pattern == "*" {
+		return matches
+	}
+	arn := p.ARN
+	if !g.accountKnown {
+		pattern = withAccount(pattern, "*")
+	}
+	if p.NameKnown {
+		if wildcardMatch(pattern, arn) {
+			return matches
+		}
+		return noMatch
+	}
+	// The made-up name: does the pattern match whatever the name is?
+	prefix := arn[:strings.LastIndex(arn, "unknown-name-")]
+	if wildcardMatch(pattern, prefix+"a") && wildcardMatch(pattern, prefix+"zz-9") {
+		return matches
+	}
+	if wildcardMatch(pattern, prefix+"*") || strings.Contains(pattern, "*") || strings.Contains(pattern, "?") || strings.HasPrefix(pattern, prefix) {
+		return mayMatch
+	}
+	return noMatch
+}
+
+// withAccount replaces the account field of an ARN (pattern).
+func withAccount(arn, account string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return arn
+	}
+	parts[4] = account
+	return strings.Join(parts, ":")
+}
+
+// isAdministrator reports whether the rules name the principal as an administrator.
+func (g *guard) isAdministrator(p *principal) bool {
+	for _, pat := range g.rules.Administrators {
+		if g.patternMatches(pat, p) == matches {
+			return true
+		}
+	}
+	return false
+}
+
+// wildcardMatch matches s against an IAM pattern: * is any run of characters, ? any one.
+func wildcardMatch(pattern, s string) bool {
+	p, t := 0, 0
+	star, mark := -1, 0
+	for t < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[t]):
+			p++
+			t++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, t
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			t = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+// ---- questions to the engine
+
+// question builds the engine's question "may p do any of actions on any of resources?".
+// The principal's tags are given as aws:PrincipalTag keys.
+func (w *world) question(p *principal, actions, resources []string, withResourcePolicies bool) *ev.Question {
+	q := &ev.Question{Principal: p.ARN, Policies: p.Policies, Actions: actions, Resources: resources}
+	if withResourcePolicies {
+		q.ResourcePolicies = w.allResourcePolicies()
+		q.Policies.RCPs = w.rcps
+	}
+	if p.Tags.Known {
+		for k, v := range p.Tags.Values {
+			q.Context.Set("aws:PrincipalTag/"+k, v)
+		}
+	}
+	return q
+}
+
+// principalUnknowns returns what is unknown about a principal's access: its own unknown
+// policies, and its tags when a policy reads them.
+func (p *principal) unknowns() []unknownPart {
+	out := p.Unknown
+	if !p.Tags.Known && usesPrincipalTags(p.Policies) {
+		out = append(out, unknownPart{Address: p.Address, Attribute: "tags_all",
+			Reason: "the principal's tags are known only after apply and its policies read aws:PrincipalTag"})
+	}
+	return out
+}
+
+func usesPrincipalTags(ps ev.PolicySet) bool {
+	all := append(append([]*ev.Policy(nil), ps.Identity...), ps.Boundary)
+	for _, pol := range all {
+		if pol == nil {
+			continue
+		}
+		for _, st := range pol.Statements {
+			for _, c := range st.Conditions {
+				if strings.HasPrefix(strings.ToLower(c.Key), "aws:principaltag/") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// mayAllowAny is a cheap test before asking the engine: could any Allow statement of the
+// policies cover one of the actions (exact names)? A false answer is exact: no statement
+// names them, so the engine would answer Denied.
+func mayAllowAny(policies []*ev.Policy, actions []string) bool {
+	for _, pol := range policies {
+		if pol == nil {
+			continue
+		}
+		for _, st := range pol.Statements {
+			if st.Effect != ev.EffectAllow {
+				continue
+			}
+			if st.NotAction {
+				return true
+			}
+			for _, a := range st.Actions {
+				pat := strings.ToLower(a.Text)
+				for _, want := range actions {
+					if wildcardMatch(pat, strings.ToLower(want)) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// refsText describes the statements that allow a witness.
+func refsText(refs []ev.StatementRef) []string {
+	var out []string
+	for _, r := range refs {
+		s := fmt.Sprintf("%s %s statement %d", r.Kind, r.Policy, r.Index)
+		if r.Sid != "" {
+			s += " (" + r.Sid + ")"
+		}
+		if r.Level >= 0 && (r.Kind == ev.KindSCP || r.Kind == ev.KindRCP) {
+			s += fmt.Sprintf(" at organisation level %d", r.Level)
+		}
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,248 @@
+package guard
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+// WriteText writes the report for people: a summary line, then one block per finding with
+// the resource address, the principal, the witness request, the allowing statements and the
+// role chain.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "plan %s, account %s (%s)\n", r.Plan, r.Account, r.AccountSource)
+	counts := r.Count()
+	if len(r.Findings) == 0 {
+		b.WriteString("no findings\n")
+	} else {
+		fmt.Fprintf(&b, "%d findings: %d error, %d warning, %d note\n", len(r.Findings), counts[LevelError], counts[LevelWarning], counts[LevelNote])
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		b.WriteString("\n")
+		head := strings.ToUpper(f.Level.String()) + " " + f.Code
+		if f.Rule != "" {
+			head += " [" + f.Rule + "]"
+		}
+		fmt.Fprintf(&b, "%s: %s\n", head, f.Message)
+		addr := f.Address
+		if f.Attribute != "" {
+			addr += " (" + f.Attribute + ")"
+		}
+		fmt.Fprintf(&b, "  resource:   %s\n", addr)
+		if f.Principal != "" {
+			p := f.Principal
+			if f.PrincipalAddress != "" && f.PrincipalAddress != f.Address {
+				p += " (" + f.PrincipalAddress + ")"
+			}
+			fmt.Fprintf(&b, "  principal:  %s\n", p)
+		}
+		for j, s := range f.Path {
+			label := "  path:       "
+			if j > 0 {
+				label = "              "
+			}
+			fmt.Fprintf(&b, "%s%d. %s -> %s via %s\n", label, j+1, s.From, s.To, s.Via)
+		}
+		if f.Witness != nil {
+			fmt.Fprintf(&b, "  witness:    %s\n", f.WitnessText())
+		}
+		if len(f.Actions) > 0 {
+			fmt.Fprintf(&b, "  actions:    %s\n", strings.Join(f.Actions, ", "))
+		}
+		for j, s := range refsText(f.Allows) {
+			label := "  allowed by: "
+			if f.Code == CodeRequiredAccess {
+				label = "  denied by:  "
+			}
+			if j > 0 {
+				label = "              "
+			}
+			fmt.Fprintf(&b, "%s%s\n", label, s)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// jsonFinding is a finding as JSON: the level as text, the witness as a request object.
+type jsonFinding struct {
+	Finding
+	Level   string       `json:"level"`
+	Witness *jsonRequest `json:"witness,omitempty"`
+}
+
+type jsonRequest struct {
+	Principal       string         `json:"principal"`
+	Action          string         `json:"action"`
+	Resource        string         `json:"resource"`
+	ResourceAccount string         `json:"resource_account,omitempty"`
+	Context         map[string]any `json:"context,omitempty"`
+	Text            string         `json:"text"`
+}
+
+func toJSONRequest(r *ev.Request) *jsonRequest {
+	if r == nil {
+		return nil
+	}
+	out := &jsonRequest{Principal: r.Principal, Action: r.Action, Resource: r.Resource, ResourceAccount: r.ResourceAccount, Text: describeRequest(r)}
+	for _, k := range r.Context.Keys() {
+		v, _ := r.Context.Lookup(k)
+		if out.Context == nil {
+			out.Context = map[string]any{}
+		}
+		if v.Multi {
+			out.Context[k] = v.Values
+		} else if len(v.Values) == 1 {
+			out.Context[k] = v.Values[0]
+		}
+	}
+	return out
+}
+
+// WriteJSON writes the report as one JSON object.
+func (r *Report) WriteJSON(w io.Writer) error {
+	out := struct {
+		Plan          string         `json:"plan"`
+		Account       string         `json:"account"`
+		AccountSource string         `json:"account_source"`
+		Counts        map[string]int `json:"counts"`
+		Findings      []jsonFinding  `json:"findings"`
+	}{Plan: r.Plan, Account: r.Account, AccountSource: r.AccountSource, Counts: map[string]int{}, Findings: []jsonFinding{}}
+	for l, n := range r.Count() {
+		out.Counts[l.String()] = n
+	}
+	for _, f := range r.Findings {
+		out.Findings = append(out.Findings, jsonFinding{Finding: f, Level: f.Level.String(), Witness: toJSONRequest(f.Witness)})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// ---- SARIF 2.1.0
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri,omitempty"`
+	Version        string      `json:"version,omitempty"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string       `json:"id"`
+	ShortDescription     sarifMessage `json:"shortDescription"`
+	DefaultConfiguration struct {
+		Level string `json:"level"`
+	} `json:"defaultConfiguration"`
+}
+
+type sarifMessage struct {
+	Text string `json:"text"`
+}
+
+type sarifResult struct {
+	RuleID     string          `json:"ruleId"`
+	RuleIndex  int             `json:"ruleIndex"`
+	Level      string          `json:"level"`
+	Message    sarifMessage    `json:"message"`
+	Locations  []sarifLocation `json:"locations"`
+	Properties map[string]any  `json:"properties,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
+	LogicalLocations []sarifLogical `json:"logicalLocations"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifLogical struct {
+	Name               string `json:"name"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
+}
+
+// WriteSARIF writes the report as a SARIF 2.1.0 log: the rules are the finding codes, each
+// result names the resource address as a logical location and, where the guard knows it, the
+// configuration file that declares the resource as the artifact location. version is the
+// tool's version; configFile maps an address to its file (nil: none known).
+func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address string) string) error {
+	codes := Codes()
+	index := map[string]int{}
+	driver := sarifDriver{Name: "terraform-provider-iam guard", InformationURI: "https://registry.terraform.io/providers/iamguard/iam", Version: version}
+	for i, c := range codes {
+		index[c] = i
+		rule := sarifRule{ID: c, ShortDescription: sarifMessage{Text: CodeDescription(c)}}
+		rule.DefaultConfiguration.Level = codeInfo[c].Level.String()
+		driver.Rules = append(driver.Rules, rule)
+	}
+	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}}
+	for _, f := range r.Findings {
+		msg := f.Message
+		if f.Witness != nil {
+			msg += ". Witness: " + f.WitnessText()
+		}
+		for _, s := range f.Path {
+			msg += fmt.Sprintf(". Path: %s -> %s via %s", s.From, s.To, s.Via)
+		}
+		name := f.Address
+		if f.Attribute != "" {
+			name += "." + f.Attribute
+		}
+		loc := sarifLocation{LogicalLocations: []sarifLogical{{Name: f.Address, FullyQualifiedName: name, Kind: "resource"}}}
+		if configFile != nil {
+			if uri := configFile(f.Address); uri != "" {
+				loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}
+			}
+		}
+		res := sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: f.Level.String(), Message: sarifMessage{Text: msg},
+			Locations: []sarifLocation{loc}}
+		props := map[string]any{}
+		if f.Rule != "" {
+			props["rule"] = f.Rule
+		}
+		if f.Principal != "" {
+			props["principal"] = f.Principal
+		}
+		if f.Witness != nil {
+			props["witness"] = toJSONRequest(f.Witness)
+		}
+		if len(f.Allows) > 0 {
+			props["statements"] = refsText(f.Allows)
+		}
+		if len(props) > 0 {
+			res.Properties = props
+		}
+		run.Results = append(run.Results, res)
+	}
+	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(log)
+}

@@ -1,0 +1,160 @@
+package guard
+
+import (
+	"strings"
+
+	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+// resourcePolicy is a resource-based policy of the plan with the ARN patterns of the
+// resources it governs. Where the plan does not know a part of the ARN (the region, a name
+// known only after apply), the pattern has a wildcard there: the policy is then taken to
+// govern every resource the target could be, which never hides access.
+type resourcePolicy struct {
+	model    *ResourcePolicy
+	Address  string
+	Patterns []string
+	Policy   *ev.Policy // nil when unknown or invalid
+	Unknown  *unknownPart
+}
+
+// engine returns the policy as the engine takes it: one entry per pattern.
+func (r *resourcePolicy) engine() []ev.ResourcePolicy {
+	if r.Policy == nil {
+		return nil
+	}
+	out := make([]ev.ResourcePolicy, len(r.Patterns))
+	for i, p := range r.Patterns {
+		out[i] = ev.ResourcePolicy{Pattern: p, Policy: r.Policy}
+	}
+	return out
+}
+
+func (g *guard) resourcePolicy(rp *ResourcePolicy) *resourcePolicy {
+	out := &resourcePolicy{model: rp, Address: rp.Document.Source.Address, Patterns: g.resourcePatterns(rp)}
+	out.Policy, out.Unknown = g.document(rp.Document, ev.PolicyTypeResource)
+	return out
+}
+
+// resourcePatterns gives the ARN patterns of a resource policy's target.
+func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
+	t := rp.Target
+	acct := g.account
+	name := "*"
+	if t.Name.Known && t.Name.Text != "" {
+		name = t.Name.Text
+	}
+	arn := ""
+	if t.ARN.Known && strings.HasPrefix(t.ARN.Text, "arn:") {
+		arn = t.ARN.Text
+	}
+	id := ""
+	if t.ID.Known {
+		id = t.ID.Text
+	}
+	if arn == "" && strings.HasPrefix(id, "arn:") {
+		arn = id
+	}
+	switch rp.Kind {
+	case S3Bucket:
+		if name == "*" && id != "" {
+			name = id
+		}
+		return []string{"arn:aws:s3:::" + name, "arn:aws:s3:::" + name + "/*"}
+	case SQSQueue:
+		if arn != "" {
+			return []string{arn}
+		}
+		if name == "*" && strings.HasPrefix(id, "https://") {
+			// https://sqs.REGION.amazonaws.com/ACCOUNT/NAME
+			parts := strings.Split(id, "/")
+			if len(parts) >= 5 {
+				acct, name = parts[len(parts)-2], parts[len(parts)-1]
+			}
+		}
+		return []string{"arn:aws:sqs:*:" + acct + ":" + name}
+	case SNSTopic:
+		if arn != "" {
+			return []string{arn}
+		}
+		return []string{"arn:aws:sns:*:" + acct + ":" + name}
+	case KMSKey:
+		if arn != "" {
+			return []string{arn}
+		}
+		if id != "" {
+			return []string{"arn:aws:kms:*:" + acct + ":key/" + id}
+		}
+		return []string{"arn:aws:kms:*:" + acct + ":key/*"}
+	case Secret:
+		if arn != "" {
+			return []string{arn}
+		}
+		if name != "*" {
+			// Secrets Manager appends six random characters to the name in the ARN.
+			return []string{"arn:aws:secretsmanager:*:" + acct + ":secret:" + name + "-??????"}
+		}
+		return []string{"arn:aws:secretsmanager:*:" + acct + ":secret:*"}
+	case ECRRepository:
+		if arn != "" {
+			return []string{arn}
+		}
+		if name == "*" && id != "" {
+			name = id
+		}
+		return []string{"arn:aws:ecr:*:" + acct + ":repository/" + name}
+	case LambdaFunction:
+		if arn == "" {
+			if name == "*" && id != "" {
+				name = id
+			}
+			arn = "arn:aws:lambda:*:" + acct + ":function:" + name
+		}
+		return []string{arn, arn + ":*"}
+	}
+	return []string{"*"}
+}
+
+// kindLabel names a resource kind in messages.
+func kindLabel(k ResourceKind) string {
+	switch k {
+	case S3Bucket:
+		return "S3 bucket"
+	case SQSQueue:
+		return "SQS queue"
+	case SNSTopic:
+		return "SNS topic"
+	case KMSKey:
+		return "KMS key"
+	case Secret:
+		return "secret"
+	case ECRRepository:
+		return "ECR repository"
+	case LambdaFunction:
+		return "Lambda function"
+	}
+	return string(k)
+}
+
+// targetLabel names the target of a resource policy.
+func targetLabel(rp *ResourcePolicy) string {
+	t := rp.Target
+	switch {
+	case t.Name.Known && t.Name.Text != "":
+		return kindLabel(rp.Kind) + " " + t.Name.Text
+	case t.ID.Known:
+		return kindLabel(rp.Kind) + " " + t.ID.Text
+	case t.Address != "":
+		return kindLabel(rp.Kind) + " " + t.Address
+	}
+	return kindLabel(rp.Kind)
+}
+
+// allResourcePolicies returns every known resource policy of the world for the engine.
+func (w *world) allResourcePolicies() []ev.ResourcePolicy {
+	var out []ev.ResourcePolicy
+	for _, r := range w.resources {
+		out = append(out, r.engine()...)
+	}
+	return out
+}

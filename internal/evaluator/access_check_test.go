@@ -1,0 +1,147 @@
+package evaluator
+
+import (
+	"strings"
+	"testing"
+)
+
+const checkRole = "arn:aws:iam::111122223333:role/app"
+
+func checkPolicy(t *testing.T, doc string) *Policy {
+	t.Helper()
+	p, err := ParsePolicy([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestResourcePolicyFor(t *testing.T) {
+	objects := checkPolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}`)
+	bucket := checkPolicy(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}]}`)
+	bucket.Name = "bucket policy"
+	rps := []ResourcePolicy{{Pattern: "arn:aws:s3:::bkt/*", Policy: objects}, {Pattern: "arn:aws:s3:::bkt*", Policy: bucket}}
+	tests := []struct {
+		resource string
+		want     string // policy name, "" for none
+		stmts    int
+	}{
+		{"arn:aws:s3:::bkt/a/b.txt", "arn:aws:s3:::bkt/* + bucket policy", 2},
+		{"arn:aws:s3:::bkt", "bucket policy", 1},
+		{"arn:aws:s3:::other/x", "", 0},
+		{"arn:aws:s3:::BKT/x", "", 0}, // resource ARNs match with case
+	}
+	for _, tt := range tests {
+		p := ResourcePolicyFor(rps, tt.resource)
+		switch {
+		case tt.want == "" && p != nil:
+			t.Errorf("%s: got policy %q, want none", tt.resource, p.Name)
+		case tt.want != "" && (p == nil || p.Name != tt.want || len(p.Statements) != tt.stmts):
+			t.Errorf("%s: got %+v, want %q with %d statements", tt.resource, p, tt.want, tt.stmts)
+		}
+	}
+	if objects.Name != "" {
+		t.Errorf("ResourcePolicyFor renamed the caller's policy to %q", objects.Name)
+	}
+}
+
+// Every violation's witness is in the forbidden set, names a resource, and is allowed by
+// Authorize with the resource policy its resource gets.
+func TestAccessCheckWitnesses(t *testing.T) {
+	c := &AccessCheck{
+		Principal: checkRole,
+		Policies: PolicySet{Identity: []*Policy{checkPolicy(t, `{"Version":"2012-10-17","Statement":[`+
+			`{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"},`+
+			`{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::prod-keep"}]}`)}},
+		Forbid: []ForbidRule{
+			{Actions: []string{"iam:*"}, Resources: []string{"*"}},
+			{Actions: []string{"s3:DeleteBucket"}, Resources: []string{"arn:aws:s3:::prod-*"}},
+			{Actions: []string{"ec2:RunInstances", "ec2:TerminateInstances"}, Resources: []string{"*"}},
+		},
+	}
+	report, err := c.Run(Options{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(report.Violations) != 3 || report.Passed() {
+		t.Fatalf("want 3 violations, got %+v", report)
+	}
+	for _, v := range report.Violations {
+		w := v.Witness
+		f := c.Forbid[v.Forbid]
+		if w.Resource == "" {
+			t.Errorf("forbid[%d]: witness without a resource", v.Forbid)
+		}
+		if w.Resource == "arn:aws:s3:::prod-keep" {
+			t.Errorf("forbid[%d]: the witness is the denied bucket", v.Forbid)
+		}
+		inActions, inResources := false, false
+		for _, p := range f.Actions {
+			m := compileAction(p)
+			inActions = inActions || m.match(strings.ToLower(w.Action))
+		}
+		for _, p := range f.Resources {
+			inResources = inResources || compileResourceGlob(p).match(w.Resource)
+		}
+		if !inActions || !inResources {
+			t.Errorf("forbid[%d]: witness %s on %s is outside the forbidden set", v.Forbid, w.Action, w.Resource)
+		}
+		res, err := Authorize(&c.Policies, &w, Options{})
+		if err != nil || res.Decision != Allow {
+			t.Errorf("forbid[%d]: witness %+v is not allowed: %v %v", v.Forbid, w, res, err)
+		}
+		if len(v.Statements) == 0 || v.Statements[0].Sid != "All" {
+			t.Errorf("forbid[%d]: statements %+v", v.Forbid, v.Statements)
+		}
+	}
+}
+
+// A require gets the check's principal, resource account and context unless it gives its own.
+func TestRequireRequestDefaults(t *testing.T) {
+	c, err := ParseAccessCheck([]byte(`{"request":{"principal":"` + checkRole + `","resourceAccount":"444455556666",` +
+		`"context":{"aws:PrincipalTag/team":"data","aws:SourceIp":"10.0.0.1"}},` +
+		`"require":[{"action":"s3:GetObject","resource":"*"},` +
+		`{"principal":"arn:aws:iam::111122223333:user/bob","action":"s3:GetObject","resource":"*","resourceAccount":"777788889999","context":{"aws:SourceIp":"10.0.0.2"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := c.RequireRequest(0), c.RequireRequest(1)
+	if first.Principal != checkRole || first.ResourceAccount != "444455556666" || first.Context.Len() != 2 {
+		t.Errorf("require[0] = %+v", first)
+	}
+	ip, _ := second.Context.Lookup("aws:SourceIp")
+	tag, _ := second.Context.Lookup("aws:PrincipalTag/team")
+	if second.Principal != "arn:aws:iam::111122223333:user/bob" || second.ResourceAccount != "777788889999" ||
+		ip.Values[0] != "10.0.0.2" || tag.Values[0] != "data" {
+		t.Errorf("require[1] = %+v", second)
+	}
+	if _, ok := c.Context.Lookup("aws:SourceIp"); !ok || c.Context.Len() != 2 {
+		t.Error("RequireRequest changed the check's context")
+	}
+}
+
+func TestParseAccessCheckErrors(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{`{"request":{"principal":"x"},"forbid":[{"actions":[""],"resources":["*"]}]}`, "forbid[0].actions[0]: empty"},
+		{`{"request":{"principal":"x"},"require":[{"resource":"*"}]}`, "require[0].action: missing"},
+		{`{"request":{"principal":"x"},"require":[{"action":"s3:GetObject"}]}`, "require[0].resource: missing"},
+		{`{"request":{"principal":"x"},"require":[{"principal":"","action":"s3:GetObject","resource":"*"}]}`, "require[0].principal: empty"},
+		{`{"request":{"principal":"x"},"resourcePolicies":{"arn:aws:s3:::b":null},"forbid":[{"actions":["s3:*"],"resources":["*"]}]}`, `resourcePolicies["arn:aws:s3:::b"]: null`},
+		{`{"request":{"principal":"x"},"forbid":[{"actions":["s3:*"],"resources":["*"],"context":{"k":{}}}]}`, `forbid[0].context["k"]`},
+		{`{"request":{"principal":"x"},"forbid":[{"actions":"s3:*","resources":["*"]}]}`, "expected []string"},
+		{`{"request":{"principal":"x"},"forbid":[]} {}`, "text after the JSON object"},
+	}
+	for _, tt := range tests {
+		_, err := ParseAccessCheck([]byte(tt.line))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want an error containing %q", tt.line, err, tt.want)
+		}
+	}
+}
+
+func TestAccessCheckMalformedPrincipal(t *testing.T) {
+	c := &AccessCheck{Principal: "arn:aws:iam::12:role/x", Forbid: []ForbidRule{{Actions: []string{"*"}, Resources: []string{"*"}}}}
+	if _, err := c.Run(Options{}, 0); err == nil || !strings.HasPrefix(err.Error(), "principal:") {
+		t.Errorf("got %v, want a principal error", err)
+	}
+}

@@ -144,7 +144,7 @@ func (w *world) mayAssume(p, r *principal) bool {
 		}
 		q := &ev.Question{Principal: caller, Policies: p.Policies, Actions: []string{"sts:AssumeRole"},
 			Resources: []string{role}, ResourcePolicies: []ev.ResourcePolicy{{Pattern: role, Policy: r.Trust}}}
-		if ev.Analyze(q).Outcome == ev.Allowed {
+		if w.g.analyze(q).Outcome == ev.Allowed {
 			return true
 		}
 	}
@@ -161,16 +161,16 @@ func (w *world) mayPass(p, r *principal) string {
 		// The service must be able to assume the role: decided by the trust policy alone.
 		svc := &ev.Question{Principal: cr.Principal, Actions: []string{"sts:AssumeRole"}, Resources: []string{r.ARN},
 			ResourcePolicies: []ev.ResourcePolicy{{Pattern: r.ARN, Policy: r.Trust}}}
-		if ev.Analyze(svc).Outcome != ev.Allowed {
+		if w.g.analyze(svc).Outcome != ev.Allowed {
 			continue
 		}
 		pass := &ev.Question{Principal: p.ARN, Policies: p.Policies, Actions: []string{"iam:PassRole"}, Resources: []string{r.ARN}}
 		pass.Context.Set("iam:PassedToService", cr.Principal)
-		if ev.Analyze(pass).Outcome != ev.Allowed {
+		if w.g.analyze(pass).Outcome != ev.Allowed {
 			continue
 		}
 		start := &ev.Question{Principal: p.ARN, Policies: p.Policies, Actions: cr.Starts, Resources: []string{"*"}}
-		a := ev.Analyze(start)
+		a := w.g.analyze(start)
 		if a.Outcome != ev.Allowed {
 			continue
 		}

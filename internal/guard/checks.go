@@ -80,7 +80,7 @@ func (g *guard) checkForbid() {
 			targets := append([]chain{{To: p}}, w.reach(p)...)
 			for _, c := range targets {
 				q := w.question(c.To, rule.Actions, rule.Resources, true)
-				a := ev.Analyze(q)
+				a := g.analyze(q)
 				if m == mayMatch && a.Outcome == ev.Allowed {
 					g.undecided(check, p.ARN, p.Address, unknownPart{Address: p.Address,
 						Reason: fmt.Sprintf("the rule may select this principal (its name or tags are known only after apply), and it may call %s", a.Witness.Action)})
@@ -189,7 +189,7 @@ func (g *guard) checkNewAccess() {
 				continue
 			}
 			q := g.newAccessQuestion(p, rule.Actions, rule.Resources, beforeRPs)
-			a := ev.AnalyzeNewAccess(q)
+			a := g.analyzeNew(q)
 			if m == mayMatch && a.Outcome == ev.Allowed {
 				g.undecided(check, p.ARN, p.Address, unknownPart{Address: p.Address,
 					Reason: "the rule may select this principal (its name or tags are known only after apply), and the plan gives it new access"})
@@ -265,7 +265,7 @@ func (g *guard) newActions(p *principal, rule NewAccessRule, beforeRPs []ev.Reso
 	var out []string
 	for _, action := range candidates {
 		q := g.newAccessQuestion(p, []string{action}, rule.Resources, beforeRPs)
-		if ev.AnalyzeNewAccess(q).Outcome == ev.Allowed {
+		if g.analyzeNew(q).Outcome == ev.Allowed {
 			out = append(out, action)
 		}
 	}
@@ -289,7 +289,7 @@ func (w *world) directAdmin(p *principal) ev.Answer {
 		return ev.Answer{Outcome: ev.Denied}
 	}
 	// IAM's own resources (users, roles, groups, policies) of the principal's account.
-	return ev.Analyze(w.question(p, adminActions, []string{"arn:aws:iam::" + arnAccount(p.ARN) + ":*"}, false))
+	return w.g.analyze(w.question(p, adminActions, []string{"arn:aws:iam::" + arnAccount(p.ARN) + ":*"}, false))
 }
 
 // isAdmin asks whether p has administrative access itself or reaches a role that has it.
@@ -397,7 +397,7 @@ func (g *guard) checkPublicAccess() {
 		if contains(rule.Except, t.Address) || !mayAdmitAnyone(t.Policy) {
 			continue
 		}
-		ans := ev.AnalyzePublicAccess(&ev.PublicAccessQuestion{ResourcePolicies: t.engine(), RCPs: g.planned.rcps,
+		ans := g.analyzePublic(&ev.PublicAccessQuestion{ResourcePolicies: t.engine(), RCPs: g.planned.rcps,
 			Resources: t.Patterns, ResourceAccount: g.account})
 		f := Finding{Code: CodePublicAccess, Level: level, Address: t.Address, Attribute: t.Attribute}
 		switch {
@@ -436,7 +436,7 @@ func (g *guard) publicActions(t resourceTarget, ans ev.PublicAccessAnswer) []str
 			if strings.ContainsAny(a.Text, "*?") || contains(out, a.Text) {
 				continue
 			}
-			one := ev.AnalyzePublicAccess(&ev.PublicAccessQuestion{ResourcePolicies: t.engine(), RCPs: g.planned.rcps,
+			one := g.analyzePublic(&ev.PublicAccessQuestion{ResourcePolicies: t.engine(), RCPs: g.planned.rcps,
 				Actions: []string{a.Text}, Resources: t.Patterns, ResourceAccount: g.account})
 			if one.Outcome() == ev.Allowed {
 				out = append(out, a.Text)
@@ -487,7 +487,7 @@ func (g *guard) checkCrossAccount() {
 			q := &ev.Question{Principal: named, Policies: ev.PolicySet{Identity: []*ev.Policy{outsideAccountsPolicy}},
 				ResourcePolicies: t.engine(), Actions: []string{"*"}, Resources: t.Patterns, ResourceAccount: g.account}
 			q.Policies.RCPs = g.planned.rcps
-			a := ev.Analyze(q)
+			a := g.analyze(q)
 			f := Finding{Code: CodeCrossAccount, Address: t.Address, Attribute: t.Attribute, Principal: named}
 			switch a.Outcome {
 			case ev.Allowed:
@@ -515,7 +515,7 @@ func crossAccountActions(t resourceTarget, named string, g *guard) []string {
 			}
 			q := &ev.Question{Principal: named, Policies: ev.PolicySet{Identity: []*ev.Policy{outsideAccountsPolicy}, RCPs: g.planned.rcps},
 				ResourcePolicies: t.engine(), Actions: []string{a.Text}, Resources: t.Patterns, ResourceAccount: g.account}
-			if ev.Analyze(q).Outcome == ev.Allowed {
+			if g.analyze(q).Outcome == ev.Allowed {
 				out = append(out, a.Text)
 			}
 		}

@@ -26,6 +26,9 @@ type guard struct {
 	validated       map[string]bool
 	orgUnknown      []unknownPart
 
+	reduced    map[reduceKey]*ev.Policy
+	actionSets map[string]*actionSet
+
 	findings []Finding
 	seen     map[string]bool
 }
@@ -35,8 +38,7 @@ func Check(p *Plan, rules *Rules) *Report {
 	if rules == nil {
 		rules = DefaultRules()
 	}
-	g := &guard{plan: p, rules: rules, parsed: map[string]parsedPolicy{},
-		validated: map[string]bool{}, seen: map[string]bool{}}
+	g := newGuard(p, rules)
 	g.account, g.accountSource, g.accountKnown = g.inferAccount()
 
 	g.prior = newWorld(g, p.Prior())
@@ -60,6 +62,11 @@ func Check(p *Plan, rules *Rules) *Report {
 
 	sortFindings(g.findings)
 	return &Report{Plan: p.Name, Account: g.account, AccountSource: g.accountSource, Findings: g.findings}
+}
+
+func newGuard(p *Plan, rules *Rules) *guard {
+	return &guard{plan: p, rules: rules, parsed: map[string]parsedPolicy{}, validated: map[string]bool{},
+		seen: map[string]bool{}, reduced: map[reduceKey]*ev.Policy{}, actionSets: map[string]*actionSet{}}
 }
 
 // add records a finding at the level the rules give its code, once.

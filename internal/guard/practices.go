@@ -148,7 +148,7 @@ func (g *guard) checkConsoleMFA() {
 		}
 		q := g.planned.question(p, sensitiveActions, []string{"*"}, false)
 		q.Context.Set("aws:MultiFactorAuthPresent", "false")
-		a := ev.Analyze(q)
+		a := g.analyze(q)
 		f := Finding{Code: CodeConsoleNoMFA, Address: lp.Address, Principal: p.ARN, PrincipalAddress: p.Address}
 		if a.Outcome == ev.Allowed {
 			f.Message = fmt.Sprintf("%s signs in to the console (%s) and may call %s without MFA: deny sensitive actions unless aws:MultiFactorAuthPresent is true", p.Label, lp.Address, a.Witness.Action)

@@ -32,7 +32,20 @@ func (r *resourcePolicy) engine() []ev.ResourcePolicy {
 
 func (g *guard) resourcePolicy(rp *ResourcePolicy) *resourcePolicy {
 	out := &resourcePolicy{model: rp, Address: rp.Document.Source.Address, Patterns: g.resourcePatterns(rp)}
-	out.Policy, out.Unknown = g.document(rp.Document, ev.PolicyTypeResource)
+	doc := rp.Document
+	if rp.Kind == KMSKey && !doc.JSON.Known && strings.HasPrefix(doc.JSON.Reason, "no policy is configured") {
+		// AWS gives a key without a policy its default key policy, which delegates the key to
+		// the account's IAM policies (kms/latest/developerguide/key-policy-default.html).
+		doc.JSON = KnownValue(`{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + g.account + `:root"},"Action":"kms:*","Resource":"*"}]}`)
+		doc.Source.Attribute = "policy (AWS's default key policy)"
+		pol, err := g.parse(doc.Source.String(), doc.JSON.Text)
+		out.Policy = pol
+		if err != nil {
+			out.Unknown = &unknownPart{Address: doc.Source.Address, Attribute: "policy", Reason: err.Error()}
+		}
+		return out
+	}
+	out.Policy, out.Unknown = g.document(doc, ev.PolicyTypeResource)
 	return out
 }
 

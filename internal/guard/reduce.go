@@ -1,0 +1,185 @@
+package guard
+
+import (
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+// Before a question goes to the engine, every policy loses the statements whose Action
+// element cannot cover any action of the question. The answer does not change (a statement
+// that matches no request of the set has no say in any of them), and the engine's work
+// shrinks a lot: a large AWS managed policy such as ViewOnlyAccess carries hundreds of
+// resource patterns that questions about s3:GetObject need not consider. Statements keep
+// their index, so explanations still point into the original document.
+
+// maxReduceActions bounds the expansion of the question's action patterns; beyond it (a
+// question about "*") policies are passed whole.
+const maxReduceActions = 4000
+
+// actionSet is the question's actions as exact lower-case names, or nil for "too many".
+type actionSet struct {
+	key   string
+	names []string
+}
+
+func newActionSet(actions []string) *actionSet {
+	var names []string
+	for _, a := range actions {
+		if !strings.ContainsAny(a, "*?") {
+			names = append(names, strings.ToLower(a))
+			continue
+		}
+		idx := catalog.ExpandActionPattern(a)
+		if len(names)+len(idx) > maxReduceActions {
+			return nil
+		}
+		for _, i := range idx {
+			names = append(names, strings.ToLower(catalog.ActionByIndex(i).Name()))
+		}
+	}
+	return &actionSet{key: strings.ToLower(strings.Join(actions, ",")), names: names}
+}
+
+// covers reports whether a statement's Action or NotAction element may cover an action of the set.
+func (s *actionSet) covers(st *ev.Statement) bool {
+	if st.NotAction {
+		return true // NotAction covers almost everything; keep it
+	}
+	for _, a := range st.Actions {
+		pat := strings.ToLower(a.Text)
+		for _, n := range s.names {
+			if wildcardMatch(pat, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type reduceKey struct {
+	policy  *ev.Policy
+	actions string
+}
+
+// reduce returns the policy without the statements that cannot cover the set's actions.
+func (g *guard) reduce(p *ev.Policy, s *actionSet) *ev.Policy {
+	if p == nil || s == nil {
+		return p
+	}
+	key := reduceKey{p, s.key}
+	if r, ok := g.reduced[key]; ok {
+		return r
+	}
+	kept := make([]*ev.Statement, 0, len(p.Statements))
+	for _, st := range p.Statements {
+		if s.covers(st) {
+			kept = append(kept, st)
+		}
+	}
+	r := p
+	if len(kept) < len(p.Statements) {
+		cp := *p
+		cp.Statements = kept
+		r = &cp
+	}
+	g.reduced[key] = r
+	return r
+}
+
+func (g *guard) reduceAll(list []*ev.Policy, s *actionSet) []*ev.Policy {
+	if s == nil || list == nil {
+		return list
+	}
+	out := make([]*ev.Policy, len(list))
+	for i, p := range list {
+		out[i] = g.reduce(p, s)
+	}
+	return out
+}
+
+func (g *guard) reduceLevels(levels [][]*ev.Policy, s *actionSet) [][]*ev.Policy {
+	if s == nil || levels == nil {
+		return levels
+	}
+	out := make([][]*ev.Policy, len(levels))
+	for i, l := range levels {
+		out[i] = g.reduceAll(l, s)
+	}
+	return out
+}
+
+// reduceSet reduces every policy of a policy set.
+func (g *guard) reduceSet(ps ev.PolicySet, s *actionSet) ev.PolicySet {
+	if s == nil {
+		return ps
+	}
+	ps.Identity = g.reduceAll(ps.Identity, s)
+	ps.Boundary = g.reduce(ps.Boundary, s)
+	ps.Session = g.reduce(ps.Session, s)
+	ps.Resource = g.reduce(ps.Resource, s)
+	ps.SCPs = g.reduceLevels(ps.SCPs, s)
+	ps.RCPs = g.reduceLevels(ps.RCPs, s)
+	return ps
+}
+
+// reduceResources reduces resource policies and drops those left without statements.
+func (g *guard) reduceResources(list []ev.ResourcePolicy, s *actionSet) []ev.ResourcePolicy {
+	if s == nil {
+		return list
+	}
+	var out []ev.ResourcePolicy
+	for _, rp := range list {
+		r := g.reduce(rp.Policy, s)
+		if r != nil && len(r.Statements) > 0 {
+			out = append(out, ev.ResourcePolicy{Pattern: rp.Pattern, Policy: r})
+		}
+	}
+	return out
+}
+
+// reduceQuestion reduces every policy of a question to its actions.
+func (g *guard) reduceQuestion(q *ev.Question) {
+	s := g.actionSet(q.Actions)
+	q.Policies = g.reduceSet(q.Policies, s)
+	q.ResourcePolicies = g.reduceResources(q.ResourcePolicies, s)
+}
+
+// actionSet returns the expanded action set of a question (cached).
+func (g *guard) actionSet(actions []string) *actionSet {
+	key := strings.Join(actions, ",")
+	if s, ok := g.actionSets[key]; ok {
+		return s
+	}
+	s := newActionSet(actions)
+	g.actionSets[key] = s
+	return s
+}
+
+// analyze asks the engine a question over reduced policies.
+func (g *guard) analyze(q *ev.Question) ev.Answer {
+	g.reduceQuestion(q)
+	return ev.Analyze(q)
+}
+
+// analyzeNew asks a new-access question over reduced policies, before and after.
+func (g *guard) analyzeNew(q *ev.NewAccessQuestion) ev.Answer {
+	s := g.actionSet(q.Actions)
+	g.reduceQuestion(&q.Question)
+	q.Before = g.reduceSet(q.Before, s)
+	q.BeforeResourcePolicies = g.reduceResources(q.BeforeResourcePolicies, s)
+	return ev.AnalyzeNewAccess(q)
+}
+
+// analyzePublic asks a public-access question over reduced policies.
+func (g *guard) analyzePublic(q *ev.PublicAccessQuestion) ev.PublicAccessAnswer {
+	actions := q.Actions
+	if len(actions) == 0 {
+		actions = []string{"*"}
+	}
+	s := g.actionSet(actions)
+	q.ResourcePolicies = g.reduceResources(q.ResourcePolicies, s)
+	q.RCPs = g.reduceLevels(q.RCPs, s)
+	return ev.AnalyzePublicAccess(q)
+}

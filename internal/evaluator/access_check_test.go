@@ -3,6 +3,8 @@ package evaluator
 import (
 	"strings"
 	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 )
 
 const checkRole = "arn:aws:iam::111122223333:role/app"
@@ -143,5 +145,46 @@ func TestAccessCheckMalformedPrincipal(t *testing.T) {
 	c := &AccessCheck{Principal: "arn:aws:iam::12:role/x", Forbid: []ForbidRule{{Actions: []string{"*"}, Resources: []string{"*"}}}}
 	if _, err := c.Run(Options{}, 0); err == nil || !strings.HasPrefix(err.Error(), "principal:") {
 		t.Errorf("got %v, want a principal error", err)
+	}
+}
+
+// The example of iam_access_check (examples/resources/iam_access_check): PowerUserAccess and
+// an inline policy under a boundary and two SCP levels, two forbids and two requires.
+func BenchmarkAccessCheckExample(b *testing.B) {
+	mp, ok := catalog.ManagedPolicyByARN("arn:aws:iam::aws:policy/PowerUserAccess")
+	if !ok {
+		b.Fatal("PowerUserAccess is not in the catalogue")
+	}
+	parse := func(doc string) *Policy {
+		p, err := ParsePolicy([]byte(doc))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	full := `{"Version":"2012-10-17","Statement":[{"Sid":"FullAWSAccess","Effect":"Allow","Action":"*","Resource":"*"}]}`
+	c := &AccessCheck{
+		Principal: "arn:aws:iam::111122223333:role/app-deployer",
+		Policies: PolicySet{
+			Identity: []*Policy{parse(mp.Document), parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject"],"Resource":"arn:aws:s3:::prod-app-artifacts/*"}]}`)},
+			Boundary: parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":["iam:*","organizations:*","account:*"],"Resource":"*"}]}`),
+			SCPs: [][]*Policy{{parse(full)}, {parse(full), parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["s3:DeleteBucket","s3:DeleteBucketPolicy","s3:PutBucketPolicy"],` +
+				`"Resource":"arn:aws:s3:::prod-*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/break-glass"}}}]}`)}},
+		},
+		Forbid: []ForbidRule{
+			{Actions: []string{"iam:*"}, Resources: []string{"*"}},
+			{Actions: []string{"s3:DeleteBucket"}, Resources: []string{"arn:aws:s3:::prod-*"}},
+		},
+		Require: []Request{
+			{Action: "s3:PutObject", Resource: "arn:aws:s3:::prod-app-artifacts/builds/api-1.4.2.zip"},
+			{Action: "lambda:UpdateFunctionCode", Resource: "arn:aws:lambda:eu-west-1:111122223333:function:app-api"},
+		},
+	}
+	c.Context.Set("aws:PrincipalTag/team", "app")
+	for b.Loop() {
+		report, err := c.Run(Options{}, 0)
+		if err != nil || !report.Passed() {
+			b.Fatalf("%v %+v", err, report)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -466,4 +467,44 @@ func TestAccessCheckInputsHash(t *testing.T) {
 	if a != b || a == c {
 		t.Errorf("hashes: same inputs %s vs %s, changed input %s", a, b, c)
 	}
+}
+
+// The example runs as written and passes; without the boundary IAM is reachable (through
+// PowerUserAccess), and without the SCP's Deny a production bucket can be deleted.
+func TestAccessCheckExample(t *testing.T) {
+	b, err := os.ReadFile("../../examples/resources/iam_access_check/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := string(b)
+	withoutBoundaryDeny := strings.Replace(config, `Effect = "Deny", Action = ["iam:*", "organizations:*", "account:*"]`,
+		`Effect = "Deny", Action = ["organizations:*", "account:*"]`, 1)
+	withoutSCPDeny := strings.Replace(config, `Action    = ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketPolicy"]`,
+		`Action    = ["s3:DeleteBucketPolicy", "s3:PutBucketPolicy"]`, 1)
+	if withoutBoundaryDeny == config || withoutSCPDeny == config {
+		t.Fatal("the example no longer has the guards this test removes")
+	}
+	const example = "iam_access_check.app_deployer"
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config:      withoutBoundaryDeny,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)forbid\[0\] does not hold.*iam:.*arn:aws:iam::aws:policy/PowerUserAccess`),
+			},
+			{
+				Config:      withoutSCPDeny,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)forbid\[1\] does not hold.*s3:DeleteBucket on\s+arn:aws:s3:::prod-`),
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(example, tfjsonpath.New("passed"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(example, tfjsonpath.New("findings"), knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+		},
+	})
 }

@@ -391,10 +391,13 @@ func TestAccessCheckUnknownWarning(t *testing.T) {
 	r := &accessCheckResource{}
 	var sresp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sresp)
-	objType := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-
-	principalType := objType.AttributeTypes["principal"].(tftypes.Object)
-	forbidType := objType.AttributeTypes["forbid"].(tftypes.List).ElementType.(tftypes.Object)
+	objType, ok1 := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	principalType, ok2 := objType.AttributeTypes["principal"].(tftypes.Object)
+	forbidList, ok3 := objType.AttributeTypes["forbid"].(tftypes.List)
+	forbidType, ok4 := forbidList.ElementType.(tftypes.Object)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		t.Fatalf("unexpected schema types: %v", objType)
+	}
 	config := objectWith(objType, map[string]tftypes.Value{
 		"principal": objectWith(principalType, map[string]tftypes.Value{
 			"arn": tftypes.NewValue(tftypes.String, "arn:aws:iam::111122223333:role/app"),

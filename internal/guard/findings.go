@@ -136,7 +136,13 @@ func (f *Finding) WitnessText() string {
 
 func describeRequest(r *ev.Request) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s calls %s on %s", orAnonymous(r.Principal), r.Action, r.Resource)
+	resource := r.Resource
+	if resource == "" {
+		// The engine leaves the resource empty when the question's resources are "*" and
+		// the allowing statements do not narrow them: any resource will do.
+		resource = "any resource"
+	}
+	fmt.Fprintf(&b, "%s calls %s on %s", orAnonymous(r.Principal), r.Action, resource)
 	if r.ResourceAccount != "" {
 		fmt.Fprintf(&b, " (account %s)", r.ResourceAccount)
 	}

@@ -268,6 +268,14 @@ func present(e hcl.Expression) bool {
 	return written
 }
 
+// required reports a missing required argument of the block at rng. (gohcl takes a
+// required argument of type hcl.Expression as optional.)
+func (d *decoder) required(rng hcl.Range, name string, e hcl.Expression) {
+	if !present(e) {
+		d.errorf(rng, "Missing required argument", "The argument %q is required, but no definition was found.", name)
+	}
+}
+
 func (d *decoder) str(e hcl.Expression) (string, bool) {
 	if !present(e) {
 		return "", false
@@ -334,6 +342,7 @@ func (d *decoder) rules(raw *rulesFile) *Rules {
 	for _, b := range raw.Forbid {
 		rng := b.DefRange
 		unique("forbid", b.Name, rng)
+		d.required(rng, "actions", b.Actions)
 		r.Forbid = append(r.Forbid, ForbidRule{
 			Name:       b.Name,
 			Principals: d.selector(b.Principals, b.PrincipalTags),
@@ -345,6 +354,9 @@ func (d *decoder) rules(raw *rulesFile) *Rules {
 	for _, b := range raw.Require {
 		rng := b.DefRange
 		unique("require", b.Name, rng)
+		d.required(rng, "principals", b.Principals)
+		d.required(rng, "actions", b.Actions)
+		d.required(rng, "resources", b.Resources)
 		rule := RequireRule{
 			Name:       b.Name,
 			Principals: d.selector(b.Principals, b.PrincipalTags),
@@ -388,7 +400,7 @@ func (d *decoder) rules(raw *rulesFile) *Rules {
 	for _, b := range raw.Validation {
 		r.Validation.Fail = d.severity(b.Fail, ev.SeverityError)
 		r.Validation.Report = d.severity(b.Report, r.Validation.Fail)
-		if r.Validation.Fail.AtLeast(r.Validation.Report) && r.Validation.Fail != r.Validation.Report {
+		if r.Validation.Report.AtLeast(r.Validation.Fail) && r.Validation.Fail != r.Validation.Report {
 			d.errorf(b.Report.Range(), "Invalid validation block", "report (%s) must be at most as serious as fail (%s): what fails is always reported", r.Validation.Report, r.Validation.Fail)
 		}
 	}
@@ -404,6 +416,7 @@ func (d *decoder) rules(raw *rulesFile) *Rules {
 			d.errorf(rng, "Unknown finding code", "%q is not a finding code; the codes are %s", b.Code, strings.Join(Codes(), ", "))
 			continue
 		}
+		d.required(rng, "level", b.Level)
 		s, ok := d.str(b.Level)
 		if !ok {
 			continue
@@ -508,6 +521,8 @@ func (d *decoder) organization(b *orgBlock) Organization {
 	}
 	add := func(t OrgPolicyType, blocks []orgFileBlock) {
 		for _, fb := range blocks {
+			d.required(fb.DefRange, "target", fb.Target)
+			d.required(fb.DefRange, "file", fb.File)
 			target, _ := d.str(fb.Target)
 			file, ok := d.str(fb.File)
 			if !ok {

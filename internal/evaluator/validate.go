@@ -1,0 +1,245 @@
+package evaluator
+
+// Policy validation, in the manner of IAM Access Analyzer's ValidatePolicy: findings with a
+// severity, a stable code, a message that says what is wrong and how to fix it, and the place
+// (JSON path, line:column). The checks depend on the policy type. Every code is listed in
+// validationCodes (validate_codes.go) and documented in docs/guides/validation-codes.md.
+//
+// The files: validate.go (entry point, types, ordering), validate_codes.go (the code table),
+// validate_document.go (text, size, version, statements, Sid, principals by policy type),
+// validate_actions.go (actions and resources against the catalogue), validate_conditions.go
+// (condition keys, operators, variables) and validate_security.go (security warnings).
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// PolicyType is the kind of policy a document is validated as.
+type PolicyType string
+
+const (
+	PolicyTypeIdentity            PolicyType = "IDENTITY"
+	PolicyTypeResource            PolicyType = "RESOURCE"
+	PolicyTypeTrust               PolicyType = "TRUST" // a role trust policy
+	PolicyTypeSCP                 PolicyType = "SCP"
+	PolicyTypeRCP                 PolicyType = "RCP"
+	PolicyTypePermissionsBoundary PolicyType = "PERMISSIONS_BOUNDARY"
+	PolicyTypeSession             PolicyType = "SESSION"
+)
+
+// PolicyTypes lists every policy type, in the order of the documentation.
+var PolicyTypes = []PolicyType{
+	PolicyTypeIdentity, PolicyTypeResource, PolicyTypeTrust, PolicyTypeSCP, PolicyTypeRCP,
+	PolicyTypePermissionsBoundary, PolicyTypeSession,
+}
+
+// ParsePolicyType reads a policy type in any case ("identity", "Permissions_Boundary").
+func ParsePolicyType(s string) (PolicyType, bool) {
+	for _, t := range PolicyTypes {
+		if strings.EqualFold(string(t), s) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// Severity is how serious a finding is. From the most to the least serious: ERROR (AWS rejects
+// the policy, or it cannot work), SECURITY_WARNING (it grants more than is safe), WARNING (it
+// probably does not do what was meant), SUGGESTION (it can be simpler).
+type Severity string
+
+const (
+	SeverityError           Severity = "ERROR"
+	SeveritySecurityWarning Severity = "SECURITY_WARNING"
+	SeverityWarning         Severity = "WARNING"
+	SeveritySuggestion      Severity = "SUGGESTION"
+)
+
+// Severities lists the severities from the most to the least serious.
+var Severities = []Severity{SeverityError, SeveritySecurityWarning, SeverityWarning, SeveritySuggestion}
+
+// rank orders severities: a larger rank is more serious; 0 for an unknown severity.
+func (s Severity) rank() int {
+	switch s {
+	case SeverityError:
+		return 4
+	case SeveritySecurityWarning:
+		return 3
+	case SeverityWarning:
+		return 2
+	case SeveritySuggestion:
+		return 1
+	}
+	return 0
+}
+
+// AtLeast reports whether s is as serious as threshold or more.
+func (s Severity) AtLeast(threshold Severity) bool {
+	return s.rank() > 0 && s.rank() >= threshold.rank()
+}
+
+// ParseSeverity reads a severity in any case ("security_warning").
+func ParseSeverity(s string) (Severity, bool) {
+	for _, sev := range Severities {
+		if strings.EqualFold(string(sev), s) {
+			return sev, true
+		}
+	}
+	return "", false
+}
+
+// Finding is one result of validation.
+type Finding struct {
+	Severity Severity `json:"severity"`
+	Code     string   `json:"code"`
+	// Message says what is wrong and how to fix it.
+	Message string `json:"message"`
+	// Path is the JSON path of the element at fault ("Statement[0].Action[1]"); empty for the
+	// document as a whole.
+	Path string `json:"path"`
+	// Line and Column (1-based, the column in bytes) locate the element; 0 when unknown.
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+// ValidateOptions says what a document is validated as.
+type ValidateOptions struct {
+	Type PolicyType
+	// ResourceType optionally names the resource a RESOURCE policy is attached to, as
+	// CloudFormation writes the type ("AWS::S3::Bucket"); see ResourcePolicyTypes. It selects
+	// the size quota and the service whose actions the policy may name.
+	ResourceType string
+}
+
+// ValidatePolicy checks a policy document for its policy type and returns the findings, sorted
+// by place in the text, then by severity (most serious first), then by code. A document that
+// does not parse gives one ERROR finding (SYNTAX_ERROR) at the error's place, plus the checks
+// that need only the text (characters). Options that name an unknown policy type or resource
+// type give one ERROR finding (INVALID_OPTIONS) and no other check.
+func ValidatePolicy(doc []byte, opts ValidateOptions) []Finding {
+	v := &validator{doc: doc, opts: opts}
+	v.run()
+	sortFindings(v.findings)
+	return v.findings
+}
+
+// validator collects the findings of one ValidatePolicy call.
+type validator struct {
+	doc      []byte
+	opts     ValidateOptions
+	resType  *resourcePolicyType // nil when opts.ResourceType is empty
+	policy   *Policy
+	findings []Finding
+	// stmtActions holds what checkActions learnt about each statement's actions.
+	stmtActions map[*Statement]*statementActions
+}
+
+func (v *validator) run() {
+	if _, ok := ParsePolicyType(string(v.opts.Type)); !ok {
+		v.add("INVALID_OPTIONS", "", Position{}, "unknown policy type %q; expected one of %s", v.opts.Type, policyTypeList())
+		return
+	}
+	v.opts.Type, _ = ParsePolicyType(string(v.opts.Type))
+	if v.opts.ResourceType != "" {
+		rt, ok := lookupResourcePolicyType(v.opts.ResourceType)
+		if !ok {
+			v.add("INVALID_OPTIONS", "", Position{}, "unknown resource type %q; expected one of %s", v.opts.ResourceType, resourcePolicyTypeList())
+			return
+		}
+		if v.opts.Type != PolicyTypeResource && !(v.opts.Type == PolicyTypeTrust && rt.trust) {
+			v.add("INVALID_OPTIONS", "", Position{}, "resource type %s applies to RESOURCE policies only, not %s", rt.name, v.opts.Type)
+			return
+		}
+		if rt.trust {
+			// AWS::IAM::AssumeRolePolicyDocument is how Access Analyzer names a trust policy.
+			v.opts.Type = PolicyTypeTrust
+		} else {
+			v.resType = rt
+		}
+	}
+	v.checkCharacters()
+	p, err := parsePolicyDocument(v.doc)
+	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			v.addAt("SYNTAX_ERROR", pe.Path, pe.Line, pe.Column, "%s", pe.Message)
+		} else {
+			v.addAt("SYNTAX_ERROR", "", 0, 0, "%v", err)
+		}
+		return
+	}
+	v.policy = p
+	v.checkDocument()
+	for _, s := range p.Statements {
+		v.checkStatement(s)
+	}
+	v.checkDuplicateStatements()
+	v.checkSecurity()
+}
+
+// add records a finding with the code's severity at pos.
+func (v *validator) add(code, path string, pos Position, format string, args ...any) {
+	v.addAt(code, path, pos.Line, pos.Column, format, args...)
+}
+
+func (v *validator) addAt(code, path string, line, column int, format string, args ...any) {
+	v.findings = append(v.findings, Finding{
+		Severity: v.severityOf(code),
+		Code:     code,
+		Message:  fmt.Sprintf(format, args...),
+		Path:     path,
+		Line:     line,
+		Column:   column,
+	})
+}
+
+// severityOf gives a code's severity; a few codes depend on the policy type.
+func (v *validator) severityOf(code string) Severity {
+	if code == "DUPLICATE_SID" {
+		switch v.opts.Type {
+		case PolicyTypeResource, PolicyTypeSCP, PolicyTypeRCP:
+			return SeverityError
+		}
+		return SeverityWarning
+	}
+	c, ok := validationCodeByName[code]
+	if !ok {
+		// A code missing from the table is a programming error; the table test catches it.
+		return SeverityError
+	}
+	return c.Severity
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.Severity.rank() != b.Severity.rank() {
+			return a.Severity.rank() > b.Severity.rank()
+		}
+		return a.Code < b.Code
+	})
+}
+
+func policyTypeList() string {
+	names := make([]string, len(PolicyTypes))
+	for i, t := range PolicyTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}
+
+// grants reports whether policies of the type give permissions (as opposed to limiting them):
+// warnings about broad grants apply to these only. An SCP, RCP, boundary or session policy
+// that allows "*" is the normal way to limit nothing.
+func (t PolicyType) grants() bool {
+	return t == PolicyTypeIdentity || t == PolicyTypeResource || t == PolicyTypeTrust
+}

@@ -1,0 +1,142 @@
+package evaluator
+
+import "strings"
+
+// ValidationCode describes one finding code: its severity and what it means. Codes are stable:
+// tools may match on them.
+type ValidationCode struct {
+	Code     string
+	Severity Severity
+	// Summary says in one sentence what the finding means.
+	Summary string
+}
+
+// validationCodes lists every code ValidatePolicy can give. DUPLICATE_SID is an ERROR for
+// RESOURCE, SCP and RCP policies and a WARNING for the others (see severityOf).
+var validationCodes = []ValidationCode{
+	// Errors: AWS rejects the document, or a part of it cannot work.
+	{"INVALID_OPTIONS", SeverityError, "The policy type or resource type given to the validator is unknown, or they do not fit together."},
+	{"SYNTAX_ERROR", SeverityError, "The document is not valid JSON, or not a policy: an unknown or misplaced element, a wrong type, a missing Effect or Action."},
+	{"INVALID_CHARACTER", SeverityError, "The document contains a character outside tab, line feed, carriage return and U+0020 to U+00FF, which IAM does not accept."},
+	{"POLICY_TOO_LARGE", SeverityError, "The document is longer than the quota of its policy type."},
+	{"VERSION_2012_REQUIRED", SeverityError, "An SCP or RCP must have \"Version\": \"2012-10-17\"."},
+	{"EMPTY_STATEMENT_LIST", SeverityError, "The Statement element is an empty array; IAM rejects a policy without statements."},
+	{"DUPLICATE_SID", SeverityError, "Two statements have the same Sid (an ERROR for RESOURCE, SCP and RCP policies, a WARNING otherwise)."},
+	{"MISSING_RESOURCE", SeverityError, "The statement has neither Resource nor NotResource, which only role trust policies may leave out."},
+	{"EMPTY_RESOURCE_LIST", SeverityError, "Resource or NotResource is an empty array."},
+	{"RESOURCE_NOT_ALLOWED", SeverityError, "A role trust policy statement has Resource or NotResource; the trust policy is about the role itself."},
+	{"PRINCIPAL_NOT_ALLOWED", SeverityError, "The statement has Principal or NotPrincipal in a policy type that does not take one (identity, permissions boundary, SCP, session)."},
+	{"MISSING_PRINCIPAL", SeverityError, "A resource policy, trust policy or RCP statement has no Principal."},
+	{"NOTPRINCIPAL_NOT_ALLOWED", SeverityError, "NotPrincipal is used in a role trust policy or an RCP, which do not support it."},
+	{"INVALID_PRINCIPAL", SeverityError, "A principal value has a form AWS does not accept (a partial wildcard, a malformed ARN or account ID)."},
+	{"RCP_PRINCIPAL_NOT_WILDCARD", SeverityError, "An RCP statement's Principal is not \"*\"."},
+	{"RCP_ALLOW_NOT_ALLOWED", SeverityError, "An RCP statement allows; customer RCPs may only deny (Allow is reserved for RCPFullAWSAccess)."},
+	{"INVALID_ACTION", SeverityError, "An action is not of the form service:action (or \"*\")."},
+	{"INVALID_ARN", SeverityError, "A Resource or NotResource value is neither \"*\" nor an ARN of six colon-separated parts with a literal service."},
+	{"UNSUPPORTED_ACTION_FOR_RESOURCE_TYPE", SeverityError, "A resource policy names an action of a service other than the one of its resource type."},
+	{"INVALID_CONDITION_OPERATOR", SeverityError, "A condition operator does not exist or is misused (an unknown set qualifier, Null with IfExists)."},
+	{"INVALID_CONDITION_VALUE", SeverityError, "A condition value does not fit its operator (a number, date, IP address, Boolean or base-64 value that does not parse), or the key is empty."},
+	{"INVALID_VARIABLE", SeverityError, "A policy variable ${...} is malformed."},
+	{"VARIABLE_NOT_ALLOWED", SeverityError, "A policy variable is used where AWS does not substitute variables: in a principal, or in a Numeric, Date, IpAddress, Binary or Null condition."},
+
+	// Security warnings: the policy grants more than is safe.
+	{"FULL_ADMIN", SeveritySecurityWarning, "An identity policy allows every action (\"*\") on every resource."},
+	{"FULL_SERVICE_ACCESS", SeveritySecurityWarning, "An identity policy allows every action of a service (\"service:*\") on every resource."},
+	{"PASS_ROLE_ON_ALL_RESOURCES", SeveritySecurityWarning, "An identity policy allows iam:PassRole (or a pattern that matches it) on every role."},
+	{"PASS_ROLE_WITH_COMPUTE", SeveritySecurityWarning, "An identity policy allows iam:PassRole on every role and an action that runs code with a passed role (lambda:CreateFunction, ec2:RunInstances, ...)."},
+	{"PRIVILEGE_ESCALATION", SeveritySecurityWarning, "An identity policy allows, on every resource, an action that lets the caller give itself more permissions (iam:CreatePolicyVersion, iam:Attach*Policy, iam:Put*Policy, ...)."},
+	{"ALLOW_WITH_NOT_ACTION", SeveritySecurityWarning, "An Allow statement uses NotAction: it allows every action except those listed, new actions included."},
+	{"ALLOW_WITH_NOT_RESOURCE", SeveritySecurityWarning, "An Allow statement uses NotResource: it allows every resource except those listed."},
+	{"FORALLVALUES_WITH_ALLOW", SeveritySecurityWarning, "An Allow statement uses a ForAllValues operator, which is true when the request has no value for the key."},
+	{"RESOURCE_POLICY_PUBLIC", SeveritySecurityWarning, "A resource policy allows every principal (\"*\") without a condition that restricts the caller (aws:PrincipalOrgID, aws:SourceArn, ...)."},
+	{"TRUST_POLICY_ANY_PRINCIPAL", SeveritySecurityWarning, "A role trust policy lets every AWS principal assume the role, with no condition that restricts the caller."},
+	{"TRUST_POLICY_ANY_WEB_IDENTITY", SeveritySecurityWarning, "A role trust policy lets every user of a web identity provider (Cognito, an OIDC provider) assume the role, with no audience or subject condition."},
+
+	// Warnings: the policy is accepted but probably does not do what was meant.
+	{"MISSING_VERSION", SeverityWarning, "The document has no Version element: policy variables are then literal text. Add \"Version\": \"2012-10-17\"."},
+	{"OLD_VERSION", SeverityWarning, "The document uses Version 2008-10-17, under which policy variables are literal text."},
+	{"VARIABLE_WITHOUT_VERSION", SeverityWarning, "A value has ${...} but the policy's Version is not 2012-10-17, so it is literal text, not a variable."},
+	{"UNKNOWN_SERVICE", SeverityWarning, "An action names a service prefix that the catalogue does not know (a typo, or a retired service): the action matches no request."},
+	{"UNKNOWN_ACTION", SeverityWarning, "An action does not exist in its service according to the catalogue: it matches no request."},
+	{"ACTION_MATCHES_NOTHING", SeverityWarning, "An action pattern with wildcards matches no action of the catalogue."},
+	{"VARIABLE_BEFORE_RESOURCE_PART", SeverityWarning, "A Resource ARN has a policy variable before its fifth colon, where AWS documents that variables are not substituted."},
+	{"RESOURCE_MATCHES_NO_ACTION", SeverityWarning, "A Resource ARN matches no resource type of the statement's actions (a different service, or a different kind of resource)."},
+	{"ACTION_MATCHES_NO_RESOURCE", SeverityWarning, "An action acts on resource types that none of the statement's resources is, so the statement never applies to it."},
+	{"ACTION_NEEDS_WILDCARD_RESOURCE", SeverityWarning, "An action does not support resource-level permissions (its requests have resource \"*\"), but the statement names only specific resources."},
+	{"UNKNOWN_CONDITION_KEY", SeverityWarning, "A condition key is neither a global key nor a key of its service."},
+	{"CONDITION_KEY_NOT_SUPPORTED", SeverityWarning, "A condition key exists but none of the statement's actions supports it, so requests for them never carry it."},
+	{"OPERATOR_TYPE_MISMATCH", SeverityWarning, "A condition operator does not fit the type of its key (NumericLessThan on a string key, Bool on a non-Boolean key, IpAddress on a non-IP key, ...)."},
+	{"SET_OPERATOR_ON_SINGLE_VALUED_KEY", SeverityWarning, "ForAllValues or ForAnyValue is used with a single-valued key."},
+	{"MULTI_VALUED_KEY_WITHOUT_SET_OPERATOR", SeverityWarning, "A multi-valued key is used without ForAllValues or ForAnyValue."},
+	{"FORANYVALUE_WITH_NEGATED_OPERATOR", SeverityWarning, "ForAnyValue is used with a negated operator: it is true when any one value differs, which is rarely what is meant."},
+	{"WILDCARD_WITHOUT_LIKE", SeverityWarning, "A value of a String equality operator has * or ?, which are compared literally; StringLike was probably meant."},
+	{"RCP_UNSUPPORTED_SERVICE", SeverityWarning, "An RCP names an action of a service that resource control policies do not apply to."},
+
+	// Suggestions: the policy can be simpler.
+	{"DUPLICATE_STATEMENT", SeveritySuggestion, "A statement repeats another statement of the policy (Sid aside)."},
+	{"REDUNDANT_ACTION", SeveritySuggestion, "An action is listed twice or is covered by another pattern of the same statement."},
+	{"REDUNDANT_RESOURCE", SeveritySuggestion, "A resource is listed twice or is covered by another pattern of the same statement."},
+	{"EMPTY_CONDITION", SeveritySuggestion, "The Condition element has no conditions."},
+}
+
+var validationCodeByName = func() map[string]ValidationCode {
+	m := make(map[string]ValidationCode, len(validationCodes))
+	for _, c := range validationCodes {
+		m[c.Code] = c
+	}
+	return m
+}()
+
+// ValidationCodes returns every finding code with its severity and meaning, errors first.
+func ValidationCodes() []ValidationCode {
+	return append([]ValidationCode(nil), validationCodes...)
+}
+
+// resourcePolicyType is a resource type a RESOURCE policy can be validated for.
+type resourcePolicyType struct {
+	name     string   // as CloudFormation writes it, "AWS::S3::Bucket"
+	services []string // the service prefixes whose actions the policy may name
+	// maxBytes is the size quota of the policy in bytes of UTF-8 text, white space included; 0
+	// when AWS documents none.
+	maxBytes int
+	// trust marks AWS::IAM::AssumeRolePolicyDocument, which is a TRUST policy.
+	trust bool
+}
+
+// resourcePolicyTypes are the resource types that ValidateOptions.ResourceType accepts. The
+// names follow CloudFormation and Access Analyzer's ValidatePolicy (validatePolicyResourceType).
+var resourcePolicyTypes = []resourcePolicyType{
+	{name: "AWS::S3::Bucket", services: []string{"s3"}, maxBytes: 20 * 1024},
+	{name: "AWS::S3::AccessPoint", services: []string{"s3"}},
+	{name: "AWS::S3::MultiRegionAccessPoint", services: []string{"s3"}},
+	{name: "AWS::S3ObjectLambda::AccessPoint", services: []string{"s3-object-lambda"}},
+	{name: "AWS::S3Express::DirectoryBucket", services: []string{"s3express"}},
+	{name: "AWS::DynamoDB::Table", services: []string{"dynamodb"}, maxBytes: 20 * 1024},
+	{name: "AWS::SQS::Queue", services: []string{"sqs"}, maxBytes: 8192},
+	{name: "AWS::SNS::Topic", services: []string{"sns"}, maxBytes: 30 * 1024},
+	{name: "AWS::KMS::Key", services: []string{"kms"}, maxBytes: 32 * 1024},
+	{name: "AWS::SecretsManager::Secret", services: []string{"secretsmanager"}, maxBytes: 20 * 1024},
+	{name: "AWS::Lambda::Function", services: []string{"lambda"}, maxBytes: 20 * 1024},
+	{name: "AWS::ECR::Repository", services: []string{"ecr"}},
+	{name: "AWS::IAM::AssumeRolePolicyDocument", trust: true},
+}
+
+// ResourcePolicyTypes returns the names ValidateOptions.ResourceType accepts.
+func ResourcePolicyTypes() []string {
+	out := make([]string, len(resourcePolicyTypes))
+	for i, t := range resourcePolicyTypes {
+		out[i] = t.name
+	}
+	return out
+}
+
+func lookupResourcePolicyType(name string) (*resourcePolicyType, bool) {
+	for i := range resourcePolicyTypes {
+		if strings.EqualFold(resourcePolicyTypes[i].name, name) {
+			return &resourcePolicyTypes[i], true
+		}
+	}
+	return nil, false
+}
+
+func resourcePolicyTypeList() string { return strings.Join(ResourcePolicyTypes(), ", ") }

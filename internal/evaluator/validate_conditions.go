@@ -1,0 +1,292 @@
+package evaluator
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+)
+
+// checkConditions checks each operator/key pair of the statement's Condition element.
+func (v *validator) checkConditions(s *Statement) {
+	if _, ok := s.ElementPos["Condition"]; ok && len(s.Conditions) == 0 {
+		v.add("EMPTY_CONDITION", s.Path+".Condition", s.ElementPos["Condition"], "the Condition element has no conditions: remove it, or add the conditions it was meant to hold")
+	}
+	for _, c := range s.Conditions {
+		v.checkCondition(s, c)
+	}
+}
+
+// conditionOperatorPlace returns the JSON path and position of a condition's operator.
+func conditionOperatorPlace(c *Condition) (string, Position) {
+	pos := c.OperatorPos
+	if pos == (Position{}) {
+		pos = c.Pos
+	}
+	return strings.TrimSuffix(c.Path, "."+c.Key), pos
+}
+
+func (v *validator) checkCondition(s *Statement, c *Condition) {
+	opPath, opPos := conditionOperatorPlace(c)
+	version2012 := v.policy.Version == Version2012
+	family, known := operatorFamily(c.Operator)
+	for _, val := range c.Values {
+		if !strings.Contains(val.Text, "${") {
+			continue
+		}
+		switch {
+		case !version2012:
+			v.add("VARIABLE_WITHOUT_VERSION", val.Path, val.Pos, "the value %q has ${...}, but variables are substituted only under \"Version\": \"2012-10-17\"; without it the text is literal: set the Version", val.Text)
+		case known && family != familyString && family != familyARN && family != familyBool:
+			v.add("VARIABLE_NOT_ALLOWED", val.Path, val.Pos, "policy variables are substituted only in String, Arn and Bool conditions, not in %s: compare with a literal value", c.Operator)
+			return
+		default:
+			if _, err := parseTemplate(val.Text, true); err != nil {
+				v.add("INVALID_VARIABLE", val.Path, val.Pos, "%v: write ${key} or ${key, 'default'}", err)
+				return
+			}
+		}
+		if !version2012 {
+			break // one finding per condition is enough
+		}
+	}
+	cc, err := compileCondition(c, v.policy.Version)
+	if err != nil {
+		var pe *ParseError
+		if !errors.As(err, &pe) {
+			v.add("INVALID_CONDITION_VALUE", c.Path, c.Pos, "%v", err)
+			return
+		}
+		code := "INVALID_CONDITION_VALUE"
+		if pe.Path == opPath {
+			code = "INVALID_CONDITION_OPERATOR"
+		}
+		v.addAt(code, pe.Path, pe.Line, pe.Column, "%s", pe.Message)
+		return
+	}
+	if cc.set == setForAllValues && s.Effect == EffectAllow && !requiresKey(s, c) {
+		v.add("FORALLVALUES_WITH_ALLOW", opPath, opPos, "%s in an Allow statement is true when the request has no %s at all, so it grants more than the listed values: add {\"Null\": {%q: \"false\"}} to require the key, or use ForAnyValue", c.Operator, c.Key, c.Key)
+	}
+	// In a Deny, ForAnyValue with a negated operator is the documented way to deny a request
+	// when any of its values is outside a list; in an Allow it grants when a single value is
+	// outside the list, which is rarely meant.
+	if cc.set == setForAnyValue && cc.negated && s.Effect == EffectAllow {
+		v.add("FORANYVALUE_WITH_NEGATED_OPERATOR", opPath, opPos, "%s in an Allow statement is true when any one value of %s is not listed, even if the others are: to allow only requests whose values are all listed use ForAllValues:%s with a Null check, or to refuse unlisted values use a Deny statement with %s", c.Operator, c.Key, positiveName(cc.baseName), c.Operator)
+	}
+	if cc.family == familyString && (cc.op == opStringEquals || cc.op == opStringEqualsIgnoreCase) {
+		for _, val := range c.Values {
+			if hasLiteralWildcard(val.Text, version2012) {
+				v.add("WILDCARD_WITHOUT_LIKE", val.Path, val.Pos, "%s compares %q literally, * and ? included: use %s to match a pattern", cc.baseName, val.Text, likeName(cc))
+				break
+			}
+		}
+	}
+	v.checkConditionKey(s, c, cc, opPath, opPos)
+}
+
+// operatorFamily reads the family of an operator name, as compileCondition does.
+func operatorFamily(operator string) (conditionFamily, bool) {
+	name := operator
+	if _, rest, ok := strings.Cut(name, ":"); ok {
+		name = rest
+	}
+	if base, ok := strings.CutSuffix(name, "IfExists"); ok && base != "" {
+		name = base
+	}
+	spec, ok := operators[name]
+	return spec.family, ok
+}
+
+// requiresKey reports whether another condition of the statement is false when c's key is
+// absent: a Null test with "false", or a ForAnyValue operator (false on an empty set).
+func requiresKey(s *Statement, c *Condition) bool {
+	for _, other := range s.Conditions {
+		if other == c || !strings.EqualFold(other.Key, c.Key) || other.compiledOrNil() == nil {
+			continue
+		}
+		oc := other.compiled
+		if oc.family == familyNull && len(oc.values) > 0 && !oc.values[0].boolean && len(oc.values) == 1 {
+			return true
+		}
+		if oc.set == setForAnyValue && !oc.ifExists {
+			return true
+		}
+	}
+	// A request that must carry a tag has a non-empty aws:TagKeys.
+	if strings.EqualFold(c.Key, "aws:TagKeys") {
+		for _, other := range s.Conditions {
+			oc := other.compiledOrNil()
+			if oc != nil && hasPrefixFold(other.Key, "aws:RequestTag/") && !oc.negated && !oc.ifExists && oc.set != setForAllValues && oc.family != familyNull {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// compiledOrNil returns the compiled form of a condition, compiling it on demand (validation
+// does not go through ParsePolicy); nil when it does not compile.
+func (c *Condition) compiledOrNil() *compiledCondition {
+	if c.compiled == nil {
+		// The version only matters for variables, which Null and set operators do not change.
+		if cc, err := compileCondition(c, Version2012); err == nil {
+			c.compiled = cc
+		}
+	}
+	return c.compiled
+}
+
+// positiveName returns the positive form of a negated base operator name
+// ("StringNotEquals" gives "StringEquals", "NotIpAddress" gives "IpAddress").
+func positiveName(base string) string {
+	if spec, ok := operators[base]; ok && spec.negated {
+		return strings.Replace(base, "Not", "", 1)
+	}
+	return base
+}
+
+func likeName(cc *compiledCondition) string {
+	if cc.negated {
+		return "StringNotLike"
+	}
+	return "StringLike"
+}
+
+// hasLiteralWildcard reports whether a String value has * or ? outside the ${*} and ${?}
+// escapes (which stand for the literal characters).
+func hasLiteralWildcard(s string, variables bool) bool {
+	if variables {
+		s = strings.NewReplacer("${*}", "", "${?}", "").Replace(s)
+	}
+	return strings.ContainsAny(s, "*?")
+}
+
+// checkConditionKey checks a condition key against the catalogue: whether it exists, whether
+// the statement's actions support it, and whether the operator fits its type.
+func (v *validator) checkConditionKey(s *Statement, c *Condition, cc *compiledCondition, opPath string, opPos Position) {
+	k, found := catalog.LookupConditionKey(c.Key)
+	if !found {
+		prefix, _, _ := strings.Cut(c.Key, ":")
+		_, isService := catalog.LookupService(prefix)
+		// Keys of web identity and SAML providers (token.actions.githubusercontent.com:sub) are
+		// named after the provider, not a service; the catalogue cannot know them all.
+		if strings.EqualFold(prefix, "aws") || isService {
+			v.add("UNKNOWN_CONDITION_KEY", c.Path, c.Pos, "the condition key %q is neither a global key nor a key of its service in the Service Authorization Reference%s; a key that no request carries is absent, so the condition is false (true for negated operators and IfExists): check the spelling", c.Key, keySuggestion(c.Key))
+		}
+		return
+	}
+	if sa := v.actionsOf(s); !k.Global && !sa.any && len(sa.actions) > 0 {
+		supported := false
+		for _, idx := range sa.actions {
+			if catalog.ActionByIndex(idx).SupportsConditionKey(c.Key) {
+				supported = true
+				break
+			}
+		}
+		if !supported {
+			v.add("CONDITION_KEY_NOT_SUPPORTED", c.Path, c.Pos, "none of the statement's actions (%s) supports the condition key %s, so their requests never carry it: use a key they support, or move the condition to a statement with actions that do", describeActionList(sa.actions, 3), k.Name)
+		}
+	}
+	if cc.family != familyNull && !familyFitsKey(cc.family, k) {
+		v.add("OPERATOR_TYPE_MISMATCH", opPath, opPos, "%s is a %s operator, but %s holds %s values: use %s", c.Operator, cc.family, c.Key, k.TypeName(), operatorsForKey(k))
+	}
+	switch {
+	case cc.set != setNone && !k.MultiValued:
+		v.add("SET_OPERATOR_ON_SINGLE_VALUED_KEY", opPath, opPos, "%s is for multi-valued keys, but %s has a single value: use %s without the %s: qualifier", c.Operator, c.Key, strings.TrimPrefix(c.Operator, cc.set.String()+":"), cc.set)
+	case cc.set == setNone && k.MultiValued && cc.family != familyNull:
+		v.add("MULTI_VALUED_KEY_WITHOUT_SET_OPERATOR", opPath, opPos, "%s can have several values, so %s needs a set qualifier: use ForAnyValue:%s (some value matches) or ForAllValues:%s (every value matches)", c.Key, c.Operator, c.Operator, c.Operator)
+	}
+}
+
+// familyFitsKey reports whether an operator family can compare values of the key's type. String
+// operators also fit ARN keys, as AWS allows, and Arn operators fit String keys: many String
+// keys hold ARNs (kms:EncryptionContext:aws:s3:arn, tags), and AWS's own policies compare them
+// with ArnLike.
+func familyFitsKey(f conditionFamily, k catalog.ConditionKey) bool {
+	for _, t := range []catalog.KeyType{k.Type, k.AlternateType} {
+		switch {
+		case t == 0:
+		case f == familyString && (t == catalog.TypeString || t == catalog.TypeARN),
+			f == familyARN && (t == catalog.TypeARN || t == catalog.TypeString),
+			f == familyNumeric && t == catalog.TypeNumeric,
+			f == familyDate && t == catalog.TypeDate,
+			f == familyBool && t == catalog.TypeBool,
+			f == familyBinary && t == catalog.TypeBinary,
+			f == familyIP && t == catalog.TypeIPAddress:
+			return true
+		}
+	}
+	return false
+}
+
+// operatorsForKey names the operators that fit the key's type.
+func operatorsForKey(k catalog.ConditionKey) string {
+	names := func(t catalog.KeyType) string {
+		switch t {
+		case catalog.TypeString:
+			return "String operators (StringEquals, StringLike, ...) or, for ARN values, Arn operators"
+		case catalog.TypeARN:
+			return "Arn operators (ArnLike, ArnEquals, ...) or String operators"
+		case catalog.TypeNumeric:
+			return "Numeric operators (NumericEquals, NumericLessThan, ...)"
+		case catalog.TypeDate:
+			return "Date operators (DateGreaterThan, ...)"
+		case catalog.TypeBool:
+			return "Bool"
+		case catalog.TypeIPAddress:
+			return "IpAddress or NotIpAddress"
+		case catalog.TypeBinary:
+			return "BinaryEquals"
+		}
+		return "an operator of its type"
+	}
+	s := names(k.Type)
+	if k.AlternateType != 0 {
+		s += " or " + names(k.AlternateType)
+	}
+	return s
+}
+
+func describeActionList(actions []int, max int) string {
+	var names []string
+	for i, idx := range actions {
+		if i == max {
+			names = append(names, fmt.Sprintf("and %d more", len(actions)-max))
+			break
+		}
+		names = append(names, catalog.ActionByIndex(idx).Name())
+	}
+	return strings.Join(names, ", ")
+}
+
+// keySuggestion proposes the known key nearest to name: a global key, or a key of its service.
+func keySuggestion(name string) string {
+	lower := strings.ToLower(name)
+	best, bestDist := "", 3
+	try := func(k catalog.ConditionKey) {
+		if k.Templated() {
+			return
+		}
+		if d := editDistance(lower, strings.ToLower(k.Name), bestDist); d < bestDist {
+			best, bestDist = k.Name, d
+		}
+	}
+	for _, k := range catalog.GlobalConditionKeys() {
+		try(k)
+	}
+	prefix, _, _ := strings.Cut(name, ":")
+	if svc, ok := catalog.LookupService(prefix); ok {
+		for _, k := range svc.ConditionKeys() {
+			try(k)
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return ""
+}

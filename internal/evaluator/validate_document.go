@@ -1,0 +1,358 @@
+package evaluator
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// checkCharacters reports characters IAM does not accept: "The policy document can contain only
+// the following Unicode characters: horizontal tab (U+0009), linefeed (U+000A), carriage return
+// (U+000D), and characters in the range U+0020 to U+00FF" (IAM quotas page). The raw text is
+// checked, as it is sent to AWS: a \u2019 escape is six ASCII characters. Invalid UTF-8 is left
+// to the parser, which reports it with its place.
+func (v *validator) checkCharacters() {
+	line, col := 1, 1
+	count := 0
+	var first rune
+	var firstLine, firstCol int
+	for i := 0; i < len(v.doc); {
+		r, size := utf8.DecodeRune(v.doc[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return
+		}
+		if !(r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xFF)) {
+			if count == 0 {
+				first, firstLine, firstCol = r, line, col
+			}
+			count++
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col += size
+		}
+		i += size
+	}
+	if count == 0 {
+		return
+	}
+	more := ""
+	if count > 1 {
+		more = fmt.Sprintf(" (and %d more)", count-1)
+	}
+	v.addAt("INVALID_CHARACTER", "", firstLine, firstCol,
+		"the character %U %q%s is not accepted in a policy; IAM allows only tab, line feed, carriage return and U+0020 to U+00FF: replace it (for example a typographic quote by ' or \")",
+		first, first, more)
+}
+
+// checkDocument runs the checks about the document as a whole.
+func (v *validator) checkDocument() {
+	p := v.policy
+	v.checkSize()
+	switch {
+	case v.opts.Type == PolicyTypeSCP || v.opts.Type == PolicyTypeRCP:
+		if p.Version != Version2012 {
+			path, pos, got := "", p.Pos, "no Version"
+			if p.Version != "" {
+				path, pos, got = "Version", p.VersionPos, "Version "+p.Version
+			}
+			v.add("VERSION_2012_REQUIRED", path, pos, "an %s must use \"Version\": \"2012-10-17\", this one has %s: set the Version element to \"2012-10-17\"", v.opts.Type, got)
+		}
+	case p.Version == "":
+		v.add("MISSING_VERSION", "", p.Pos, "the policy has no Version element, so policy variables are read as literal text: add \"Version\": \"2012-10-17\" as the first element")
+	case p.Version == Version2008:
+		v.add("OLD_VERSION", "Version", p.VersionPos, "Version 2008-10-17 is the legacy policy language, under which policy variables are literal text: use \"2012-10-17\"")
+	}
+	if len(p.Statements) == 0 {
+		path, pos := v.statementElement()
+		v.add("EMPTY_STATEMENT_LIST", path, pos, "the Statement array is empty, and AWS rejects a policy without statements: add a statement, or do not attach the policy")
+	}
+	v.checkSids()
+}
+
+// statementElement finds the Statement element's value in the text, which the model does not
+// record (it is needed only for an empty array).
+func (v *validator) statementElement() (string, Position) {
+	d, err := readJSON(v.doc)
+	if err == nil && d.Root.Kind == jsonObject {
+		for i := range d.Root.Members {
+			if m := &d.Root.Members[i]; m.Key == "Statement" {
+				return "Statement", m.Value.Pos
+			}
+		}
+	}
+	return "", v.policy.Pos
+}
+
+// policySizeQuota gives the size quota of the validator's policy type: the limit, what is
+// counted, and the size of the document in that unit; limit 0 means none is known.
+func (v *validator) policySizeQuota() (limit int, unit string, size int) {
+	p := v.policy
+	switch v.opts.Type {
+	case PolicyTypeIdentity, PolicyTypePermissionsBoundary:
+		// The managed policy quota. Inline policies share a per-principal quota (user 2,048,
+		// group 5,120, role 10,240) that one document alone cannot decide.
+		return 6144, "characters, not counting white space (the managed policy quota)", p.SizeNoSpace
+	case PolicyTypeTrust:
+		return 2048, "characters, not counting white space (the default role trust policy quota, which a quota increase can raise to 8,192)", p.SizeNoSpace
+	case PolicyTypeSession:
+		return 2048, "characters (the session policy quota)", p.Size
+	case PolicyTypeSCP, PolicyTypeRCP:
+		return 5120, "characters, white space included (the " + string(v.opts.Type) + " quota)", p.Size
+	case PolicyTypeResource:
+		if v.resType != nil && v.resType.maxBytes > 0 {
+			return v.resType.maxBytes, "bytes (the " + v.resType.name + " policy quota)", len(v.doc)
+		}
+	}
+	return 0, "", 0
+}
+
+func (v *validator) checkSize() {
+	limit, unit, size := v.policySizeQuota()
+	if limit > 0 && size > limit {
+		v.add("POLICY_TOO_LARGE", "", v.policy.Pos, "the policy is %d %s long, over the limit of %d: split it into several policies, or shorten it (fewer statements, wildcards such as s3:Get*)", size, unit, limit)
+	}
+}
+
+// checkSids reports Sids used by more than one statement.
+func (v *validator) checkSids() {
+	first := map[string]*Statement{}
+	for _, s := range v.policy.Statements {
+		if s.Sid == "" {
+			continue
+		}
+		if prev, ok := first[s.Sid]; ok {
+			v.add("DUPLICATE_SID", s.Path+".Sid", s.SidPos, "the Sid %q is also used by %s: give each statement its own Sid", s.Sid, prev.Path)
+			continue
+		}
+		first[s.Sid] = s
+	}
+}
+
+// checkStatement runs the checks of one statement.
+func (v *validator) checkStatement(s *Statement) {
+	v.checkResourceElement(s)
+	v.checkPrincipalElement(s)
+	v.checkActions(s)
+	v.checkResources(s)
+	v.checkConditions(s)
+}
+
+// checkResourceElement checks the presence of Resource for the policy type.
+func (v *validator) checkResourceElement(s *Statement) {
+	name := "Resource"
+	if s.NotResource {
+		name = "NotResource"
+	}
+	switch {
+	case v.opts.Type == PolicyTypeTrust && !s.NoResource:
+		v.add("RESOURCE_NOT_ALLOWED", s.Path+"."+name, s.ElementPos[name], "a role trust policy may not have %s (it always applies to the role itself): remove the element", name)
+	case v.opts.Type != PolicyTypeTrust && s.NoResource:
+		v.add("MISSING_RESOURCE", s.Path, s.Pos, "the statement has neither Resource nor NotResource: add \"Resource\" with the ARNs it applies to, or \"*\"")
+	case !s.NoResource && len(s.Resources) == 0:
+		v.add("EMPTY_RESOURCE_LIST", s.Path+"."+name, s.ElementPos[name], "%s is an empty array, which AWS rejects: list at least one ARN, or \"*\"", name)
+	}
+}
+
+// checkPrincipalElement checks Principal and NotPrincipal for the policy type, and the form
+// of each principal.
+func (v *validator) checkPrincipalElement(s *Statement) {
+	pr := s.Principal
+	t := v.opts.Type
+	switch t {
+	case PolicyTypeIdentity, PolicyTypePermissionsBoundary, PolicyTypeSCP, PolicyTypeSession:
+		if pr != nil {
+			name := principalElementName(pr)
+			v.add("PRINCIPAL_NOT_ALLOWED", pr.Path, s.ElementPos[name], "%s is not allowed in %s: the policy applies to the principal it is attached to; remove the element", name, policyTypePhrase(t))
+		}
+		return
+	}
+	if pr == nil {
+		v.add("MISSING_PRINCIPAL", s.Path, s.Pos, "%s needs a Principal in every statement: add \"Principal\" naming who the statement applies to%s", policyTypePhrase(t), rcpPrincipalHint(t))
+		return
+	}
+	if pr.Not && (t == PolicyTypeTrust || t == PolicyTypeRCP) {
+		v.add("NOTPRINCIPAL_NOT_ALLOWED", pr.Path, s.ElementPos["NotPrincipal"], "NotPrincipal is not supported in %s: use Principal, with conditions such as aws:PrincipalArn to exclude callers", policyTypePhrase(t))
+		return
+	}
+	if t == PolicyTypeRCP {
+		if !pr.Wildcard {
+			v.add("RCP_PRINCIPAL_NOT_WILDCARD", pr.Path, pr.Pos, "in an RCP the Principal must be \"*\": write \"Principal\": \"*\" and narrow the callers with conditions (aws:PrincipalOrgID, aws:PrincipalAccount, ...)")
+		}
+		if s.Effect == EffectAllow && !isRCPFullAccess(s) {
+			v.add("RCP_ALLOW_NOT_ALLOWED", s.Path+".Effect", s.ElementPos["Effect"], "an RCP may only deny: Allow is reserved for the AWS-managed RCPFullAWSAccess; rewrite the statement as a Deny of what must not happen")
+		}
+	}
+	v.checkPrincipalValues(pr)
+}
+
+func principalElementName(pr *Principal) string {
+	if pr.Not {
+		return "NotPrincipal"
+	}
+	return "Principal"
+}
+
+func rcpPrincipalHint(t PolicyType) string {
+	if t == PolicyTypeRCP {
+		return " (in an RCP, \"Principal\": \"*\")"
+	}
+	return ""
+}
+
+func policyTypePhrase(t PolicyType) string {
+	switch t {
+	case PolicyTypeIdentity:
+		return "an identity-based policy"
+	case PolicyTypeResource:
+		return "a resource-based policy"
+	case PolicyTypeTrust:
+		return "a role trust policy"
+	case PolicyTypeSCP:
+		return "a service control policy"
+	case PolicyTypeRCP:
+		return "a resource control policy"
+	case PolicyTypePermissionsBoundary:
+		return "a permissions boundary"
+	case PolicyTypeSession:
+		return "a session policy"
+	}
+	return string(t)
+}
+
+// isRCPFullAccess reports whether s is the statement of RCPFullAWSAccess: Allow "*" to "*" on
+// "*" with no condition.
+func isRCPFullAccess(s *Statement) bool {
+	return s.Effect == EffectAllow && !s.NotAction && len(s.Actions) == 1 && s.Actions[0].Text == "*" &&
+		!s.NotResource && len(s.Resources) == 1 && s.Resources[0].Text == "*" &&
+		s.Principal != nil && s.Principal.Wildcard && len(s.Conditions) == 0
+}
+
+var (
+	accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
+	// principalARNRE is an IAM or STS principal ARN: the account is 12 digits, or a name for
+	// AWS's own principals (arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ...).
+	principalARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:(iam|sts)::([0-9]{12}|[a-z-]+):.+$`)
+	// uniqueIDRE is a unique principal ID, which AWS shows in place of a deleted principal.
+	uniqueIDRE = regexp.MustCompile(`^A[A-Z0-9]{15,127}$`)
+)
+
+// checkPrincipalValues reports principal values of a form AWS rejects.
+func (v *validator) checkPrincipalValues(pr *Principal) {
+	variables := v.policy.Version == Version2012
+	check := func(kind string, values []Value, valid func(string) bool, expected string) {
+		for _, val := range values {
+			text := val.Text
+			switch {
+			case variables && strings.Contains(text, "${"):
+				v.add("VARIABLE_NOT_ALLOWED", val.Path, val.Pos, "policy variables are not substituted in a principal (%q): name the principal literally, and use a condition such as aws:PrincipalArn with ${...} instead", text)
+			case text == "*" && kind == "AWS":
+			case strings.ContainsAny(text, "*?"):
+				v.add("INVALID_PRINCIPAL", val.Path, val.Pos, "the %s principal %q has a wildcard, which AWS allows only as the whole value \"*\": name principals exactly, and match patterns with a condition such as ArnLike on aws:PrincipalArn", kind, text)
+			case !valid(text):
+				v.add("INVALID_PRINCIPAL", val.Path, val.Pos, "the %s principal %q is not valid: expected %s", kind, text, expected)
+			}
+		}
+	}
+	check("AWS", pr.AWS, func(s string) bool {
+		return accountIDRE.MatchString(s) || principalARNRE.MatchString(s) || uniqueIDRE.MatchString(s)
+	}, "\"*\", a 12-digit account ID, or an IAM or STS ARN such as arn:aws:iam::111122223333:role/name")
+	check("Service", pr.Service, func(s string) bool {
+		return strings.Contains(s, ".") && !strings.ContainsAny(s, " /:")
+	}, "a service principal such as lambda.amazonaws.com")
+	check("Federated", pr.Federated, func(s string) bool {
+		return s != "" && !strings.ContainsAny(s, " ")
+	}, "an identity provider ARN or a web identity provider such as cognito-identity.amazonaws.com")
+	check("CanonicalUser", pr.CanonicalUser, func(s string) bool {
+		return s != "" && !strings.ContainsAny(s, " ")
+	}, "a canonical user ID (64 hexadecimal digits)")
+}
+
+// checkDuplicateStatements reports statements equal to an earlier one, Sid aside. Statements
+// are first grouped by a cheap shape (effect, elements, list lengths); only statements of the
+// same shape are compared in full.
+func (v *validator) checkDuplicateStatements() {
+	if len(v.policy.Statements) < 2 {
+		return
+	}
+	byShape := map[string][]*Statement{}
+	for _, s := range v.policy.Statements {
+		byShape[statementShape(s)] = append(byShape[statementShape(s)], s)
+	}
+	keys := map[*Statement]string{}
+	for _, s := range v.policy.Statements {
+		group := byShape[statementShape(s)]
+		if len(group) < 2 {
+			continue
+		}
+		k := statementKey(s)
+		keys[s] = k
+		for _, prev := range group {
+			if prev == s {
+				break
+			}
+			if keys[prev] == k {
+				v.add("DUPLICATE_STATEMENT", s.Path, s.Pos, "this statement repeats %s (only the Sid may differ): delete one of them", prev.Path)
+				break
+			}
+		}
+	}
+}
+
+func statementShape(s *Statement) string {
+	return fmt.Sprintf("%d %t %t %t %d %d %d %t", s.Effect, s.NotAction, s.NotResource, s.NoResource, len(s.Actions), len(s.Resources), len(s.Conditions), s.Principal != nil)
+}
+
+// statementKey is a canonical text of a statement without its Sid: lists are sorted, actions
+// and condition keys lower-cased (they are case-insensitive), and each part is quoted.
+func statementKey(s *Statement) string {
+	var b strings.Builder
+	list := func(tag string, values []Value, lower bool) {
+		texts := make([]string, len(values))
+		for i, val := range values {
+			texts[i] = val.Text
+			if lower {
+				texts[i] = strings.ToLower(texts[i])
+			}
+		}
+		sort.Strings(texts)
+		texts = compactStrings(texts)
+		fmt.Fprintf(&b, "%s%q;", tag, texts)
+	}
+	fmt.Fprintf(&b, "E%d;NA%t;NR%t;NoR%t;", s.Effect, s.NotAction, s.NotResource, s.NoResource)
+	list("A", s.Actions, true)
+	list("R", s.Resources, false)
+	if pr := s.Principal; pr != nil {
+		fmt.Fprintf(&b, "P%t%t;", pr.Not, pr.Wildcard)
+		list("PA", pr.AWS, false)
+		list("PS", pr.Service, false)
+		list("PF", pr.Federated, false)
+		list("PC", pr.CanonicalUser, false)
+	}
+	conds := make([]string, len(s.Conditions))
+	for i, c := range s.Conditions {
+		values := make([]string, len(c.Values))
+		for j, val := range c.Values {
+			values[j] = val.Text
+		}
+		sort.Strings(values)
+		conds[i] = fmt.Sprintf("%q%q%q", c.Operator, strings.ToLower(c.Key), compactStrings(values))
+	}
+	sort.Strings(conds)
+	fmt.Fprintf(&b, "C%q", conds)
+	return b.String()
+}
+
+// compactStrings removes adjacent repeats from a sorted slice.
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -355,7 +355,7 @@ func (s *pairSearch) checkWitness(req *Request) (Result, bool, error) {
 func (a *analysis) readableResource(action string, rc *resourceCell) (string, bool) {
 	act, ok := catalog.LookupAction(action)
 	if !ok {
-		return "", false
+		return a.fallbackResource(rc)
 	}
 	account := a.caller.Account
 	if a.q.ResourceAccount != "" {
@@ -372,6 +372,18 @@ func (a *analysis) readableResource(action string, rc *resourceCell) (string, bo
 		if signatureOf(a.resourceAtoms, cand).equal(rc.sig) {
 			return cand, true
 		}
+	}
+	return a.fallbackResource(rc)
+}
+
+// fallbackResource replaces a witness that is empty (the shortest string of a cell can be "")
+// with "*", the resource of actions that take none, when it lies in the same cell.
+func (a *analysis) fallbackResource(rc *resourceCell) (string, bool) {
+	if rc.witness != "" {
+		return "", false
+	}
+	if signatureOf(a.resourceAtoms, "*").equal(rc.sig) {
+		return "*", true
 	}
 	return "", false
 }

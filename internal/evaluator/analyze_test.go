@@ -105,3 +105,16 @@ func TestAnalyzeScenarios(t *testing.T) {
 		})
 	}
 }
+
+func TestAnalyzeWitnessResourceIsNeverEmpty(t *testing.T) {
+	for _, action := range []string{"iam:AcceptDelegationRequest", "iam:*", "sts:GetCallerIdentity", "*"} {
+		q := question("arn:aws:iam::"+acct+":role/app", []string{allowAll("*")}, []string{action}, []string{"*"})
+		a := Analyze(q)
+		if a.Outcome != Allowed {
+			t.Fatalf("%s: %s", action, a.Outcome)
+		}
+		if a.Witness.Resource == "" {
+			t.Errorf("%s: witness %s on an empty resource", action, a.Witness.Action)
+		}
+	}
+}

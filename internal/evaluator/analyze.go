@@ -119,6 +119,10 @@ type analysis struct {
 
 	stmts     []*Statement
 	stmtIndex map[*Statement]int
+	// relevant marks the statements whose Action element covers some action of the question;
+	// the others cannot affect any request of it, so their resources and conditions are not
+	// cellized (large managed policies have hundreds of them).
+	relevant []bool
 
 	actionCells   []actionCell
 	resourceAtoms []globAtom
@@ -356,6 +360,14 @@ func (a *analysis) cellizeActions() error {
 			return false
 		})
 	}
+	a.relevant = make([]bool, len(a.stmts))
+	for _, c := range a.actionCells {
+		for si := range a.stmts {
+			if c.sig.has(si) {
+				a.relevant[si] = true
+			}
+		}
+	}
 	return nil
 }
 
@@ -397,6 +409,9 @@ func (a *analysis) cellizeResources() error {
 	a.stmtResourceAtoms = make([][]int, len(a.stmts))
 	a.stmtResourceAll = make([]bool, len(a.stmts))
 	for si, s := range a.stmts {
+		if !a.relevant[si] {
+			continue
+		}
 		if s.NoResource {
 			a.stmtResourceAll[si] = true
 			continue
@@ -492,7 +507,10 @@ func (a *analysis) cellizeResources() error {
 // with, as globs of one ARN segment.
 func (a *analysis) resourceAccountGlobs() []glob {
 	var out []glob
-	for _, s := range a.stmts {
+	for si, s := range a.stmts {
+		if !a.relevant[si] {
+			continue
+		}
 		for _, c := range s.compiled.conditions {
 			if c.key != "aws:resourceaccount" {
 				continue
@@ -587,7 +605,10 @@ func (a *analysis) cellizeKeys() error {
 	var order []string
 	names := map[string]string{}
 	a.conds = make([][]condRef, len(a.stmts))
-	for _, s := range a.stmts {
+	for si, s := range a.stmts {
+		if !a.relevant[si] {
+			continue
+		}
 		for i, c := range s.compiled.conditions {
 			for _, vk := range conditionVariables(c) {
 				if !a.keyIsFixed(vk) {
@@ -614,6 +635,9 @@ func (a *analysis) cellizeKeys() error {
 		a.keys = append(a.keys, k)
 	}
 	for si, s := range a.stmts {
+		if !a.relevant[si] {
+			continue
+		}
 		for _, c := range s.compiled.conditions {
 			switch {
 			case a.keyIsFixed(c.key):

@@ -118,3 +118,19 @@ func TestAnalyzeWitnessResourceIsNeverEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeScopesStatements: statements about other actions do not take part (ViewOnlyAccess
+// has hundreds of resource and condition patterns unrelated to a question about IAM writes).
+func TestAnalyzeScopesStatements(t *testing.T) {
+	for _, arn := range []string{"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/PowerUserAccess"} {
+		p, err := ManagedPolicy(arn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := &Question{Principal: "arn:aws:iam::" + acct + ":role/app", Actions: []string{"iam:CreateUser", "iam:PutRolePolicy"}, Resources: []string{"*"}}
+		q.Policies.Identity = []*Policy{p}
+		if a := Analyze(q); a.Outcome != Denied {
+			t.Errorf("%s: %s (%s)", arn, a.Outcome, a.Reason)
+		}
+	}
+}

@@ -137,22 +137,35 @@ type validator struct {
 	stmtActions map[*Statement]*statementActions
 }
 
+// Check reports whether the options can be used: a known policy type (any case), and a known
+// resource type, given only for RESOURCE policies (or AWS::IAM::AssumeRolePolicyDocument for
+// TRUST ones). The error says what is accepted.
+func (o ValidateOptions) Check() error {
+	t, ok := ParsePolicyType(string(o.Type))
+	if !ok {
+		return fmt.Errorf("unknown policy type %q; expected one of %s", o.Type, policyTypeList())
+	}
+	if o.ResourceType == "" {
+		return nil
+	}
+	rt, ok := lookupResourcePolicyType(o.ResourceType)
+	if !ok {
+		return fmt.Errorf("unknown resource type %q; expected one of %s", o.ResourceType, resourcePolicyTypeList())
+	}
+	if t != PolicyTypeResource && !(t == PolicyTypeTrust && rt.trust) {
+		return fmt.Errorf("resource type %s applies to RESOURCE policies only, not %s", rt.name, t)
+	}
+	return nil
+}
+
 func (v *validator) run() {
-	if _, ok := ParsePolicyType(string(v.opts.Type)); !ok {
-		v.add("INVALID_OPTIONS", "", Position{}, "unknown policy type %q; expected one of %s", v.opts.Type, policyTypeList())
+	if err := v.opts.Check(); err != nil {
+		v.add("INVALID_OPTIONS", "", Position{}, "%v", err)
 		return
 	}
 	v.opts.Type, _ = ParsePolicyType(string(v.opts.Type))
 	if v.opts.ResourceType != "" {
-		rt, ok := lookupResourcePolicyType(v.opts.ResourceType)
-		if !ok {
-			v.add("INVALID_OPTIONS", "", Position{}, "unknown resource type %q; expected one of %s", v.opts.ResourceType, resourcePolicyTypeList())
-			return
-		}
-		if v.opts.Type != PolicyTypeResource && !(v.opts.Type == PolicyTypeTrust && rt.trust) {
-			v.add("INVALID_OPTIONS", "", Position{}, "resource type %s applies to RESOURCE policies only, not %s", rt.name, v.opts.Type)
-			return
-		}
+		rt, _ := lookupResourcePolicyType(v.opts.ResourceType)
 		if rt.trust {
 			// AWS::IAM::AssumeRolePolicyDocument is how Access Analyzer names a trust policy.
 			v.opts.Type = PolicyTypeTrust

@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+func init() {
+	extraCommands = append(extraCommands, command{
+		name:    "validate",
+		summary: "lint policy documents for their policy type (errors, security warnings, warnings, suggestions)",
+		run:     runValidate,
+	})
+}
+
+// validateOutput is the JSON output for one file: one object per line (JSON Lines).
+type validateOutput struct {
+	File         string               `json:"file"`
+	Type         evaluator.PolicyType `json:"type"`
+	ResourceType string               `json:"resourceType,omitempty"`
+	// Failed tells whether the file has a finding at or above --fail-on.
+	Failed   bool                `json:"failed"`
+	Findings []evaluator.Finding `json:"findings"`
+}
+
+// failOnNone is the --fail-on value that never fails.
+const failOnNone = "none"
+
+func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	typ := fs.String("type", string(evaluator.PolicyTypeIdentity), "policy type: "+policyTypeNames()+" (any case)")
+	resourceType := fs.String("resource-type", "", "for --type RESOURCE, the resource the policy is attached to: "+strings.Join(evaluator.ResourcePolicyTypes(), ", "))
+	format := fs.String("format", "text", "output format: text (file:line:column: SEVERITY CODE: message) or json (one object per file, JSON Lines)")
+	failOn := fs.String("fail-on", string(evaluator.SeveritySecurityWarning), "exit with status 1 when a finding is at or above this severity: error, security_warning, warning, suggestion, or none")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: terraform-provider-iam validate [flags] FILE...")
+		fmt.Fprintln(stderr, "Checks each policy document (FILE, or - for standard input) for its policy type and prints the findings.")
+		fmt.Fprintln(stderr, "Exit status: 0 no finding at or above --fail-on, 1 some, 2 bad usage or unreadable input.")
+		fs.PrintDefaults()
+	}
+	files, ok := parseInterspersed(fs, args)
+	if !ok {
+		return exitUsage
+	}
+	policyType, ok := evaluator.ParsePolicyType(*typ)
+	if !ok {
+		fmt.Fprintf(stderr, "validate: --type must be one of %s, not %q\n", policyTypeNames(), *typ)
+		return exitUsage
+	}
+	opts := evaluator.ValidateOptions{Type: policyType, ResourceType: *resourceType}
+	if err := opts.Check(); err != nil {
+		fmt.Fprintf(stderr, "validate: --type %s --resource-type %s: %v\n", *typ, *resourceType, err)
+		return exitUsage
+	}
+	threshold, failNever := evaluator.Severity(""), strings.EqualFold(*failOn, failOnNone)
+	if !failNever {
+		if threshold, ok = evaluator.ParseSeverity(*failOn); !ok {
+			fmt.Fprintf(stderr, "validate: --fail-on must be error, security_warning, warning, suggestion or none, not %q\n", *failOn)
+			return exitUsage
+		}
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "validate: --format must be text or json, not %q\n", *format)
+		return exitUsage
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	status := exitOK
+	counts := map[evaluator.Severity]int{}
+	stdinUsed := false
+	for _, file := range files {
+		if file == "-" {
+			if stdinUsed {
+				fmt.Fprintln(stderr, "validate: standard input (-) given more than once")
+				status = exitUsage
+				continue
+			}
+			stdinUsed = true
+		}
+		doc, name, err := readInput(file, stdin)
+		if err != nil {
+			out.Flush()
+			fmt.Fprintf(stderr, "validate: %v\n", err)
+			status = exitUsage
+			continue
+		}
+		findings := evaluator.ValidatePolicy(doc, opts)
+		failed := false
+		for _, f := range findings {
+			counts[f.Severity]++
+			if !failNever && f.Severity.AtLeast(threshold) {
+				failed = true
+			}
+		}
+		if failed && status == exitOK {
+			status = exitViolation
+		}
+		if *format == "json" {
+			if findings == nil {
+				findings = []evaluator.Finding{}
+			}
+			if err := enc.Encode(validateOutput{File: name, Type: policyType, ResourceType: *resourceType, Failed: failed, Findings: findings}); err != nil {
+				fmt.Fprintf(stderr, "validate: %v\n", err)
+				return exitUsage
+			}
+			continue
+		}
+		for _, f := range findings {
+			writeFinding(out, name, f)
+		}
+	}
+	if *format == "text" {
+		fmt.Fprintln(out, summarizeFindings(len(files), counts))
+	}
+	return status
+}
+
+// writeFinding prints one finding as file:line:column: SEVERITY CODE: message (at PATH).
+func writeFinding(w io.Writer, file string, f evaluator.Finding) {
+	at := ""
+	if f.Path != "" {
+		at = " (at " + f.Path + ")"
+	}
+	fmt.Fprintf(w, "%s:%d:%d: %s %s: %s%s\n", file, f.Line, f.Column, f.Severity, f.Code, f.Message, at)
+}
+
+// summarizeFindings is the last line of text output: "2 files, 3 findings: 1 ERROR, 2 WARNING".
+func summarizeFindings(files int, counts map[evaluator.Severity]int) string {
+	total := 0
+	var parts []string
+	for _, s := range evaluator.Severities {
+		if n := counts[s]; n > 0 {
+			total += n
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	s := fmt.Sprintf("%s, %s", plural(files, "file"), plural(total, "finding"))
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, ", ")
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// parseInterspersed parses flags that may come before, between or after the file arguments
+// (validate a.json --type TRUST b.json). A lone "-" is a file (standard input); "--" ends the
+// flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, bool) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return files, true
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(files, rest...), true
+		}
+		files = append(files, rest[0])
+		args = rest[1:]
+	}
+}
+
+// readInput reads FILE, or standard input for "-".
+func readInput(arg string, stdin io.Reader) ([]byte, string, error) {
+	in, name, closeIn, err := openInput(arg, stdin)
+	if err != nil {
+		return nil, "", err
+	}
+	defer closeIn()
+	doc, err := io.ReadAll(in)
+	if err != nil {
+		return nil, "", fmt.Errorf("reading %s: %v", name, err)
+	}
+	return doc, name, nil
+}
+
+func policyTypeNames() string {
+	names := make([]string, len(evaluator.PolicyTypes))
+	for i, t := range evaluator.PolicyTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}

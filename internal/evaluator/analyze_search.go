@@ -309,8 +309,15 @@ func (a *analysis) witness(s *pairSearch, ac *actionCell) (*Answer, error) {
 		req.Context.put(v)
 		free = append(free, v.Key)
 	}
-	if r, ok := a.readableResource(req.Action, s.rc); ok {
-		req.Resource = r
+	// Prefer a resource in the action's own ARN format: any resource of the question's set
+	// that every side still decides as the question wants will do, whichever cell it is in.
+	for _, cand := range a.readableResources(req.Action, s.rc) {
+		trial := req
+		trial.Resource = cand
+		if _, ok, err := s.checkWitness(&trial); err == nil && ok {
+			req.Resource = cand
+			break
+		}
 	}
 	res, ok, err := s.checkWitness(&req)
 	if err != nil {
@@ -335,8 +342,13 @@ func (a *analysis) witness(s *pairSearch, ac *actionCell) (*Answer, error) {
 func (s *pairSearch) checkWitness(req *Request) (Result, bool, error) {
 	var first Result
 	found := false
+	sig := signatureOf(s.a.resourceAtoms, req.Resource)
 	for i, sd := range s.a.sides {
-		r, err := Authorize(&s.ps[i], req, s.a.q.Options)
+		// The resource policy is the one of the witness's own resource, which need not be in
+		// the cell the search chose.
+		ps := sd.policies
+		ps.Resource = s.a.mergedResourcePolicy(&s.a.sides[i], sig)
+		r, err := Authorize(&ps, req, s.a.q.Options)
 		if err != nil {
 			return Result{}, false, err
 		}
@@ -350,13 +362,10 @@ func (s *pairSearch) checkWitness(req *Request) (Result, bool, error) {
 	return first, true, nil
 }
 
-// readableResource instantiates the ARN formats of the action's resource types and returns
-// one that falls in the cell, if any.
-func (a *analysis) readableResource(action string, rc *resourceCell) (string, bool) {
-	act, ok := catalog.LookupAction(action)
-	if !ok {
-		return a.fallbackResource(rc)
-	}
+// readableResources lists resources nicer than the cell's shortest string: the ARN formats of
+// the action's resource types filled with examples, then "*" when the witness is empty. Only
+// those inside the question's resource patterns are listed.
+func (a *analysis) readableResources(action string, rc *resourceCell) []string {
 	account := a.caller.Account
 	if a.q.ResourceAccount != "" {
 		account = a.q.ResourceAccount
@@ -364,28 +373,31 @@ func (a *analysis) readableResource(action string, rc *resourceCell) (string, bo
 	if account == "" {
 		account = "111122223333"
 	}
-	for _, rt := range act.ResourceTypes() {
-		if rt.ResourceType == nil {
+	var cands []string
+	if act, ok := catalog.LookupAction(action); ok {
+		for _, rt := range act.ResourceTypes() {
+			if rt.ResourceType != nil {
+				cands = append(cands, instantiateARNFormat(rt.ResourceType.ARNFormat, account))
+			}
+		}
+	}
+	if rc.witness == "" {
+		cands = append(cands, "*")
+	}
+	var out []string
+	for _, c := range cands {
+		if c == rc.witness {
 			continue
 		}
-		cand := instantiateARNFormat(rt.ResourceType.ARNFormat, account)
-		if signatureOf(a.resourceAtoms, cand).equal(rc.sig) {
-			return cand, true
+		sig := signatureOf(a.resourceAtoms, c)
+		for _, f := range a.forbidAtoms {
+			if sig.has(f) {
+				out = append(out, c)
+				break
+			}
 		}
 	}
-	return a.fallbackResource(rc)
-}
-
-// fallbackResource replaces a witness that is empty (the shortest string of a cell can be "")
-// with "*", the resource of actions that take none, when it lies in the same cell.
-func (a *analysis) fallbackResource(rc *resourceCell) (string, bool) {
-	if rc.witness != "" {
-		return "", false
-	}
-	if signatureOf(a.resourceAtoms, "*").equal(rc.sig) {
-		return "*", true
-	}
-	return "", false
+	return out
 }
 
 // instantiateARNFormat fills an ARN format of the catalogue (arn:${Partition}:s3:::${BucketName})

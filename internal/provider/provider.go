@@ -52,5 +52,6 @@ func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewPolicyEvaluationDataSource,
+		NewPolicyValidationDataSource,
 	}
 }

@@ -1,0 +1,255 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+var (
+	_ datasource.DataSource                   = (*policyValidationDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*policyValidationDataSource)(nil)
+)
+
+// NewPolicyValidationDataSource returns the iam_policy_validation data source.
+func NewPolicyValidationDataSource() datasource.DataSource {
+	return &policyValidationDataSource{}
+}
+
+// policyValidationDataSource lints one policy document for its policy type.
+type policyValidationDataSource struct{}
+
+type policyValidationModel struct {
+	ID           types.String `tfsdk:"id"`
+	Policy       types.String `tfsdk:"policy"`
+	PolicyType   types.String `tfsdk:"policy_type"`
+	ResourceType types.String `tfsdk:"resource_type"`
+	FailOn       types.String `tfsdk:"fail_on"`
+	Findings     types.List   `tfsdk:"findings"`
+	Valid        types.Bool   `tfsdk:"valid"`
+}
+
+// validationFindingModel is one element of findings.
+type validationFindingModel struct {
+	Severity types.String `tfsdk:"severity"`
+	Code     types.String `tfsdk:"code"`
+	Message  types.String `tfsdk:"message"`
+	Path     types.String `tfsdk:"path"`
+	Line     types.Int64  `tfsdk:"line"`
+	Column   types.Int64  `tfsdk:"column"`
+}
+
+var validationFindingType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"severity": types.StringType,
+	"code":     types.StringType,
+	"message":  types.StringType,
+	"path":     types.StringType,
+	"line":     types.Int64Type,
+	"column":   types.Int64Type,
+}}
+
+// validationFailOnValues are the values of fail_on, from the most to the least serious; "none" never
+// fails the plan.
+var validationFailOnValues = []string{"error", "security_warning", "warning", "suggestion", "none"}
+
+// defaultValidationFailOn is fail_on when it is not set.
+const defaultValidationFailOn = "error"
+
+func (d *policyValidationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_policy_validation"
+}
+
+func validationPolicyTypes() []string {
+	out := make([]string, len(evaluator.PolicyTypes))
+	for i, t := range evaluator.PolicyTypes {
+		out[i] = strings.ToLower(string(t))
+	}
+	return out
+}
+
+func backquotedList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = "`" + v + "`"
+	}
+	return strings.Join(quoted, ", ")
+}
+
+func (d *policyValidationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Validates an AWS IAM policy document for its policy type, offline, in the manner of IAM " +
+			"Access Analyzer's policy validation: grammar, size quotas, elements the policy type forbids or " +
+			"requires, actions, ARNs and condition keys checked against the AWS service reference, and security " +
+			"risks such as `iam:PassRole` on every role or a resource policy open to everyone. Each finding has a " +
+			"severity, a stable code, a message that says how to fix it, and its place in the document (JSON path, " +
+			"line and column). Findings at or above `fail_on` fail the plan.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "A hash of the inputs, stable across runs.",
+				Computed:            true,
+			},
+			"policy": schema.StringAttribute{
+				MarkdownDescription: "The policy document as JSON, for example from `jsonencode` or `data.aws_iam_policy_document.x.json`.",
+				Required:            true,
+			},
+			"policy_type": schema.StringAttribute{
+				MarkdownDescription: "What the document is: " + backquotedList(validationPolicyTypes()) + " (a role trust " +
+					"policy), in lower or upper case. The type decides which elements are allowed (a `Principal` only " +
+					"in resource and trust policies), the size quota, and which security checks apply.",
+				Required: true,
+				Validators: []validator.String{
+					stringvalidator.OneOfCaseInsensitive(validationPolicyTypes()...),
+				},
+			},
+			"resource_type": schema.StringAttribute{
+				MarkdownDescription: "For `policy_type = \"resource\"`, the kind of resource the policy is attached to, " +
+					"as CloudFormation names it: " + backquotedList(evaluator.ResourcePolicyTypes()) + ". It adds the " +
+					"resource's size quota and reports actions of other services. `AWS::IAM::AssumeRolePolicyDocument` " +
+					"also fits `policy_type = \"trust\"`.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.OneOfCaseInsensitive(evaluator.ResourcePolicyTypes()...),
+				},
+			},
+			"fail_on": schema.StringAttribute{
+				MarkdownDescription: "The lowest severity that fails the plan: " + backquotedList(validationFailOnValues) + ". " +
+					"Defaults to `" + defaultValidationFailOn + "`. Each finding at or above it is an error diagnostic on " +
+					"`policy`, with its line, column and JSON path; `none` never fails the plan.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.OneOfCaseInsensitive(validationFailOnValues...),
+				},
+			},
+			"findings": schema.ListAttribute{
+				MarkdownDescription: "Every finding, sorted by place in the document, then by severity (most serious " +
+					"first): `severity` (`ERROR`, `SECURITY_WARNING`, `WARNING` or `SUGGESTION`), `code` (stable, see " +
+					"the validation codes guide), `message`, `path` (the JSON path of the element, empty for the whole " +
+					"document), `line` and `column` (1-based; the column counts bytes).",
+				ElementType: validationFindingType,
+				Computed:    true,
+			},
+			"valid": schema.BoolAttribute{
+				MarkdownDescription: "Whether no finding reaches `fail_on`, where `none` counts as `error`. With the " +
+					"default, `valid` says that AWS accepts the policy and every part of it can take effect. When " +
+					"`fail_on` is not `none`, a finding that reaches it fails the plan, so `valid` is `true` whenever " +
+					"the data source is read; set `fail_on = \"none\"` to use `valid` in a condition of your own.",
+				Computed: true,
+			},
+		},
+	}
+}
+
+// options reads the validation options from the model; false when they are unknown.
+func (m *policyValidationModel) options() (evaluator.ValidateOptions, bool) {
+	if m.PolicyType.IsUnknown() || m.PolicyType.IsNull() || m.ResourceType.IsUnknown() {
+		return evaluator.ValidateOptions{}, false
+	}
+	return evaluator.ValidateOptions{
+		Type:         evaluator.PolicyType(strings.ToUpper(m.PolicyType.ValueString())),
+		ResourceType: m.ResourceType.ValueString(),
+	}, true
+}
+
+// threshold returns the severity at which findings fail the plan, and whether any does.
+func (m *policyValidationModel) threshold() (evaluator.Severity, bool) {
+	failOn := defaultValidationFailOn
+	if !m.FailOn.IsNull() && !m.FailOn.IsUnknown() {
+		failOn = m.FailOn.ValueString()
+	}
+	if strings.EqualFold(failOn, "none") {
+		return evaluator.SeverityError, false
+	}
+	s, ok := evaluator.ParseSeverity(failOn)
+	if !ok {
+		return evaluator.SeverityError, true // the schema validator has reported it already
+	}
+	return s, true
+}
+
+// ValidateConfig reports a resource_type that does not fit policy_type during `terraform
+// validate`, before the policy is known.
+func (d *policyValidationDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var m policyValidationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	opts, known := m.options()
+	if !known || m.ResourceType.IsNull() {
+		return
+	}
+	if _, ok := evaluator.ParsePolicyType(string(opts.Type)); !ok {
+		return // the schema validator reports it
+	}
+	if err := opts.Check(); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("resource_type"), "Invalid resource_type", err.Error()+".")
+	}
+}
+
+func (d *policyValidationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m policyValidationModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	opts, _ := m.options()
+	if err := opts.Check(); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("policy_type"), "Invalid validation options", err.Error()+".")
+		return
+	}
+	findings := evaluator.ValidatePolicy([]byte(m.Policy.ValueString()), opts)
+	threshold, fails := m.threshold()
+
+	valid := true
+	elems := make([]validationFindingModel, len(findings))
+	for i, f := range findings {
+		elems[i] = validationFindingModel{
+			Severity: types.StringValue(string(f.Severity)),
+			Code:     types.StringValue(f.Code),
+			Message:  types.StringValue(f.Message),
+			Path:     types.StringValue(f.Path),
+			Line:     types.Int64Value(int64(f.Line)),
+			Column:   types.Int64Value(int64(f.Column)),
+		}
+		if f.Severity.AtLeast(threshold) {
+			valid = false
+			if fails {
+				resp.Diagnostics.AddAttributeError(path.Root("policy"), fmt.Sprintf("Policy validation: %s %s", f.Severity, f.Code), describeValidationFinding(f))
+			}
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	list, diags := types.ListValueFrom(ctx, validationFindingType, elems)
+	resp.Diagnostics.Append(diags...)
+	m.Findings = list
+	m.Valid = types.BoolValue(valid)
+	sum := sha256.Sum256([]byte(strings.Join([]string{m.Policy.ValueString(), string(opts.Type), opts.ResourceType, m.FailOn.ValueString()}, "\x00")))
+	m.ID = types.StringValue(hex.EncodeToString(sum[:]))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// describeValidationFinding is the detail of a finding's diagnostic: where it is and what to do.
+func describeValidationFinding(f evaluator.Finding) string {
+	where := "policy"
+	if f.Line > 0 {
+		where += fmt.Sprintf(" at line %d, column %d", f.Line, f.Column)
+	}
+	if f.Path != "" {
+		where += fmt.Sprintf(" (JSON path %s)", f.Path)
+	}
+	return fmt.Sprintf("%s: %s %s: %s.", where, f.Severity, f.Code, strings.TrimSuffix(f.Message, "."))
+}

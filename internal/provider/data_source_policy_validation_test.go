@@ -1,0 +1,213 @@
+package provider
+
+import (
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const validation = "data.iam_policy_validation.test"
+
+func expectValidation(attr string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(validation, tfjsonpath.New(attr), check)
+}
+
+func finding(severity, code, path string, line, column int64) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"severity": knownvalue.StringExact(severity),
+		"code":     knownvalue.StringExact(code),
+		"message":  knownvalue.StringRegexp(regexp.MustCompile(`.+: .+`)),
+		"path":     knownvalue.StringExact(path),
+		"line":     knownvalue.Int64Exact(line),
+		"column":   knownvalue.Int64Exact(column),
+	})
+}
+
+func TestPolicyValidation_clean(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "IDENTITY"
+  fail_on     = "suggestion"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::reports/*" }]
+  })
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectValidation("valid", knownvalue.Bool(true)),
+				expectValidation("findings", knownvalue.ListExact([]knownvalue.Check{})),
+				expectValidation("id", knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
+			},
+		}},
+	})
+}
+
+// With fail_on = "none" every finding is an output, with its place in the document (here a
+// heredoc, so lines and columns are those of the text as written).
+func TestPolicyValidation_findingsReported(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "trust"
+  fail_on     = "none"
+  policy      = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": {
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": "sts:AssumeRole",
+        "Resource": "*"
+      }
+    }
+  EOT
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectValidation("valid", knownvalue.Bool(false)),
+				expectValidation("findings", knownvalue.ListExact([]knownvalue.Check{
+					finding("SECURITY_WARNING", "TRUST_POLICY_ANY_PRINCIPAL", "Statement.Principal", 5, 18),
+					finding("ERROR", "RESOURCE_NOT_ALLOWED", "Statement.Resource", 7, 5),
+				})),
+			},
+		}},
+	})
+}
+
+// valid follows fail_on: the same warning makes the policy invalid only when fail_on reaches it
+// (with "none", valid means no ERROR).
+func TestPolicyValidation_validFollowsFailOn(t *testing.T) {
+	config := func(failOn string) string {
+		return `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  fail_on     = "` + failOn + `"
+  policy      = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" }] })
+}`
+	}
+	missingVersion := knownvalue.ListExact([]knownvalue.Check{finding("WARNING", "MISSING_VERSION", "", 1, 1)})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("none"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectValidation("valid", knownvalue.Bool(true)),
+					expectValidation("findings", missingVersion),
+				},
+			},
+			{
+				Config: config("security_warning"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectValidation("valid", knownvalue.Bool(true)),
+					expectValidation("findings", missingVersion),
+				},
+			},
+			{
+				Config:      config("warning"),
+				ExpectError: regexp.MustCompile(`policy at line 1, column 1: WARNING MISSING_VERSION`),
+			},
+		},
+	})
+}
+
+// The default fail_on is "error": an error fails the plan with one diagnostic per finding,
+// naming the attribute, line, column and JSON path; warnings do not.
+func TestPolicyValidation_errorsFailThePlan(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = [] }]
+  })
+}`,
+				ExpectError: regexp.MustCompile(`(?s)with data\.iam_policy_validation\.test.*policy at line 1, column\s+\d+\s+\(JSON\s+path\s+Statement\[0\]\.Principal\):\s+ERROR\s+PRINCIPAL_NOT_ALLOWED.*ERROR\s+EMPTY_RESOURCE_LIST`),
+			},
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  policy      = "{\"Version\": \"2012-10-17\", \"Statement\": [}"
+}`,
+				ExpectError: regexp.MustCompile(`policy at line 1, column 41 \(JSON path Statement\[0\]\):\s+ERROR\s+SYNTAX_ERROR:\s+expected a value`),
+			},
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  fail_on     = "security_warning"
+  policy      = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })
+}`,
+				ExpectError: regexp.MustCompile(`SECURITY_WARNING\s+PASS_ROLE_ON_ALL_RESOURCES`),
+			},
+		},
+	})
+}
+
+func TestPolicyValidation_badArguments(t *testing.T) {
+	config := func(arguments string) string {
+		return `
+data "iam_policy_validation" "test" {
+` + arguments + `
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}`
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(`policy_type = "user"`),
+				ExpectError: regexp.MustCompile(`Attribute policy_type value must be one of`),
+			},
+			{
+				Config:      config("policy_type = \"identity\"\nfail_on = \"fatal\""),
+				ExpectError: regexp.MustCompile(`Attribute fail_on value must be one of`),
+			},
+			{
+				Config:      config("policy_type = \"identity\"\nresource_type = \"AWS::S3::Bucket\""),
+				ExpectError: regexp.MustCompile(`resource type AWS::S3::Bucket applies to RESOURCE policies only, not\s+IDENTITY`),
+			},
+			{
+				Config:      config("policy_type = \"resource\"\nresource_type = \"AWS::S3::Bukket\""),
+				ExpectError: regexp.MustCompile(`Attribute resource_type value must be one of`),
+			},
+		},
+	})
+}
+
+// The example runs as written: the identity policy passes fail_on = "security_warning", and the
+// bucket policy's findings are reported without failing the plan.
+func TestExampleDataSourcePolicyValidation(t *testing.T) {
+	config, err := os.ReadFile("../../examples/data-sources/iam_policy_validation/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: string(config),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.iam_policy_validation.app", tfjsonpath.New("findings"), knownvalue.ListExact([]knownvalue.Check{})),
+				statecheck.ExpectKnownOutputValue("bucket_policy_valid", knownvalue.Bool(true)),
+				statecheck.ExpectKnownOutputValue("bucket_policy_findings", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringRegexp(regexp.MustCompile(`^SECURITY_WARNING RESOURCE_POLICY_PUBLIC at Statement\[0\]\.Principal \(line 1\)$`)),
+					knownvalue.StringRegexp(regexp.MustCompile(`^WARNING RESOURCE_MATCHES_NO_ACTION at Statement\[0\]\.Resource \(line 1\)$`)),
+				})),
+			},
+		}},
+	})
+}

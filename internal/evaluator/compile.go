@@ -29,6 +29,7 @@ func MustParsePolicy(doc string) *Policy {
 // compiledStatement holds the matchers of a statement, built once by compilePolicy.
 type compiledStatement struct {
 	actions    []actionMatcher
+	actionSet  actionSet
 	resources  []resourceMatcher
 	principal  *principalMatcher
 	conditions []*compiledCondition
@@ -40,6 +41,7 @@ func compilePolicy(p *Policy) error {
 		for _, a := range s.Actions {
 			c.actions = append(c.actions, compileAction(a.Text))
 		}
+		c.actionSet = newActionSet(c.actions)
 		for _, r := range s.Resources {
 			m, err := compileResource(r, p.Version)
 			if err != nil {
@@ -101,18 +103,81 @@ func starSuffixPrefix(s string) (string, bool) {
 	return p, true
 }
 
-// match reports whether the request's action (in any case) matches. The pattern is in lower
-// case, so comparing without regard to case needs no lowered copy of the action.
-func (m *actionMatcher) match(action string) bool {
+// match reports whether the request's action, in lower case, matches.
+func (m *actionMatcher) match(actionLower string) bool {
 	switch {
 	case m.all:
 		return true
 	case m.pattern == nil:
-		return len(m.exact) == len(action) && strings.EqualFold(m.exact, action)
+		return m.exact == actionLower
 	case m.prefix != "":
-		return len(action) >= len(m.prefix) && strings.EqualFold(action[:len(m.prefix)], m.prefix)
+		return strings.HasPrefix(actionLower, m.prefix)
 	}
-	return m.pattern.matchPlain(action, true)
+	return m.pattern.matchPlain(actionLower, false)
+}
+
+// actionSet is the Action (or NotAction) list of a statement arranged for lookup: a long list,
+// such as the ~1,400 patterns of AWS's ReadOnlyAccess, is indexed by service prefix, so that a
+// request is compared only with the patterns of its own service and those whose service part
+// has a wildcard.
+type actionSet struct {
+	all       bool
+	list      []actionMatcher            // short lists: compared in order
+	byService map[string][]actionMatcher // long lists: patterns with a literal service
+	wild      []actionMatcher            // long lists: the other patterns
+}
+
+// actionIndexThreshold is the list length from which indexing by service pays off.
+const actionIndexThreshold = 8
+
+func newActionSet(ms []actionMatcher) actionSet {
+	var set actionSet
+	for _, m := range ms {
+		if m.all {
+			set.all = true
+		}
+	}
+	if len(ms) < actionIndexThreshold {
+		set.list = ms
+		return set
+	}
+	set.byService = map[string][]actionMatcher{}
+	for _, m := range ms {
+		text := m.exact
+		if m.pattern != nil {
+			text = m.pattern.String()
+		}
+		svc, _, ok := strings.Cut(text, ":")
+		if !ok || strings.ContainsAny(svc, "*?") {
+			set.wild = append(set.wild, m)
+			continue
+		}
+		set.byService[svc] = append(set.byService[svc], m)
+	}
+	return set
+}
+
+func (set *actionSet) match(actionLower string) bool {
+	if set.all {
+		return true
+	}
+	if set.byService == nil {
+		for i := range set.list {
+			if set.list[i].match(actionLower) {
+				return true
+			}
+		}
+		return false
+	}
+	svc, _, _ := strings.Cut(actionLower, ":")
+	for _, group := range [2][]actionMatcher{set.byService[svc], set.wild} {
+		for i := range group {
+			if group[i].match(actionLower) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // resourceMatcher matches one entry of Resource or NotResource, with case.
@@ -183,14 +248,7 @@ func (m *resourceMatcher) match(e *evalContext) bool {
 // Resource/NotResource elements cover the request.
 func (s *Statement) matchesActionAndResource(e *evalContext) bool {
 	c := s.compiled
-	hit := false
-	for i := range c.actions {
-		if c.actions[i].match(e.req.Action) {
-			hit = true
-			break
-		}
-	}
-	if hit == s.NotAction {
+	if c.actionSet.match(e.actionLower) == s.NotAction {
 		return false
 	}
 	if s.NoResource {
@@ -198,7 +256,7 @@ func (s *Statement) matchesActionAndResource(e *evalContext) bool {
 		// that carries the policy.
 		return true
 	}
-	hit = false
+	hit := false
 	for i := range c.resources {
 		if c.resources[i].match(e) {
 			hit = true

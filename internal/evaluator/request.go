@@ -289,6 +289,7 @@ func splitARN(s string) (arnParts, bool) {
 // account settled, and the lookup of condition keys with the keys derived from both.
 type evalContext struct {
 	req             *Request
+	actionLower     string
 	caller          CallerIdentity
 	resourceAccount string
 	principalARN    string
@@ -314,7 +315,7 @@ func newEvalContext(req *Request) (*evalContext, error) {
 	if err != nil {
 		return nil, err
 	}
-	ec := &evalContext{req: req, caller: caller, principalARN: caller.PrincipalARN()}
+	ec := &evalContext{req: req, caller: caller, principalARN: caller.PrincipalARN(), actionLower: lowerASCII(req.Action)}
 	ec.resourceAccount = req.ResourceAccount
 	if ec.resourceAccount == "" {
 		if a, ok := splitARN(req.Resource); ok && a.account != "" {

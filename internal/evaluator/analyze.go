@@ -422,7 +422,7 @@ func (a *analysis) cellizeResources() error {
 			case m.all:
 				a.stmtResourceAll[si] = true
 			case m.withVariables != nil:
-				rv := m.withVariables.(*resourceVariables)
+				rv := m.withVariables
 				for _, k := range rv.t.variables() {
 					if !a.keyIsFixed(k) {
 						return undecided("%s uses the policy variable ${%s}, whose value the question does not fix; the analysis supports variables of the principal and of fixed keys only", s.Path+".Resource", k)

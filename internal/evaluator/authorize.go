@@ -23,11 +23,11 @@ import (
 // the services whose resource policy must always grant (KMS key policies, role trust
 // policies). The error is for a request that cannot be evaluated (a malformed principal).
 func Authorize(ps *PolicySet, req *Request, opts Options) (Result, error) {
-	e, err := newEvalContext(req)
-	if err != nil {
+	var e evalContext
+	if err := e.init(req); err != nil {
 		return Result{}, err
 	}
-	f := flow{ps: ps, e: e, opts: opts}
+	f := flow{ps: ps, e: &e, opts: opts}
 	return f.decide(), nil
 }
 
@@ -351,18 +351,17 @@ func refIndexed(p *Policy, kind PolicyKind, index, level int, s *Statement) Stat
 	return StatementRef{Kind: kind, Policy: name, Level: level, Index: s.Index, Sid: s.Sid, Effect: s.Effect.String(), Line: s.Pos.Line}
 }
 
-// policyLabels holds the labels of unnamed policies for small indexes, so that explaining a
-// decision does not format them each time.
-var policyLabels = func() map[[3]int]string {
-	m := map[[3]int]string{}
+// policyLabels holds the labels of unnamed policies for small indexes and levels, so that
+// explaining a decision does not format them each time: [kind][level+1][index].
+var policyLabels = func() (t [4][9][16]string) {
 	for _, kind := range []PolicyKind{KindIdentity, KindSCP, KindRCP} {
 		for level := -1; level < 8; level++ {
 			for index := 0; index < 16; index++ {
-				m[[3]int{kindNumber(kind), index, level}] = formatPolicyName(kind, index, level)
+				t[kindNumber(kind)][level+1][index] = formatPolicyName(kind, index, level)
 			}
 		}
 	}
-	return m
+	return t
 }()
 
 func kindNumber(k PolicyKind) int {
@@ -378,8 +377,8 @@ func kindNumber(k PolicyKind) int {
 }
 
 func defaultPolicyName(kind PolicyKind, index, level int) string {
-	if s, ok := policyLabels[[3]int{kindNumber(kind), index, level}]; ok {
-		return s
+	if k := kindNumber(kind); k > 0 && level >= -1 && level < 8 && index >= 0 && index < 16 {
+		return policyLabels[k][level+1][index]
 	}
 	return formatPolicyName(kind, index, level)
 }

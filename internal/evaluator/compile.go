@@ -191,14 +191,9 @@ type resourceMatcher struct {
 	prefix string
 	// withVariables is set when the pattern has policy variables (Version 2012-10-17 only);
 	// they are resolved per request.
-	withVariables resourceTemplate
+	withVariables *resourceVariables
 }
 
-// resourceTemplate is a Resource pattern with policy variables.
-type resourceTemplate interface {
-	// expand resolves the variables for the request; false when one has no value.
-	expand(e *evalContext) (glob, bool)
-}
 
 func compileResource(v Value, version string) (resourceMatcher, error) {
 	text := v.Text

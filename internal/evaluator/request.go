@@ -150,6 +150,21 @@ type CallerIdentity struct {
 
 // ParseCaller takes a request principal apart. It accepts the forms listed on Request.Principal.
 func ParseCaller(p string) (CallerIdentity, error) {
+	c, err := parseCaller(p)
+	if err == nil && c.Kind == PrincipalRoleSession {
+		c.RoleARN = c.sessionRoleARN()
+	}
+	return c, err
+}
+
+// sessionRoleARN builds the ARN of a role session's role (its path is not in the session ARN).
+func (c CallerIdentity) sessionRoleARN() string {
+	return "arn:" + c.Partition + ":iam::" + c.Account + ":role/" + c.Name
+}
+
+// parseCaller is ParseCaller without building the role ARN of a session, which evaluation
+// needs only when a policy reads aws:PrincipalArn.
+func parseCaller(p string) (CallerIdentity, error) {
 	switch p {
 	case "", "anonymous", "*":
 		return CallerIdentity{Kind: PrincipalAnonymous}, nil
@@ -188,7 +203,6 @@ func ParseCaller(p string) (CallerIdentity, error) {
 		}
 		id.Kind = PrincipalRoleSession
 		id.Name, id.Session = role, session
-		id.RoleARN = "arn:" + a.partition + ":iam::" + a.account + ":role/" + role
 	case a.service == "sts" && strings.HasPrefix(a.resource, "federated-user/"):
 		id.Kind = PrincipalFederatedUser
 		id.Name = strings.TrimPrefix(a.resource, "federated-user/")
@@ -293,6 +307,7 @@ type evalContext struct {
 	caller          CallerIdentity
 	resourceAccount string
 	principalARN    string
+	principalARNSet bool
 	// derived backs the one-element value lists of the derived keys, one slot per key, so
 	// looking them up does not allocate.
 	derived [numDerivedKeys][1]string
@@ -311,20 +326,41 @@ const (
 )
 
 func newEvalContext(req *Request) (*evalContext, error) {
-	caller, err := ParseCaller(req.Principal)
-	if err != nil {
+	ec := &evalContext{}
+	if err := ec.init(req); err != nil {
 		return nil, err
 	}
-	ec := &evalContext{req: req, caller: caller, principalARN: caller.PrincipalARN(), actionLower: lowerASCII(req.Action)}
-	ec.resourceAccount = req.ResourceAccount
-	if ec.resourceAccount == "" {
+	return ec, nil
+}
+
+// init prepares e for req.
+func (e *evalContext) init(req *Request) error {
+	caller, err := parseCaller(req.Principal)
+	if err != nil {
+		return err
+	}
+	*e = evalContext{req: req, caller: caller, actionLower: lowerASCII(req.Action)}
+	e.resourceAccount = req.ResourceAccount
+	if e.resourceAccount == "" {
 		if a, ok := splitARN(req.Resource); ok && a.account != "" {
-			ec.resourceAccount = a.account
+			e.resourceAccount = a.account
 		} else {
-			ec.resourceAccount = caller.Account
+			e.resourceAccount = caller.Account
 		}
 	}
-	return ec, nil
+	return nil
+}
+
+// principalARNValue is aws:PrincipalArn, built on first use.
+func (e *evalContext) principalARNValue() string {
+	if !e.principalARNSet {
+		e.principalARNSet = true
+		if e.caller.Kind == PrincipalRoleSession && e.caller.RoleARN == "" {
+			e.caller.RoleARN = e.caller.sessionRoleARN()
+		}
+		e.principalARN = e.caller.PrincipalARN()
+	}
+	return e.principalARN
 }
 
 // get returns the value of a condition key given in lower case: from the request's context
@@ -350,7 +386,7 @@ func (e *evalContext) derivedKey(lowerKey string) (ContextValue, bool) {
 	c := &e.caller
 	switch lowerKey {
 	case "aws:principalarn":
-		return single(slotPrincipalARN, "aws:PrincipalArn", e.principalARN)
+		return single(slotPrincipalARN, "aws:PrincipalArn", e.principalARNValue())
 	case "aws:principalaccount":
 		return single(slotPrincipalAccount, "aws:PrincipalAccount", c.Account)
 	case "aws:principaltype":

@@ -11,7 +11,7 @@ type resourceVariables struct {
 
 // compileResourceTemplate compiles a Resource pattern with policy variables; nil when the text
 // has none (escapes such as ${*} alone still make it a template: they are literal characters).
-func compileResourceTemplate(text string) (resourceTemplate, error) {
+func compileResourceTemplate(text string) (*resourceVariables, error) {
 	t, err := parseTemplate(text, true)
 	if err != nil {
 		return nil, err

@@ -194,7 +194,6 @@ type resourceMatcher struct {
 	withVariables *resourceVariables
 }
 
-
 func compileResource(v Value, version string) (resourceMatcher, error) {
 	text := v.Text
 	if text == "*" {

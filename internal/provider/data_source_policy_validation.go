@@ -105,9 +105,11 @@ func (d *policyValidationDataSource) Schema(_ context.Context, _ datasource.Sche
 				Required:            true,
 			},
 			"policy_type": schema.StringAttribute{
-				MarkdownDescription: "What the document is: " + backquotedList(validationPolicyTypes()) + " (a role trust " +
-					"policy), in lower or upper case. The type decides which elements are allowed (a `Principal` only " +
-					"in resource and trust policies), the size quota, and which security checks apply.",
+				MarkdownDescription: "What the document is: `identity` (attached to a user, group or role), `resource` " +
+					"(attached to a resource, such as a bucket policy), `trust` (a role trust policy), `scp`, `rcp`, " +
+					"`permissions_boundary` or `session`, in lower or upper case. The type decides which elements are " +
+					"allowed (a `Principal` only in resource and trust policies), the size quota, and which security " +
+					"checks apply.",
 				Required: true,
 				Validators: []validator.String{
 					stringvalidator.OneOfCaseInsensitive(validationPolicyTypes()...),

@@ -47,11 +47,13 @@ type chain struct {
 	Steps []Step
 }
 
-// reach returns the roles p reaches, each by its shortest chain, up to the depth bound.
-func (w *world) reach(p *principal) []chain {
+// search follows p's chains breadth first, up to the depth bound, and calls visit on each
+// role reached (by its shortest chain) until visit returns true. Roles are expanded only as
+// far as the search goes: a check that stops at the first role it is looking for does not
+// pay for the rest of the graph.
+func (w *world) search(p *principal, visit func(chain) bool) {
 	depth := w.g.rules.MaxChainDepth
 	seen := map[*principal]bool{p: true}
-	var out []chain
 	frontier := []chain{{To: p}}
 	for d := 0; d < depth && len(frontier) > 0; d++ {
 		var next []chain
@@ -63,13 +65,14 @@ func (w *world) reach(p *principal) []chain {
 				seen[e.To] = true
 				steps := append(append([]Step(nil), c.Steps...), Step{From: c.To.ARN, To: e.To.ARN, Via: e.Via, Address: e.To.Address})
 				nc := chain{To: e.To, Steps: steps}
-				out = append(out, nc)
+				if visit(nc) {
+					return
+				}
 				next = append(next, nc)
 			}
 		}
 		frontier = next
 	}
-	return out
 }
 
 // edgesFrom returns the roles that p reaches in one step (cached).
@@ -78,17 +81,21 @@ func (w *world) edgesFrom(p *principal) []edge {
 		return e
 	}
 	var out []edge
-	canAssume := mayAllowAny(p.Policies.Identity, []string{"sts:AssumeRole"})
-	canPass := mayAllowAny(p.Policies.Identity, []string{"iam:PassRole"})
+	known := w.g.accountKnown
+	// Cheap tests first: where may p's own policies call sts:AssumeRole and iam:PassRole?
+	assumeScope := w.g.scopeOf(p.Policies.Identity, "sts:AssumeRole", known)
+	passScope := w.g.scopeOf(p.Policies.Identity, "iam:PassRole", known)
 	for _, r := range w.principals {
 		if r == p || r.Kind != "role" || r.Trust == nil {
 			continue
 		}
-		if canAssume && trustMayAdmit(r.Trust, p, w.g.accountKnown) && w.mayAssume(p, r) {
+		trust := w.trustOf(r)
+		// Within the account, a trust policy that names p itself needs no identity policy.
+		if (assumeScope.covers(r.ARN) || trust.names(p)) && trust.mayAdmit(p, known) && w.mayAssume(p, r) {
 			out = append(out, edge{To: r, Via: "sts:AssumeRole"})
 			continue
 		}
-		if canPass {
+		if passScope.covers(r.ARN) {
 			if via := w.mayPass(p, r); via != "" {
 				out = append(out, edge{To: r, Via: via})
 			}
@@ -98,33 +105,135 @@ func (w *world) edgesFrom(p *principal) []edge {
 	return out
 }
 
-// trustMayAdmit is a syntactic test: does an Allow statement of the trust policy name p, its
-// account, or every principal? With the placeholder account, an account the trust policy
-// names may be the plan's own, so any account root counts.
-func trustMayAdmit(trust *ev.Policy, p *principal, accountKnown bool) bool {
-	acct := arnAccount(p.ARN)
-	for _, st := range trust.Statements {
+// resourceScope is where Allow statements may let a principal call one action: every
+// resource, or the resources their Resource patterns match.
+type resourceScope struct {
+	all      bool
+	patterns []string
+}
+
+func (s resourceScope) covers(arn string) bool {
+	if s.all {
+		return true
+	}
+	for _, p := range s.patterns {
+		if wildcardMatch(p, arn) {
+			return true
+		}
+	}
+	return false
+}
+
+// scopeOf is a syntactic test: the resources that an Allow statement covering the action may
+// name. Statements with NotAction, NotResource or policy variables in Resource cover every
+// resource. With the placeholder account, the account field of patterns is not compared
+// (the plan may deploy into the account they name).
+func (g *guard) scopeOf(policies []*ev.Policy, action string, accountKnown bool) resourceScope {
+	var s resourceScope
+	for _, pol := range policies {
+		if pol == nil {
+			continue
+		}
+		ps := g.policyScope(pol, action, accountKnown)
+		if ps.all {
+			return ps
+		}
+		s.patterns = append(s.patterns, ps.patterns...)
+	}
+	return s
+}
+
+// policyScope is scopeOf for one policy (cached).
+func (g *guard) policyScope(pol *ev.Policy, action string, accountKnown bool) resourceScope {
+	key := reduceKey{pol, action}
+	if s, ok := g.scopes[key]; ok {
+		return s
+	}
+	var s resourceScope
+	if g.policyMayAllow(pol, []string{strings.ToLower(action)}) {
+	statements:
+		for _, st := range pol.Statements {
+			if st.Effect != ev.EffectAllow || !actionCovers(st, action) {
+				continue
+			}
+			if st.NotResource || st.NoResource {
+				s = resourceScope{all: true}
+				break
+			}
+			for _, r := range st.Resources {
+				pat := r.Text
+				if strings.Contains(pat, "${") || pat == "*" {
+					s = resourceScope{all: true}
+					break statements
+				}
+				if !accountKnown {
+					pat = withAccount(pat, "*")
+				}
+				s.patterns = append(s.patterns, pat)
+			}
+		}
+	}
+	g.scopes[key] = s
+	return s
+}
+
+// trustSummary is what a trust policy's Allow statements name, for the syntactic tests.
+type trustSummary struct {
+	anyone   bool            // "*", a wildcard principal or NotPrincipal
+	arns     []string        // AWS principal ARNs (account field "*" with the placeholder account)
+	accounts map[string]bool // accounts named by id or root ARN: any of their principals may be admitted
+}
+
+func (w *world) trustOf(r *principal) *trustSummary {
+	if t, ok := w.trusts[r]; ok {
+		return t
+	}
+	t := &trustSummary{accounts: map[string]bool{}}
+	for _, st := range r.Trust.Statements {
 		if st.Effect != ev.EffectAllow || st.Principal == nil {
 			continue
 		}
 		if st.Principal.Not || st.Principal.Wildcard {
-			return true
+			t.anyone = true
 		}
 		for _, v := range st.Principal.AWS {
-			t := v.Text
+			text := v.Text
 			switch {
-			case t == "*", t == acct, t == p.ARN, strings.Contains(t, "*"):
-				return true
-			case arnAccount(t) == acct:
-				return true
-			case !accountKnown && (isAccountID(t) || strings.HasSuffix(t, ":root")):
-				return true
-			case !accountKnown && withAccount(t, acct) == p.ARN:
-				return true
+			case strings.Contains(text, "*"):
+				t.anyone = true
+			case isAccountID(text):
+				t.accounts[text] = true
+			case strings.HasSuffix(text, ":root"):
+				t.accounts[arnAccount(text)] = true
+			case strings.HasPrefix(text, "arn:"):
+				if !w.g.accountKnown {
+					text = withAccount(text, "*")
+				}
+				t.arns = append(t.arns, text)
 			}
 		}
 	}
+	w.trusts[r] = t
+	return t
+}
+
+// names reports whether the trust policy names p itself (or every principal).
+func (t *trustSummary) names(p *principal) bool {
+	if t.anyone {
+		return true
+	}
+	for _, a := range t.arns {
+		if wildcardMatch(a, p.ARN) {
+			return true
+		}
+	}
 	return false
+}
+
+// mayAdmit reports whether the trust policy may admit p: it names p, or p's account. With
+// the placeholder account, any account it names may be p's.
+func (t *trustSummary) mayAdmit(p *principal, accountKnown bool) bool {
+	return t.names(p) || t.accounts[arnAccount(p.ARN)] || (!accountKnown && len(t.accounts) > 0)
 }
 
 // mayAssume asks the engine whether p may assume r. With the placeholder account, p and r
@@ -142,9 +251,7 @@ func (w *world) mayAssume(p, r *principal) bool {
 			}
 			caller, role = withAccount(caller, acct), withAccount(role, acct)
 		}
-		q := &ev.Question{Principal: caller, Policies: p.Policies, Actions: []string{"sts:AssumeRole"},
-			Resources: []string{role}, ResourcePolicies: []ev.ResourcePolicy{{Pattern: role, Policy: r.Trust}}}
-		if w.g.analyze(q).Outcome == ev.Allowed {
+		if w.g.mayDo(caller, p.Policies, r.Trust, "sts:AssumeRole", role, ev.Context{}) {
 			return true
 		}
 	}
@@ -154,29 +261,47 @@ func (w *world) mayAssume(p, r *principal) bool {
 // mayPass asks whether p may hand r to a code-running service that r trusts and start the
 // code; it returns how ("iam:PassRole + lambda:CreateFunction (lambda.amazonaws.com)") or "".
 func (w *world) mayPass(p, r *principal) string {
-	for _, cr := range codeRunners {
-		if !trustsService(r.Trust, cr.Principal) || !mayAllowAny(p.Policies.Identity, cr.Starts) {
+	for i, cr := range codeRunners {
+		if !trustsService(r.Trust, cr.Principal) || !w.g.mayAllowAny(p.Policies.Identity, cr.Starts) {
 			continue
 		}
 		// The service must be able to assume the role: decided by the trust policy alone.
-		svc := &ev.Question{Principal: cr.Principal, Actions: []string{"sts:AssumeRole"}, Resources: []string{r.ARN},
-			ResourcePolicies: []ev.ResourcePolicy{{Pattern: r.ARN, Policy: r.Trust}}}
-		if w.g.analyze(svc).Outcome != ev.Allowed {
+		if !w.g.mayDo(cr.Principal, ev.PolicySet{}, r.Trust, "sts:AssumeRole", r.ARN, ev.Context{}) {
 			continue
 		}
-		pass := &ev.Question{Principal: p.ARN, Policies: p.Policies, Actions: []string{"iam:PassRole"}, Resources: []string{r.ARN}}
-		pass.Context.Set("iam:PassedToService", cr.Principal)
-		if w.g.analyze(pass).Outcome != ev.Allowed {
+		var ctx ev.Context
+		ctx.Set("iam:PassedToService", cr.Principal)
+		if !w.g.mayDo(p.ARN, p.Policies, nil, "iam:PassRole", r.ARN, ctx) {
 			continue
 		}
-		start := &ev.Question{Principal: p.ARN, Policies: p.Policies, Actions: cr.Starts, Resources: []string{"*"}}
-		a := w.g.analyze(start)
-		if a.Outcome != ev.Allowed {
+		start := w.startAction(p, i)
+		if start == "" {
 			continue
 		}
-		return "iam:PassRole + " + a.Witness.Action + " (" + cr.Principal + ")"
+		return "iam:PassRole + " + start + " (" + cr.Principal + ")"
 	}
 	return ""
+}
+
+type startKey struct {
+	p      *principal
+	runner int
+}
+
+// startAction returns an action of code runner i that p may call to start code, or "" (cached:
+// it does not depend on the role).
+func (w *world) startAction(p *principal, i int) string {
+	key := startKey{p, i}
+	if a, ok := w.starts[key]; ok {
+		return a
+	}
+	a := w.g.analyze(&ev.Question{Principal: p.ARN, Policies: p.Policies, Actions: codeRunners[i].Starts, Resources: []string{"*"}})
+	action := ""
+	if a.Outcome == ev.Allowed {
+		action = a.Witness.Action
+	}
+	w.starts[key] = action
+	return action
 }
 
 func trustsService(trust *ev.Policy, service string) bool {

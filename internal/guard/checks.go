@@ -77,28 +77,52 @@ func (g *guard) checkForbid() {
 			if m == noMatch {
 				continue
 			}
-			targets := append([]chain{{To: p}}, w.reach(p)...)
-			for _, c := range targets {
-				q := w.question(c.To, rule.Actions, rule.Resources, true)
-				a := g.analyze(q)
-				if m == mayMatch && a.Outcome == ev.Allowed {
-					g.undecided(check, p.ARN, p.Address, unknownPart{Address: p.Address,
-						Reason: fmt.Sprintf("the rule may select this principal (its name or tags are known only after apply), and it may call %s", a.Witness.Action)})
-					continue
-				}
-				f := Finding{Code: CodeForbiddenAccess, Rule: check, Address: addressOr(p), Principal: p.ARN,
-					PrincipalAddress: p.Address, Path: c.Steps}
-				if len(c.Steps) == 0 {
-					f.Message = fmt.Sprintf("%s may do what forbid %q forbids", p.Label, rule.Name)
-				} else {
-					f.Message = fmt.Sprintf("%s reaches %s, which may do what forbid %q forbids", p.Label, c.To.Label, rule.Name)
-				}
-				if g.reportAnswer(a, check, c.To, c.To.unknowns(), f) {
-					break // one finding per principal and rule: the shortest way in
-				}
-			}
+			// p itself first, then the roles it reaches, until one may: the shortest way in.
+			g.forbidVia(w, rule, check, p, m, chain{To: p})
 		}
 	}
+}
+
+// forbidVia checks p, then the roles p reaches, against a forbid rule; it stops at the first
+// that may do what the rule forbids.
+func (g *guard) forbidVia(w *world, rule ForbidRule, check string, p *principal, m match, start chain) {
+	try := func(c chain) bool {
+		a := g.forbidAnswer(w, rule, c.To)
+		if m == mayMatch && a.Outcome == ev.Allowed {
+			g.undecided(check, p.ARN, p.Address, unknownPart{Address: p.Address,
+				Reason: fmt.Sprintf("the rule may select this principal (its name or tags are known only after apply), and it may call %s", a.Witness.Action)})
+			return true
+		}
+		f := Finding{Code: CodeForbiddenAccess, Rule: check, Address: addressOr(p), Principal: p.ARN,
+			PrincipalAddress: p.Address, Path: c.Steps}
+		if len(c.Steps) == 0 {
+			f.Message = fmt.Sprintf("%s may do what forbid %q forbids", p.Label, rule.Name)
+		} else {
+			f.Message = fmt.Sprintf("%s reaches %s, which may do what forbid %q forbids", p.Label, c.To.Label, rule.Name)
+		}
+		return g.reportAnswer(a, check, c.To, c.To.unknowns(), f)
+	}
+	if try(start) {
+		return
+	}
+	w.search(p, try)
+}
+
+type forbidKey struct {
+	rule string
+	p    *principal
+}
+
+// forbidAnswer asks whether p itself may do what the rule forbids (cached: p may be on the
+// chains of many principals).
+func (g *guard) forbidAnswer(w *world, rule ForbidRule, p *principal) ev.Answer {
+	key := forbidKey{rule.Name, p}
+	if a, ok := w.forbid[key]; ok {
+		return a
+	}
+	a := g.analyze(w.question(p, rule.Actions, rule.Resources, true))
+	w.forbid[key] = a
+	return a
 }
 
 // addressOr is the address of a principal, or its label for one outside the plan.
@@ -285,7 +309,7 @@ type adminAnswer struct {
 
 // directAdmin asks whether p itself may change IAM permissions.
 func (w *world) directAdmin(p *principal) ev.Answer {
-	if !mayAllowAny(p.Policies.Identity, adminActions) {
+	if !w.g.mayAllowAny(p.Policies.Identity, adminActions) {
 		return ev.Answer{Outcome: ev.Denied}
 	}
 	// IAM's own resources (users, roles, groups, policies) of the principal's account.
@@ -298,20 +322,21 @@ func (w *world) isAdmin(p *principal) adminAnswer {
 		return a
 	}
 	out := adminAnswer{Outcome: ev.Denied}
-	candidates := append([]chain{{To: p}}, w.reach(p)...)
-	for _, c := range candidates {
+	try := func(c chain) bool {
 		a := w.directAdmin(c.To)
 		switch a.Outcome {
 		case ev.Allowed:
 			out = adminAnswer{Outcome: ev.Allowed, Answer: a, Chain: c}
+			return true
 		case ev.Undecided:
 			out.Unknown = append(out.Unknown, unknownPart{Address: c.To.Address, Reason: "the analysis could not decide: " + a.Reason})
 		default:
 			out.Unknown = append(out.Unknown, c.To.unknowns()...)
 		}
-		if out.Outcome == ev.Allowed {
-			break
-		}
+		return false
+	}
+	if !try(chain{To: p}) {
+		w.search(p, try)
 	}
 	if out.Outcome != ev.Allowed && len(out.Unknown) > 0 {
 		out.Outcome = ev.Undecided
@@ -398,7 +423,7 @@ func (g *guard) checkPublicAccess() {
 			continue
 		}
 		ans := g.analyzePublic(&ev.PublicAccessQuestion{ResourcePolicies: t.engine(), RCPs: g.planned.rcps,
-			Resources: t.Patterns, ResourceAccount: g.account})
+			Actions: grantedActions(t.Policy), Resources: t.Patterns, ResourceAccount: g.account})
 		f := Finding{Code: CodePublicAccess, Level: level, Address: t.Address, Attribute: t.Attribute}
 		switch {
 		case ans.Anonymous.Outcome == ev.Allowed:
@@ -422,6 +447,27 @@ func (g *guard) checkPublicAccess() {
 		f.Actions = g.publicActions(t, ans)
 		g.add(f)
 	}
+}
+
+// grantedActions are the action patterns of a resource policy's Allow statements: an outside
+// caller gets nothing else, since only the resource policy can grant it access. NotAction
+// gives every action.
+func grantedActions(pol *ev.Policy) []string {
+	var out []string
+	for _, st := range pol.Statements {
+		if st.Effect != ev.EffectAllow {
+			continue
+		}
+		if st.NotAction {
+			return []string{"*"}
+		}
+		for _, a := range st.Actions {
+			if !contains(out, a.Text) {
+				out = append(out, a.Text)
+			}
+		}
+	}
+	return out
 }
 
 // publicActions lists the actions the policy's statements name that the outside caller of the

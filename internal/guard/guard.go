@@ -27,6 +27,9 @@ type guard struct {
 	orgUnknown      []unknownPart
 
 	reduced    map[reduceKey]*ev.Policy
+	allowCache map[*ev.Policy]allowActions
+	mayCache   map[reduceKey]bool
+	scopes     map[reduceKey]resourceScope
 	actionSets map[string]*actionSet
 
 	findings []Finding
@@ -66,7 +69,9 @@ func Check(p *Plan, rules *Rules) *Report {
 
 func newGuard(p *Plan, rules *Rules) *guard {
 	return &guard{plan: p, rules: rules, parsed: map[string]parsedPolicy{}, validated: map[string]bool{},
-		seen: map[string]bool{}, reduced: map[reduceKey]*ev.Policy{}, actionSets: map[string]*actionSet{}}
+		seen: map[string]bool{}, reduced: map[reduceKey]*ev.Policy{}, actionSets: map[string]*actionSet{},
+		allowCache: map[*ev.Policy]allowActions{}, mayCache: map[reduceKey]bool{},
+		scopes: map[reduceKey]resourceScope{}}
 }
 
 // add records a finding at the level the rules give its code, once.
@@ -387,7 +392,7 @@ func wildcardMatch(pattern, s string) bool {
 func (w *world) question(p *principal, actions, resources []string, withResourcePolicies bool) *ev.Question {
 	q := &ev.Question{Principal: p.ARN, Policies: p.Policies, Actions: actions, Resources: resources}
 	if withResourcePolicies {
-		q.ResourcePolicies = w.allResourcePolicies()
+		q.ResourcePolicies = w.resourcePoliciesFor(actions)
 		q.Policies.RCPs = w.rcps
 	}
 	if p.Tags.Known {
@@ -429,29 +434,68 @@ func usesPrincipalTags(ps ev.PolicySet) bool {
 // mayAllowAny is a cheap test before asking the engine: could any Allow statement of the
 // policies cover one of the actions (exact names)? A false answer is exact: no statement
 // names them, so the engine would answer Denied.
-func mayAllowAny(policies []*ev.Policy, actions []string) bool {
+func (g *guard) mayAllowAny(policies []*ev.Policy, actions []string) bool {
+	key := strings.ToLower(strings.Join(actions, ","))
 	for _, pol := range policies {
 		if pol == nil {
 			continue
 		}
-		for _, st := range pol.Statements {
-			if st.Effect != ev.EffectAllow {
-				continue
-			}
-			if st.NotAction {
+		ck := reduceKey{pol, key}
+		may, ok := g.mayCache[ck]
+		if !ok {
+			may = g.policyMayAllow(pol, strings.Split(key, ","))
+			g.mayCache[ck] = may
+		}
+		if may {
+			return true
+		}
+	}
+	return false
+}
+
+// policyMayAllow is mayAllowAny for one policy and lower-case actions.
+func (g *guard) policyMayAllow(pol *ev.Policy, actions []string) bool {
+	pats := g.allowPatterns(pol)
+	if pats.notAction {
+		return true
+	}
+	for _, pat := range pats.lower {
+		for _, want := range actions {
+			if wildcardMatch(pat, want) {
 				return true
-			}
-			for _, a := range st.Actions {
-				pat := strings.ToLower(a.Text)
-				for _, want := range actions {
-					if wildcardMatch(pat, strings.ToLower(want)) {
-						return true
-					}
-				}
 			}
 		}
 	}
 	return false
+}
+
+// allowActions are the Action patterns of a policy's Allow statements, in lower case.
+type allowActions struct {
+	lower     []string
+	notAction bool // an Allow statement uses NotAction
+}
+
+func (g *guard) allowPatterns(pol *ev.Policy) allowActions {
+	if pol == nil {
+		return allowActions{}
+	}
+	if a, ok := g.allowCache[pol]; ok {
+		return a
+	}
+	var a allowActions
+	for _, st := range pol.Statements {
+		if st.Effect != ev.EffectAllow {
+			continue
+		}
+		if st.NotAction {
+			a.notAction = true
+		}
+		for _, v := range st.Actions {
+			a.lower = append(a.lower, strings.ToLower(v.Text))
+		}
+	}
+	g.allowCache[pol] = a
+	return a
 }
 
 // refsText describes the statements that allow a witness.

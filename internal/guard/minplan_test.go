@@ -43,7 +43,17 @@ func (m *miniPlan) add(rs ...res) *miniPlan {
 	return m
 }
 
-func (m *miniPlan) plan(t *testing.T) *Plan {
+func (m *miniPlan) plan(t testing.TB) *Plan {
+	t.Helper()
+	p, err := ReadPlan(bytes.NewReader(m.json(t)), "mini.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// json returns the plan JSON.
+func (m *miniPlan) json(t testing.TB) []byte {
 	t.Helper()
 	doc := map[string]any{"format_version": "1.2",
 		"planned_values":   map[string]any{"root_module": map[string]any{"resources": m.resources}},
@@ -56,11 +66,7 @@ func (m *miniPlan) plan(t *testing.T) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ReadPlan(bytes.NewReader(data), "mini.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return data
 }
 
 // policy writes a policy document from statements given as JSON objects.

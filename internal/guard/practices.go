@@ -138,7 +138,7 @@ func (g *guard) checkConsoleMFA() {
 			continue
 		}
 		p := g.planned.principalOf(lp.User)
-		if p == nil || !mayAllowAny(p.Policies.Identity, sensitiveActions) {
+		if p == nil || !g.mayAllowAny(p.Policies.Identity, sensitiveActions) {
 			if p != nil {
 				for _, u := range p.unknowns() {
 					g.undecided(check, p.ARN, p.Address, u)

@@ -160,6 +160,11 @@ func (g *guard) actionSet(actions []string) *actionSet {
 // analyze asks the engine a question over reduced policies.
 func (g *guard) analyze(q *ev.Question) ev.Answer {
 	g.reduceQuestion(q)
+	if !strings.HasSuffix(q.Principal, ":root") && !hasAllow(q.Policies.Identity) && !resourcesAllow(q.ResourcePolicies) {
+		// Nothing is left that could allow a request of the set (only an account's root
+		// user is allowed without a policy).
+		return ev.Answer{Outcome: ev.Denied}
+	}
 	return ev.Analyze(q)
 }
 
@@ -182,4 +187,70 @@ func (g *guard) analyzePublic(q *ev.PublicAccessQuestion) ev.PublicAccessAnswer 
 	q.ResourcePolicies = g.reduceResources(q.ResourcePolicies, s)
 	q.RCPs = g.reduceLevels(q.RCPs, s)
 	return ev.AnalyzePublicAccess(q)
+}
+
+// mayDo decides whether principal may call action on one resource in some context that agrees
+// with ctx. When no statement that covers the action has a condition, the context cannot
+// change the decision and one Authorize call decides; otherwise the engine's analysis does.
+// resourcePolicy is the resource's policy, or nil.
+func (g *guard) mayDo(principal string, ps ev.PolicySet, resourcePolicy *ev.Policy, action, resource string, ctx ev.Context) bool {
+	s := g.actionSet([]string{action})
+	ps = g.reduceSet(ps, s)
+	ps.Resource = g.reduce(resourcePolicy, s)
+	if !setHasConditions(ps) {
+		req := &ev.Request{Principal: principal, Action: action, Resource: resource, Context: ctx}
+		res, err := ev.Authorize(&ps, req, ev.Options{})
+		return err == nil && res.Decision == ev.Allow
+	}
+	q := &ev.Question{Principal: principal, Policies: ps, Actions: []string{action}, Resources: []string{resource}, Context: ctx}
+	if ps.Resource != nil {
+		q.ResourcePolicies = []ev.ResourcePolicy{{Pattern: resource, Policy: ps.Resource}}
+	}
+	q.Policies.Resource = nil
+	return ev.Analyze(q).Outcome == ev.Allowed
+}
+
+func setHasConditions(ps ev.PolicySet) bool {
+	all := append([]*ev.Policy{ps.Resource, ps.Boundary, ps.Session}, ps.Identity...)
+	for _, l := range ps.SCPs {
+		all = append(all, l...)
+	}
+	for _, l := range ps.RCPs {
+		all = append(all, l...)
+	}
+	for _, p := range all {
+		if p == nil {
+			continue
+		}
+		for _, st := range p.Statements {
+			if len(st.Conditions) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasAllow reports whether any policy of the list has an Allow statement.
+func hasAllow(list []*ev.Policy) bool {
+	for _, p := range list {
+		if p == nil {
+			continue
+		}
+		for _, st := range p.Statements {
+			if st.Effect == ev.EffectAllow {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func resourcesAllow(list []ev.ResourcePolicy) bool {
+	for _, rp := range list {
+		if hasAllow([]*ev.Policy{rp.Policy}) {
+			return true
+		}
+	}
+	return false
 }

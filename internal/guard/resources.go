@@ -163,6 +163,17 @@ func targetLabel(rp *ResourcePolicy) string {
 	return kindLabel(rp.Kind)
 }
 
+// resourcePoliciesFor returns the world's resource policies reduced to the actions (cached).
+func (w *world) resourcePoliciesFor(actions []string) []ev.ResourcePolicy {
+	key := strings.Join(actions, ",")
+	if l, ok := w.resourcePolicies[key]; ok {
+		return l
+	}
+	l := w.g.reduceResources(w.allResourcePolicies(), w.g.actionSet(actions))
+	w.resourcePolicies[key] = l
+	return l
+}
+
 // allResourcePolicies returns every known resource policy of the world for the engine.
 func (w *world) allResourcePolicies() []ev.ResourcePolicy {
 	var out []ev.ResourcePolicy

@@ -63,13 +63,20 @@ type world struct {
 	resources  []*resourcePolicy
 	scps, rcps [][]*ev.Policy
 	// cache of syntactic and engine answers about principals, per world
-	admin map[*principal]adminAnswer
-	edges map[*principal][]edge
+	admin  map[*principal]adminAnswer
+	edges  map[*principal][]edge
+	starts map[startKey]string
+	forbid map[forbidKey]ev.Answer
+	trusts map[*principal]*trustSummary
+	// resourcePolicies caches the world's resource policies reduced to a question's actions.
+	resourcePolicies map[string][]ev.ResourcePolicy
 }
 
 func newWorld(g *guard, a *Account) *world {
 	w := &world{g: g, account: a, byAddress: map[string]*principal{},
-		admin: map[*principal]adminAnswer{}, edges: map[*principal][]edge{}}
+		admin: map[*principal]adminAnswer{}, edges: map[*principal][]edge{}, starts: map[startKey]string{},
+		forbid: map[forbidKey]ev.Answer{}, trusts: map[*principal]*trustSummary{},
+		resourcePolicies: map[string][]ev.ResourcePolicy{}}
 	w.scps, w.rcps = g.orgLevels(a)
 	for _, r := range a.Roles {
 		w.addPrincipal(w.role(r))

@@ -209,18 +209,12 @@ func (v *validator) addAt(code, path string, line, column int, format string, ar
 	})
 }
 
-// severityOf gives a code's severity; a few codes depend on the policy type.
+// severityOf gives a code's severity.
 func (v *validator) severityOf(code string) Severity {
-	if code == "DUPLICATE_SID" {
-		switch v.opts.Type {
-		case PolicyTypeResource, PolicyTypeSCP, PolicyTypeRCP:
-			return SeverityError
-		}
-		return SeverityWarning
-	}
 	c, ok := validationCodeByName[code]
 	if !ok {
-		// A code missing from the table is a programming error; the table test catches it.
+		// A code missing from the table is a programming error; TestValidationCodesCovered and
+		// the fuzz test catch it.
 		return SeverityError
 	}
 	return c.Severity

@@ -11,8 +11,7 @@ type ValidationCode struct {
 	Summary string
 }
 
-// validationCodes lists every code ValidatePolicy can give. DUPLICATE_SID is an ERROR for
-// RESOURCE, SCP and RCP policies and a WARNING for the others (see severityOf).
+// validationCodes lists every code ValidatePolicy can give, each with its one severity.
 var validationCodes = []ValidationCode{
 	// Errors: AWS rejects the document, or a part of it cannot work.
 	{"INVALID_OPTIONS", SeverityError, "The policy type or resource type given to the validator is unknown, or they do not fit together."},
@@ -21,7 +20,8 @@ var validationCodes = []ValidationCode{
 	{"POLICY_TOO_LARGE", SeverityError, "The document is longer than the quota of its policy type."},
 	{"VERSION_2012_REQUIRED", SeverityError, "An SCP or RCP must have \"Version\": \"2012-10-17\"."},
 	{"EMPTY_STATEMENT_LIST", SeverityError, "The Statement element is an empty array; IAM rejects a policy without statements."},
-	{"DUPLICATE_SID", SeverityError, "Two statements have the same Sid (an ERROR for RESOURCE, SCP and RCP policies, a WARNING otherwise)."},
+	{"DUPLICATE_SID", SeverityError, "Two statements have the same Sid; IAM and the services that store policies require Sids to be unique within a policy."},
+	{"INVALID_SID", SeverityError, "A Sid of a policy that IAM stores (identity, permissions boundary, trust) has characters other than ASCII letters and digits."},
 	{"MISSING_RESOURCE", SeverityError, "The statement has neither Resource nor NotResource, which only role trust policies may leave out."},
 	{"EMPTY_RESOURCE_LIST", SeverityError, "Resource or NotResource is an empty array."},
 	{"RESOURCE_NOT_ALLOWED", SeverityError, "A role trust policy statement has Resource or NotResource; the trust policy is about the role itself."},

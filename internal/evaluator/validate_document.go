@@ -117,12 +117,22 @@ func (v *validator) checkSize() {
 	}
 }
 
-// checkSids reports Sids used by more than one statement.
+var sidRE = regexp.MustCompile(`^[A-Za-z0-9]*$`)
+
+// checkSids reports Sids used by more than one statement ("In IAM, the Sid value must be unique
+// within a JSON policy"; SQS and SNS require it too), and, in the policies IAM stores, Sids with
+// characters other than ASCII letters and digits ("The Sid element supports ASCII uppercase
+// letters (A-Z), lowercase letters (a-z), and numbers (0-9)"; IAM rejects others). Other
+// services accept more characters (S3 bucket policies often have spaces).
 func (v *validator) checkSids() {
+	iamStored := v.opts.Type == PolicyTypeIdentity || v.opts.Type == PolicyTypePermissionsBoundary || v.opts.Type == PolicyTypeTrust
 	first := map[string]*Statement{}
 	for _, s := range v.policy.Statements {
 		if s.Sid == "" {
 			continue
+		}
+		if iamStored && !sidRE.MatchString(s.Sid) {
+			v.add("INVALID_SID", s.Path+".Sid", s.SidPos, "the Sid %q has characters other than ASCII letters and digits, which IAM rejects: write it as, for example, %q", s.Sid, sidSuggestion(s.Sid))
 		}
 		if prev, ok := first[s.Sid]; ok {
 			v.add("DUPLICATE_SID", s.Path+".Sid", s.SidPos, "the Sid %q is also used by %s: give each statement its own Sid", s.Sid, prev.Path)
@@ -130,6 +140,28 @@ func (v *validator) checkSids() {
 		}
 		first[s.Sid] = s
 	}
+}
+
+// sidSuggestion turns a Sid into letters and digits: "read-only access" gives "ReadOnlyAccess".
+func sidSuggestion(sid string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range sid {
+		switch {
+		case r < 0x80 && (r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'):
+			if upper && r >= 'a' && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			b.WriteRune(r)
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	if b.Len() == 0 {
+		return "Statement1"
+	}
+	return b.String()
 }
 
 // checkStatement runs the checks of one statement.

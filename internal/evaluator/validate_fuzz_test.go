@@ -28,10 +28,6 @@ func FuzzValidatePolicy(f *testing.F) {
 			switch {
 			case !ok:
 				t.Fatalf("unknown code %q", fd.Code)
-			case fd.Code == "DUPLICATE_SID":
-				if fd.Severity != SeverityError && fd.Severity != SeverityWarning {
-					t.Fatalf("DUPLICATE_SID with severity %s", fd.Severity)
-				}
 			case fd.Severity != c.Severity:
 				t.Fatalf("%s with severity %s, want %s", fd.Code, fd.Severity, c.Severity)
 			}

@@ -9,14 +9,13 @@ import (
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 )
 
-// wantFinding is a finding a case must produce: its code and place. severity is checked when
-// set; otherwise the finding must have its code's severity from the table.
+// wantFinding is a finding a case must produce: its code and place. The finding must also have
+// its code's severity from the table.
 type wantFinding struct {
-	code     string
-	path     string
-	line     int
-	column   int
-	severity Severity
+	code   string
+	path   string
+	line   int
+	column int
 }
 
 func (w wantFinding) String() string {
@@ -132,7 +131,7 @@ var validateCases = []struct {
   ]
 }`,
 		want: []wantFinding{
-			{code: "DUPLICATE_SID", path: "Statement[1].Sid", line: 5, column: 13, severity: SeverityWarning},
+			{code: "DUPLICATE_SID", path: "Statement[1].Sid", line: 5, column: 13},
 		},
 	},
 	{
@@ -146,7 +145,7 @@ var validateCases = []struct {
   ]
 }`,
 		want: []wantFinding{
-			{code: "DUPLICATE_SID", path: "Statement[1].Sid", line: 5, column: 13, severity: SeverityError},
+			{code: "DUPLICATE_SID", path: "Statement[1].Sid", line: 5, column: 13},
 		},
 	},
 	{
@@ -630,10 +629,30 @@ var validateCases = []struct {
 	{
 		name:   "invalid character",
 		typ:    PolicyTypeIdentity,
-		policy: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Sid\": \"Don\u2019t\", \"Effect\": \"Allow\", \"Action\": \"s3:ListAllMyBuckets\", \"Resource\": \"*\"}\n}",
+		policy: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:ListAllMyBuckets\", \"Resource\": \"*\",\n    \"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/team\": \"don\u2019t\"}}}\n}",
 		want: []wantFinding{
-			{code: "INVALID_CHARACTER", path: "", line: 3, column: 28},
+			{code: "INVALID_CHARACTER", path: "", line: 4, column: 65},
 		},
+	},
+	{
+		name: "Sid characters: IAM policies take letters and digits only",
+		typ:  PolicyTypeTrust,
+		policy: `{
+  "Version": "2012-10-17",
+  "Statement": [{"Sid": "Allow EC2", "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+}`,
+		want: []wantFinding{
+			{code: "INVALID_SID", path: "Statement[0].Sid", line: 3, column: 25},
+		},
+	},
+	{
+		name: "Sid characters: a bucket policy takes spaces",
+		typ:  PolicyTypeResource,
+		policy: `{
+  "Version": "2012-10-17",
+  "Statement": [{"Sid": "Read for partners", "Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}]
+}`,
+		want: []wantFinding{},
 	},
 }
 
@@ -661,11 +680,7 @@ func TestValidatePolicyCases(t *testing.T) {
 					if f.Code != w.code || f.Path != w.path || f.Line != w.line || f.Column != w.column {
 						continue
 					}
-					want := w.severity
-					if want == "" {
-						want = validationCodeByName[w.code].Severity
-					}
-					if f.Severity != want {
+					if want := validationCodeByName[w.code].Severity; f.Severity != want {
 						t.Errorf("%s: severity %s, want %s", w, f.Severity, want)
 					}
 				}

@@ -34,7 +34,7 @@ func (g *guard) checkUnresolved() {
 	for _, r := range g.planned.principals {
 		if r.TrustUnknown != nil {
 			u := *r.TrustUnknown
-			u.Reason = "the trust policy is " + strings.TrimPrefix(u.Reason, "the trust policy is ") + "; who may assume the role is not decided"
+			u.Reason = "the trust policy is not known (" + u.Reason + "); who may assume the role is not decided"
 			g.undecided("role chains", r.ARN, r.Address, u)
 		}
 	}

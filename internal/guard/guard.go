@@ -101,7 +101,7 @@ func (g *guard) undecided(check, principal, principalAddr string, u unknownPart)
 	}
 	g.add(Finding{Code: CodeUndecided, Rule: check, Address: addr, Attribute: u.Attribute,
 		Principal: principal, PrincipalAddress: principalAddr,
-		Message: check + ": not decided: " + u.Reason})
+		Message: "not decided: " + u.Reason})
 }
 
 // changed reports whether the plan creates or updates the resource at address.
@@ -193,7 +193,7 @@ func (g *guard) inferAccount() (id, source string, known bool) {
 	if acct := mostNamed(counts); acct != "" {
 		return acct, "inferred from " + evidence[acct] + "; set account in the rules to be sure", true
 	}
-	return placeholderAccount, "a placeholder: the plan names no account of its own (set account in the rules); every account a policy names is treated as another account", false
+	return placeholderAccount, "a placeholder: the plan names no account of its own (set account in the rules); cross-account findings name every account the policies name, and role chains take any of them to be possibly the plan's own", false
 }
 
 func mostNamed(counts map[string]int) string {

@@ -291,3 +291,29 @@ func TestInvalidPolicyDocument(t *testing.T) {
 		t.Errorf("invalid policy: %+v", f)
 	}
 }
+
+func TestOrganizationRCPStopsPublicAccess(t *testing.T) {
+	dir := t.TempDir()
+	rcp := policy(`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-acme12345"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}`)
+	if err := os.WriteFile(filepath.Join(dir, "perimeter.json"), []byte(rcp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := (&miniPlan{}).add(res{addr: "aws_s3_bucket_policy.site", values: map[string]any{"bucket": "acme-site",
+		"policy": policy(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-site/*"}`)}}).plan(t)
+	r := Check(p, rulesFrom(t, `account = "111122223333"`))
+	f := finding(t, r, CodePublicAccess, "aws_s3_bucket_policy.site")
+	witnessAction(t, f, "s3:GetObject")
+	rules, err := ParseRules([]byte(`
+account = "111122223333"
+organization {
+  path = ["r-ab12"]
+  rcp {
+    target = "r-ab12"
+    file   = "perimeter.json"
+  }
+}`), filepath.Join(dir, "guard.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFindings(t, Check(p, rules))
+}

@@ -87,6 +87,13 @@ func newWorld(g *guard, a *Account) *world {
 	for _, rp := range a.ResourcePolicies {
 		w.resources = append(w.resources, g.resourcePolicy(rp))
 	}
+	// Policies that apply to no principal of the plan (yet) are parsed and validated too.
+	for _, mp := range a.Policies {
+		g.document(mp.Document, ev.PolicyTypeIdentity)
+	}
+	for _, op := range a.OrgPolicies {
+		g.document(op.Document, orgPolicyType(op.Type))
+	}
 	return w
 }
 

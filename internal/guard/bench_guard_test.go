@@ -12,7 +12,7 @@ import (
 // who may assume the next role; role policies on their own buckets (every 50th may also pass
 // any role to Lambda); AWS managed policies (ReadOnlyAccess, every 100th AdministratorAccess)
 // and bucket policies (every 100th open to everyone).
-func guardBenchPlan(t testing.TB, n int) *miniPlan {
+func guardBenchPlan(n int) *miniPlan {
 	m := &miniPlan{}
 	for i := range n {
 		r, u := fmt.Sprintf("r%d", i), fmt.Sprintf("u%d", i)
@@ -61,7 +61,7 @@ forbid "no-deletes" {
 `
 
 func TestGuardBenchPlan(t *testing.T) {
-	r := Check(guardBenchPlan(t, 300).plan(t), rulesFrom(t, benchRules))
+	r := Check(guardBenchPlan(300).plan(t), rulesFrom(t, benchRules))
 	// Administrators: r0 (named in the rules), r100 and r200 (AdministratorAccess). r50, r150
 	// and r250 pass roles to Lambda, and r0 trusts Lambda. u_i may assume r_i+1 when its trust
 	// policy admits u_i (i+1 = 2 mod 3) or the account with MFA (i+1 = 1 mod 3).
@@ -93,7 +93,7 @@ func TestGuardBenchPlan(t *testing.T) {
 // 1,000 users, 500 bucket policies), read from JSON and checked with the default checks and
 // one forbid rule: what one `guard` run does.
 func BenchmarkGuard5000(b *testing.B) {
-	data := guardBenchPlan(b, 1000).json(b)
+	data := guardBenchPlan(1000).json(b)
 	rules, err := ParseRules([]byte(benchRules), "bench.hcl")
 	if err != nil {
 		b.Fatal(err)

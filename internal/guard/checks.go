@@ -444,7 +444,7 @@ func (g *guard) checkPublicAccess() {
 		default:
 			continue
 		}
-		f.Actions = g.publicActions(t, ans)
+		f.Actions = g.publicActions(t)
 		g.add(f)
 	}
 }
@@ -472,7 +472,7 @@ func grantedActions(pol *ev.Policy) []string {
 
 // publicActions lists the actions the policy's statements name that the outside caller of the
 // witness may call, for the message: the witness shows one.
-func (g *guard) publicActions(t resourceTarget, ans ev.PublicAccessAnswer) []string {
+func (g *guard) publicActions(t resourceTarget) []string {
 	var out []string
 	for _, st := range t.Policy.Statements {
 		if st.Effect != ev.EffectAllow || st.NotAction || len(out) > maxNewActions {

@@ -22,7 +22,7 @@ func wantFindings(t *testing.T, r *Report, want ...string) {
 	sort.Strings(want)
 	if !slices.Equal(got, want) {
 		var b strings.Builder
-		r.WriteText(&b)
+		_ = r.WriteText(&b)
 		t.Fatalf("findings:\n got %q\nwant %q\n%s", got, want, b.String())
 	}
 }

@@ -212,7 +212,7 @@ func TestUndecidedSyntheticPlan(t *testing.T) {
 	for k, seen := range want {
 		if !seen {
 			var b strings.Builder
-			r.WriteText(&b)
+			_ = r.WriteText(&b)
 			t.Errorf("no undecided finding for %s\n%s", k, b.String())
 		}
 	}

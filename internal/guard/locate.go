@@ -41,7 +41,8 @@ func ConfigLocator(planJSON []byte, dir string) func(address string) string {
 			}
 		}
 		for name, call := range m.ModuleCalls {
-			if call == nil || !(strings.HasPrefix(call.Source, "./") || strings.HasPrefix(call.Source, "../")) {
+			local := call != nil && (strings.HasPrefix(call.Source, "./") || strings.HasPrefix(call.Source, "../"))
+			if !local {
 				continue
 			}
 			walk(prefix+"module."+name+".", filepath.Join(dir, call.Source), call.Module, depth+1)
@@ -83,12 +84,10 @@ func stripInstanceKeys(address string) string {
 	for i := 0; i < len(address); i++ {
 		c := address[i]
 		switch {
+		case inString && c == '\\':
+			i++ // skip the escaped character
 		case inString:
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				inString = false
-			}
+			inString = c != '"'
 		case c == '"' && depth > 0:
 			inString = true
 		case c == '[':

@@ -113,16 +113,17 @@ func allowsEverything(pol *ev.Policy) bool {
 		if st.Effect != ev.EffectAllow || st.NotAction || st.NotResource || len(st.Conditions) > 0 {
 			continue
 		}
-		if hasValue(st.Actions, "*") && hasValue(st.Resources, "*") {
+		if hasStar(st.Actions) && hasStar(st.Resources) {
 			return true
 		}
 	}
 	return false
 }
 
-func hasValue(list []ev.Value, s string) bool {
+// hasStar reports whether a list of policy values holds "*".
+func hasStar(list []ev.Value) bool {
 	for _, v := range list {
-		if v.Text == s {
+		if v.Text == "*" {
 			return true
 		}
 	}
@@ -183,7 +184,7 @@ func (g *guard) checkOpenTrust() {
 // tokens are issued to anyone who signs in; only conditions on the token's claims limit them).
 func openTrustPrincipal(st *ev.Statement) string {
 	pr := st.Principal
-	if pr.Not || pr.Wildcard || hasValue(pr.AWS, "*") {
+	if pr.Not || pr.Wildcard || hasStar(pr.AWS) {
 		return "any AWS account"
 	}
 	for _, v := range pr.AWS {
@@ -227,7 +228,7 @@ func (g *guard) checkPassRoleWildcard() {
 				continue
 			}
 			for _, st := range pol.Statements {
-				if st.Effect != ev.EffectAllow || st.NotResource || len(st.Conditions) > 0 || !actionCovers(st, "iam:PassRole") || hasValue(st.Actions, "*") {
+				if st.Effect != ev.EffectAllow || st.NotResource || len(st.Conditions) > 0 || !actionCovers(st, "iam:PassRole") || hasStar(st.Actions) {
 					continue
 				}
 				for _, r := range st.Resources {

@@ -54,7 +54,7 @@ func (v *validator) checkActions(s *Statement) {
 	}
 	for i, a := range s.Actions {
 		sa.lower[i] = strings.ToLower(a.Text)
-		sa.matchers[i] = compileAction(a.Text)
+		sa.matchers[i] = compileAction(sa.lower[i]) // already lower case: no second copy
 	}
 	if v.stmtActions == nil {
 		v.stmtActions = map[*Statement]*statementActions{}
@@ -112,7 +112,7 @@ func (v *validator) checkAction(a Value, sa *statementActions) []int {
 	}
 	svc, ok := catalog.LookupService(prefix)
 	if !ok {
-		v.add("UNKNOWN_SERVICE", a.Path, a.Pos, "the service prefix %q in %q does not exist%s", prefix, text, serviceSuggestion(prefix))
+		v.add("UNKNOWN_SERVICE", a.Path, a.Pos, "the service prefix %q in %q is not in the Service Authorization Reference (a typo, or a retired service), so the action matches no request%s", prefix, text, serviceSuggestion(prefix))
 		return nil
 	}
 	if v.opts.Type == PolicyTypeRCP && !svc.RCPSupported() {
@@ -124,7 +124,7 @@ func (v *validator) checkAction(a Value, sa *statementActions) []int {
 	if !strings.ContainsAny(local, "*?") {
 		act, ok := catalog.LookupAction(text)
 		if !ok {
-			v.add("UNKNOWN_ACTION", a.Path, a.Pos, "%s has no action %q%s", svc.Name(), local, actionSuggestion(svc, local))
+			v.add("UNKNOWN_ACTION", a.Path, a.Pos, "%s has no action %q in the Service Authorization Reference, so it matches no request%s", svc.Name(), local, actionSuggestion(svc, local))
 			return nil
 		}
 		return []int{act.Index()}
@@ -178,7 +178,7 @@ func serviceSuggestion(prefix string) string {
 	if best != "" {
 		return fmt.Sprintf(": did you mean %q?", best)
 	}
-	return ": check the prefix in the Service Authorization Reference"
+	return ": check the prefix, or remove the action"
 }
 
 // actionSuggestion proposes the action of svc nearest to local, when one is close.
@@ -202,7 +202,7 @@ func actionSuggestion(svc *catalog.Service, local string) string {
 	if best != "" {
 		return fmt.Sprintf(": did you mean %s?", best)
 	}
-	return fmt.Sprintf(": check the action list of %s in the Service Authorization Reference", svc.Name())
+	return fmt.Sprintf(": check the action list of %s, or remove the action", svc.Name())
 }
 
 // editDistance is the Levenshtein distance of a and b, or limit when it is limit or more.

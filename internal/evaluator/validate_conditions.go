@@ -3,6 +3,7 @@ package evaluator
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
@@ -58,11 +59,14 @@ func (v *validator) checkCondition(s *Statement, c *Condition) {
 			v.add("INVALID_CONDITION_VALUE", c.Path, c.Pos, "%v", err)
 			return
 		}
-		code := "INVALID_CONDITION_VALUE"
+		code, message := "INVALID_CONDITION_VALUE", pe.Message
 		if pe.Path == opPath {
 			code = "INVALID_CONDITION_OPERATOR"
+			if near := nearestOperator(c.Operator); near != "" && strings.HasPrefix(message, "unknown condition operator") {
+				message = fmt.Sprintf("unknown condition operator %q: did you mean %s? (%s)", c.Operator, near, message)
+			}
 		}
-		v.addAt(code, pe.Path, pe.Line, pe.Column, "%s", pe.Message)
+		v.addAt(code, pe.Path, pe.Line, pe.Column, "%s", message)
 		return
 	}
 	if cc.set == setForAllValues && s.Effect == EffectAllow && !requiresKey(s, c) {
@@ -83,6 +87,41 @@ func (v *validator) checkCondition(s *Statement, c *Condition) {
 		}
 	}
 	v.checkConditionKey(s, c, cc, opPath, opPos)
+}
+
+// operatorNames lists every operator name a condition can use without a set qualifier: the
+// base names and their IfExists forms (Null has none), sorted.
+var operatorNames = func() []string {
+	var names []string
+	for name := range operators {
+		names = append(names, name)
+		if name != "Null" {
+			names = append(names, name+"IfExists")
+		}
+	}
+	sort.Strings(names)
+	return names
+}()
+
+// nearestOperator proposes the operator name closest to a misspelt one (StringEqualz gives
+// StringEquals), keeping its set qualifier; "" when none is close (two edits at most, fewer
+// for short names, so that "Foo" suggests nothing).
+func nearestOperator(operator string) string {
+	qualifier, name := "", operator
+	if q, rest, ok := strings.Cut(operator, ":"); ok {
+		qualifier, name = q+":", rest
+	}
+	best, bestDist := "", min(3, len(name)/4+1)
+	lower := strings.ToLower(name)
+	for _, known := range operatorNames {
+		if d := editDistance(lower, strings.ToLower(known), bestDist); d < bestDist {
+			best, bestDist = known, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return qualifier + best
 }
 
 // operatorFamily reads the family of an operator name, as compileCondition does.

@@ -965,3 +965,36 @@ func BenchmarkValidateAllManagedPolicies(b *testing.B) {
 		}
 	}
 }
+
+// Messages of likely typos name the nearest correct spelling.
+func TestValidateSuggestions(t *testing.T) {
+	doc := `{"Version": "2012-10-17", "Statement": {"Sid": "read only", "Effect": "Allow",
+  "Action": ["s3:GetObjekt", "s4:GetObject", " s3:PutObject"], "Resource": "*",
+  "Condition": {"StringEqualz": {"aws:username": "a"}, "IpAddress": {"aws:SourceIpp": "10.0.0.0/8"}}}}`
+	want := map[string]string{
+		"INVALID_SID":                `write it as, for example, "ReadOnly"`,
+		"UNKNOWN_ACTION":             "did you mean s3:GetObject?",
+		"UNKNOWN_SERVICE":            `did you mean "s3"?`,
+		"INVALID_CONDITION_OPERATOR": "did you mean StringEquals?",
+		"UNKNOWN_CONDITION_KEY":      "did you mean aws:SourceIp?",
+	}
+	whiteSpace := false
+	for _, f := range ValidatePolicy([]byte(doc), ValidateOptions{Type: PolicyTypeIdentity}) {
+		if f.Code == "UNKNOWN_SERVICE" && strings.Contains(f.Message, "remove the white space") {
+			whiteSpace = true
+			continue
+		}
+		if w, ok := want[f.Code]; ok {
+			if !strings.Contains(f.Message, w) {
+				t.Errorf("%s: %q does not say %q", f.Code, f.Message, w)
+			}
+			delete(want, f.Code)
+		}
+	}
+	for code := range want {
+		t.Errorf("no %s finding", code)
+	}
+	if !whiteSpace {
+		t.Errorf("\" s3:PutObject\" is not reported as white space")
+	}
+}

@@ -125,13 +125,14 @@ type analysis struct {
 	relevant []bool
 
 	actionCells   []actionCell
-	resourceAtoms []globAtom
+	// resourceGroups are the groups of resource patterns the cells are made of.
+	resourceGroups []globGroup
 	resourceCells []resourceCell
-	// stmtResourceAtoms lists, per statement, the resource atoms of its Resource or
-	// NotResource entries; stmtResourceAll marks entries that match everything.
-	stmtResourceAtoms [][]int
+	// stmtResourceGroup is, per statement, the group of its Resource or NotResource entries
+	// (-1: none); stmtResourceAll marks entries that match everything.
+	stmtResourceGroup []int
 	stmtResourceAll   []bool
-	forbidAtoms       []int
+	forbidGroup       int
 
 	keys []*keyDim
 	// conds lists, per statement, its conditions with how each is decided.
@@ -154,7 +155,7 @@ type resourceCell struct {
 type side struct {
 	policies         PolicySet
 	resourcePolicies []ResourcePolicy
-	policyAtoms      []int // one resource atom per resourcePolicies entry
+	policyGroups     []int // one resource group per resourcePolicies entry
 	wantAllow        bool
 }
 
@@ -387,28 +388,39 @@ func serviceClass(actionLower string) string {
 
 // cellizeResources splits the resources into cells by every resource pattern in play.
 func (a *analysis) cellizeResources() error {
-	atomIndex := map[string]int{}
-	addAtom := func(g glob) int {
-		k := g.key()
-		if i, ok := atomIndex[k]; ok {
+	groupIndex := map[string]int{}
+	addGroup := func(gs ...glob) int {
+		var k strings.Builder
+		for _, g := range gs {
+			k.WriteString(g.key())
+			k.WriteString("\x00\x00\x00\x80")
+		}
+		if i, ok := groupIndex[k.String()]; ok {
 			return i
 		}
-		atomIndex[k] = len(a.resourceAtoms)
-		a.resourceAtoms = append(a.resourceAtoms, globAtom{g: g})
-		return len(a.resourceAtoms) - 1
+		group := make(globGroup, len(gs))
+		for i, g := range gs {
+			group[i] = globAtom{g: g}
+		}
+		groupIndex[k.String()] = len(a.resourceGroups)
+		a.resourceGroups = append(a.resourceGroups, group)
+		return len(a.resourceGroups) - 1
 	}
+	var forbid []glob
 	for _, r := range a.q.Resources {
-		a.forbidAtoms = append(a.forbidAtoms, addAtom(compileResourceGlob(r)))
+		forbid = append(forbid, compileResourceGlob(r))
 	}
+	a.forbidGroup = addGroup(forbid...)
 	for i := range a.sides {
 		sd := &a.sides[i]
 		for _, rp := range sd.resourcePolicies {
-			sd.policyAtoms = append(sd.policyAtoms, addAtom(compileResourceGlob(rp.Pattern)))
+			sd.policyGroups = append(sd.policyGroups, addGroup(compileResourceGlob(rp.Pattern)))
 		}
 	}
-	a.stmtResourceAtoms = make([][]int, len(a.stmts))
+	a.stmtResourceGroup = make([]int, len(a.stmts))
 	a.stmtResourceAll = make([]bool, len(a.stmts))
 	for si, s := range a.stmts {
+		a.stmtResourceGroup[si] = -1
 		if !a.relevant[si] {
 			continue
 		}
@@ -416,6 +428,7 @@ func (a *analysis) cellizeResources() error {
 			a.stmtResourceAll[si] = true
 			continue
 		}
+		var patterns []glob
 		for i := range s.compiled.resources {
 			m := &s.compiled.resources[i]
 			switch {
@@ -429,13 +442,16 @@ func (a *analysis) cellizeResources() error {
 					}
 				}
 				if g, ok := rv.expand(a.base); ok {
-					a.stmtResourceAtoms[si] = append(a.stmtResourceAtoms[si], addAtom(g))
+					patterns = append(patterns, g)
 				}
 			case m.pattern == nil:
-				a.stmtResourceAtoms[si] = append(a.stmtResourceAtoms[si], addAtom(glob(nil).appendLiteral(m.exact)))
+				patterns = append(patterns, glob(nil).appendLiteral(m.exact))
 			default:
-				a.stmtResourceAtoms[si] = append(a.stmtResourceAtoms[si], addAtom(m.pattern))
+				patterns = append(patterns, m.pattern)
 			}
+		}
+		if len(patterns) > 0 && !a.stmtResourceAll[si] {
+			a.stmtResourceGroup[si] = addGroup(patterns...)
 		}
 	}
 	// What the flow reads of the resource besides the statements: whether it is a KMS key or
@@ -455,42 +471,29 @@ func (a *analysis) cellizeResources() error {
 		return append(g, rest...)
 	}
 	lit := func(s string) glob { return glob(nil).appendLiteral(s) }
-	addAtom(arnGlob(lit("kms"), seg, append(lit("key/"), globStar)))
-	addAtom(arnGlob(lit("iam"), seg, append(lit("role/"), globStar)))
+	addGroup(arnGlob(lit("kms"), seg, append(lit("key/"), globStar)))
+	addGroup(arnGlob(lit("iam"), seg, append(lit("role/"), globStar)))
 	if a.q.ResourceAccount == "" {
-		addAtom(arnGlob(seg, seg, glob{globStar}))
-		addAtom(arnGlob(seg, nil, glob{globStar}))
+		addGroup(arnGlob(seg, seg, glob{globStar}))
+		addGroup(arnGlob(seg, nil, glob{globStar}))
 		if a.caller.Account != "" {
-			addAtom(arnGlob(seg, lit(a.caller.Account), glob{globStar}))
+			addGroup(arnGlob(seg, lit(a.caller.Account), glob{globStar}))
 		}
 		for _, g := range a.resourceAccountGlobs() {
-			addAtom(arnGlob(seg, g, glob{globStar}))
+			addGroup(arnGlob(seg, g, glob{globStar}))
 		}
 	}
-	cells, err := cellizeStrings(a.resourceAtoms, a.budget)
+	cells, err := cellizeStrings(a.resourceGroups, a.budget)
 	if err != nil {
 		return undecided("the resource patterns have too many combinations for the budget (%v)", err)
 	}
 	for _, c := range cells {
-		inForbid := false
-		for _, f := range a.forbidAtoms {
-			if c.sig.has(f) {
-				inForbid = true
-				break
-			}
-		}
-		if !inForbid {
+		if !c.sig.has(a.forbidGroup) {
 			continue
 		}
 		rc := resourceCell{stringCell: c, hits: newBitset(len(a.stmts))}
 		for si, s := range a.stmts {
-			hit := a.stmtResourceAll[si]
-			for _, at := range a.stmtResourceAtoms[si] {
-				if c.sig.has(at) {
-					hit = true
-					break
-				}
-			}
+			hit := a.stmtResourceAll[si] || (a.stmtResourceGroup[si] >= 0 && c.sig.has(a.stmtResourceGroup[si]))
 			if s.NoResource || hit != s.NotResource {
 				rc.hits.set(si)
 			}
@@ -553,7 +556,7 @@ func (a *analysis) mergedResourcePolicy(sd *side, sig bitset) *Policy {
 	var matched []*Policy
 	var names []string
 	for i, rp := range sd.resourcePolicies {
-		if sig.has(sd.policyAtoms[i]) && rp.Policy != nil {
+		if sig.has(sd.policyGroups[i]) && rp.Policy != nil {
 			matched = append(matched, rp.Policy)
 			name := rp.Policy.Name
 			if name == "" {
@@ -692,11 +695,13 @@ func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*key
 	}
 	switch {
 	case families[familyString] || families[familyARN]:
-		var atoms []globAtom
+		var groups []globGroup
 		for _, c := range conds {
-			atoms = append(atoms, a.stringAtoms(c)...)
+			if g := a.stringAtoms(c); len(g) > 0 {
+				groups = append(groups, g)
+			}
 		}
-		cells, err := cellizeStrings(atoms, a.budget)
+		cells, err := cellizeStrings(groups, a.budget)
 		if err != nil {
 			return nil, undecided("the values compared with %s have too many combinations for the budget", name)
 		}

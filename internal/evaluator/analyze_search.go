@@ -342,7 +342,7 @@ func (a *analysis) witness(s *pairSearch, ac *actionCell) (*Answer, error) {
 func (s *pairSearch) checkWitness(req *Request) (Result, bool, error) {
 	var first Result
 	found := false
-	sig := signatureOf(s.a.resourceAtoms, req.Resource)
+	sig := signatureOf(s.a.resourceGroups, req.Resource)
 	for i, sd := range s.a.sides {
 		// The resource policy is the one of the witness's own resource, which need not be in
 		// the cell the search chose.
@@ -381,6 +381,9 @@ func (a *analysis) readableResources(action string, rc *resourceCell) []string {
 			}
 		}
 	}
+	// The shortest format is usually the resource the action is about (an S3 object rather
+	// than an object behind an access point).
+	sort.SliceStable(cands, func(i, j int) bool { return len(cands[i]) < len(cands[j]) })
 	if rc.witness == "" {
 		cands = append(cands, "*")
 	}
@@ -389,12 +392,8 @@ func (a *analysis) readableResources(action string, rc *resourceCell) []string {
 		if c == rc.witness {
 			continue
 		}
-		sig := signatureOf(a.resourceAtoms, c)
-		for _, f := range a.forbidAtoms {
-			if sig.has(f) {
-				out = append(out, c)
-				break
-			}
+		if signatureOf(a.resourceGroups, c).has(a.forbidGroup) {
+			out = append(out, c)
 		}
 	}
 	return out

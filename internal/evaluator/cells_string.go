@@ -21,7 +21,13 @@ type globAtom struct {
 	fold bool // compare without regard to case (StringEqualsIgnoreCase)
 }
 
-// stringCell is one class of strings: which atoms accept them, and the shortest example.
+// globGroup is a set of patterns whose OR is what matters: the Resource list of a statement,
+// the values of a condition, the question's resources. Signatures are over groups: tracking
+// each pattern of a long list on its own would make up to 2^n signatures that no statement
+// tells apart.
+type globGroup []globAtom
+
+// stringCell is one class of strings: which groups accept them, and the shortest example.
 type stringCell struct {
 	sig     bitset
 	witness string
@@ -29,17 +35,44 @@ type stringCell struct {
 
 var errBudget = errors.New("search budget exhausted")
 
-// cellizeStrings enumerates every achievable signature of the atoms with a witness each. budget
-// bounds the number of product states visited.
-func cellizeStrings(atoms []globAtom, budget int) ([]stringCell, error) {
-	// Positions of atom i are bits offset[i] .. offset[i]+len(atoms[i].g) of the state.
-	offsets := make([]int, len(atoms)+1)
-	for i, a := range atoms {
-		offsets[i+1] = offsets[i] + len(a.g) + 1
+// groupLayout places the groups' patterns in one state bitset: pattern j of group i has the
+// positions offsets[i][j] .. offsets[i][j]+len(pattern); each group also has a saturation bit,
+// set once one of its patterns reaches a final star: from then on the group accepts every
+// continuation, so its positions no longer matter and are cleared. That keeps the states of
+// long lists of patterns ending in * (the common shape) few.
+type groupLayout struct {
+	groups  []globGroup
+	offsets [][]int
+	satBit  []int
+	words   int
+}
+
+func newGroupLayout(groups []globGroup) *groupLayout {
+	l := &groupLayout{groups: groups, offsets: make([][]int, len(groups)), satBit: make([]int, len(groups))}
+	n := 0
+	for i, g := range groups {
+		l.offsets[i] = make([]int, len(g))
+		for j, a := range g {
+			l.offsets[i][j] = n
+			n += len(a.g) + 1
+		}
+		l.satBit[i] = n
+		n++
 	}
-	words := (offsets[len(atoms)] + 63) / 64
-	if words == 0 {
-		words = 1
+	l.words = (n + 63) / 64
+	if l.words == 0 {
+		l.words = 1
+	}
+	return l
+}
+
+// cellizeStrings enumerates every achievable signature of the groups with a witness each.
+// budget bounds the number of product states visited.
+func cellizeStrings(groups []globGroup, budget int) ([]stringCell, error) {
+	l := newGroupLayout(groups)
+	var atoms []globAtom
+	for _, g := range groups {
+		atoms = append(atoms, g...)
 	}
 	literals := literalRunes(atoms)
 	other := otherRune(literals)
@@ -49,24 +82,26 @@ func cellizeStrings(atoms []globAtom, budget int) ([]stringCell, error) {
 		parent int
 		r      rune
 	}
-	start := make(bitset, words)
-	for i := range atoms {
-		start.set(offsets[i])
+	start := make(bitset, l.words)
+	for i, g := range groups {
+		for j := range g {
+			start.set(l.offsets[i][j])
+		}
 	}
-	closeStars(start, atoms, offsets)
+	l.normalize(start)
 	nodes := []node{{state: start, parent: -1}}
 	seen := map[string]bool{start.key(): true}
 	var cells []stringCell
 	sigSeen := map[string]bool{}
 	for head := 0; head < len(nodes); head++ {
 		cur := nodes[head].state
-		sig := acceptSignature(cur, atoms, offsets)
+		sig := l.accepting(cur)
 		if k := sig.key(); !sigSeen[k] {
 			sigSeen[k] = true
 			cells = append(cells, stringCell{sig: sig, witness: pathString(head, func(i int) (int, rune) { return nodes[i].parent, nodes[i].r })})
 		}
-		for _, r := range relevantRunes(cur, atoms, offsets, other) {
-			next := stepState(cur, atoms, offsets, r)
+		for _, r := range l.relevantRunes(cur, other) {
+			next := l.step(cur, r)
 			k := next.key()
 			if seen[k] {
 				continue
@@ -79,6 +114,141 @@ func cellizeStrings(atoms []globAtom, budget int) ([]stringCell, error) {
 		}
 	}
 	return cells, nil
+}
+
+// normalize closes the stars (a star matches the empty run) and saturates groups that
+// accept forever.
+func (l *groupLayout) normalize(state bitset) {
+	for i, g := range l.groups {
+		if state.has(l.satBit[i]) {
+			continue
+		}
+		saturated := false
+		for j, a := range g {
+			base := l.offsets[i][j]
+			for p, t := range a.g {
+				if (t == globStar || t == globStarSeg) && state.has(base+p) {
+					state.set(base + p + 1)
+					// A star that only a run of stars separates from the end makes the
+					// pattern accept every continuation (a segment star does not: it stops
+					// at colons).
+					if t == globStar && allStars(a.g[p:]) {
+						saturated = true
+					}
+				}
+			}
+		}
+		if saturated {
+			for j, a := range g {
+				base := l.offsets[i][j]
+				for p := 0; p <= len(a.g); p++ {
+					state.clear(base + p)
+				}
+			}
+			state.set(l.satBit[i])
+		}
+	}
+}
+
+func allStars(g glob) bool {
+	for _, t := range g {
+		if t != globStar {
+			return false
+		}
+	}
+	return true
+}
+
+// step reads r from state.
+func (l *groupLayout) step(state bitset, r rune) bitset {
+	next := make(bitset, len(state))
+	for i, g := range l.groups {
+		if state.has(l.satBit[i]) {
+			next.set(l.satBit[i])
+			continue
+		}
+		for j, a := range g {
+			base := l.offsets[i][j]
+			for p, t := range a.g {
+				if !state.has(base + p) {
+					continue
+				}
+				switch t {
+				case globStar:
+					next.set(base + p)
+				case globStarSeg:
+					if r != ':' {
+						next.set(base + p)
+					}
+				case globOne:
+					next.set(base + p + 1)
+				case globOneSeg:
+					if r != ':' {
+						next.set(base + p + 1)
+					}
+				default:
+					if t == r || (a.fold && equalFoldRune(t, r)) {
+						next.set(base + p + 1)
+					}
+				}
+			}
+		}
+	}
+	l.normalize(next)
+	return next
+}
+
+// accepting is the signature of a state: the groups with a pattern at its end.
+func (l *groupLayout) accepting(state bitset) bitset {
+	sig := newBitset(len(l.groups))
+	for i, g := range l.groups {
+		if state.has(l.satBit[i]) {
+			sig.set(i)
+			continue
+		}
+		for j, a := range g {
+			if state.has(l.offsets[i][j] + len(a.g)) {
+				sig.set(i)
+				break
+			}
+		}
+	}
+	return sig
+}
+
+// relevantRunes lists the characters worth trying from a state: the literals at the active
+// positions (both cases where the pattern ignores case), the colon (segment wildcards stop at
+// it) and one character that no pattern names. Every other character leads where that one
+// does.
+func (l *groupLayout) relevantRunes(state bitset, other rune) []rune {
+	out := []rune{other, ':'}
+	add := func(r rune) {
+		for _, x := range out {
+			if x == r {
+				return
+			}
+		}
+		out = append(out, r)
+	}
+	for i, g := range l.groups {
+		if state.has(l.satBit[i]) {
+			continue
+		}
+		for j, a := range g {
+			base := l.offsets[i][j]
+			for p, r := range a.g {
+				if r < 0 || !state.has(base+p) {
+					continue
+				}
+				add(r)
+				if a.fold {
+					add(unicode.ToLower(r))
+					add(unicode.ToUpper(r))
+				}
+			}
+		}
+	}
+	return out
 }
 
 // pathString spells the path from the start node to node i, given each node's parent and
@@ -133,97 +303,19 @@ func otherRune(literals map[rune]bool) rune {
 	}
 }
 
-// relevantRunes lists the characters worth trying from a state: the literals at the active
-// positions (both cases where the atom ignores case), the colon (segment wildcards stop at
-// it) and one character that no atom names. Every other character leads where that one does.
-func relevantRunes(state bitset, atoms []globAtom, offsets []int, other rune) []rune {
-	var out []rune
-	add := func(r rune) {
-		for _, x := range out {
-			if x == r {
-				return
-			}
-		}
-		out = append(out, r)
-	}
-	add(other)
-	add(':')
-	for i, a := range atoms {
-		for p, r := range a.g {
-			if r < 0 || !state.has(offsets[i]+p) {
-				continue
-			}
-			add(r)
-			if a.fold {
-				add(unicode.ToLower(r))
-				add(unicode.ToUpper(r))
-			}
-		}
-	}
-	return out
-}
 
-// stepState reads r from state.
-func stepState(state bitset, atoms []globAtom, offsets []int, r rune) bitset {
-	next := make(bitset, len(state))
-	for i, a := range atoms {
-		base := offsets[i]
-		for p, t := range a.g {
-			if !state.has(base + p) {
-				continue
-			}
-			switch t {
-			case globStar:
-				next.set(base + p)
-			case globStarSeg:
-				if r != ':' {
-					next.set(base + p)
-				}
-			case globOne:
-				next.set(base + p + 1)
-			case globOneSeg:
-				if r != ':' {
-					next.set(base + p + 1)
-				}
-			default:
-				if t == r || (a.fold && equalFoldRune(t, r)) {
-					next.set(base + p + 1)
-				}
-			}
-		}
-	}
-	closeStars(next, atoms, offsets)
-	return next
-}
 
-// closeStars adds the positions after stars that are reachable (a star matches the empty run).
-func closeStars(state bitset, atoms []globAtom, offsets []int) {
-	for i, a := range atoms {
-		base := offsets[i]
-		for p, t := range a.g {
-			if (t == globStar || t == globStarSeg) && state.has(base+p) {
-				state.set(base + p + 1)
+
+
+// signatureOf computes the signature of a concrete string.
+func signatureOf(groups []globGroup, s string) bitset {
+	sig := newBitset(len(groups))
+	for i, g := range groups {
+		for _, a := range g {
+			if a.g.matchFunc(s, a.fold) {
+				sig.set(i)
+				break
 			}
-		}
-	}
-}
-
-func acceptSignature(state bitset, atoms []globAtom, offsets []int) bitset {
-	sig := newBitset(len(atoms))
-	for i, a := range atoms {
-		if state.has(offsets[i] + len(a.g)) {
-			sig.set(i)
-		}
-	}
-	return sig
-}
-
-// signatureOf computes the signature of a concrete string (for checking a nicer witness).
-func signatureOf(atoms []globAtom, s string) bitset {
-	sig := newBitset(len(atoms))
-	for i, a := range atoms {
-		if a.g.matchFunc(s, a.fold) {
-			sig.set(i)
 		}
 	}
 	return sig
@@ -242,6 +334,7 @@ func boolInt(b bool) int {
 }
 
 func (b bitset) set(i int)      { b[i/64] |= 1 << (i % 64) }
+func (b bitset) clear(i int)    { b[i/64] &^= 1 << (i % 64) }
 func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0 }
 
 func (b bitset) key() string {

@@ -12,13 +12,17 @@ func TestCellizeStringsComplete(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
 	kinds := []rune{'a', 'b', ':', globStar, globOne, globStarSeg, globOneSeg}
 	for iter := 0; iter < 400; iter++ {
-		var atoms []globAtom
+		var atoms []globGroup
 		for n := 1 + rng.Intn(3); n > 0; n-- {
-			var g glob
-			for l := rng.Intn(5); l > 0; l-- {
-				g = append(g, kinds[rng.Intn(len(kinds))])
+			var group globGroup
+			for m := 1 + rng.Intn(2); m > 0; m-- {
+				var g glob
+				for l := rng.Intn(5); l > 0; l-- {
+					g = append(g, kinds[rng.Intn(len(kinds))])
+				}
+				group = append(group, globAtom{g: g, fold: rng.Intn(4) == 0})
 			}
-			atoms = append(atoms, globAtom{g: g, fold: rng.Intn(4) == 0})
+			atoms = append(atoms, group)
 		}
 		cells, err := cellizeStrings(atoms, 100000)
 		if err != nil {

@@ -124,10 +124,10 @@ type analysis struct {
 	// cellized (large managed policies have hundreds of them).
 	relevant []bool
 
-	actionCells   []actionCell
+	actionCells []actionCell
 	// resourceGroups are the groups of resource patterns the cells are made of.
 	resourceGroups []globGroup
-	resourceCells []resourceCell
+	resourceCells  []resourceCell
 	// stmtResourceGroup is, per statement, the group of its Resource or NotResource entries
 	// (-1: none); stmtResourceAll marks entries that match everything.
 	stmtResourceGroup []int

@@ -303,10 +303,6 @@ func otherRune(literals map[rune]bool) rune {
 	}
 }
 
-
-
-
-
 // signatureOf computes the signature of a concrete string.
 func signatureOf(groups []globGroup, s string) bitset {
 	sig := newBitset(len(groups))

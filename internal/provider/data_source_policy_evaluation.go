@@ -50,6 +50,7 @@ type policyEvaluationDataSource struct{}
 type policyEvaluationModel struct {
 	ID                               types.String   `tfsdk:"id"`
 	IdentityPolicies                 types.List     `tfsdk:"identity_policies"`
+	ManagedPolicyARNs                types.List     `tfsdk:"managed_policy_arns"`
 	ResourcePolicy                   types.String   `tfsdk:"resource_policy"`
 	PermissionsBoundary              types.String   `tfsdk:"permissions_boundary"`
 	SessionPolicy                    types.String   `tfsdk:"session_policy"`
@@ -121,13 +122,23 @@ func (d *policyEvaluationDataSource) Schema(_ context.Context, _ datasource.Sche
 				Optional:    true,
 				Validators:  []validator.List{listvalidator.NoNullValues()},
 			},
+			"managed_policy_arns": schema.ListAttribute{
+				MarkdownDescription: "ARNs of AWS managed policies attached to the caller, such as " +
+					"`arn:aws:iam::aws:policy/ReadOnlyAccess`; their documents come from the AWS data embedded in the " +
+					"provider (no AWS call is made). They are evaluated with `identity_policies`. Any policy attribute " +
+					"also accepts such an ARN in place of a document.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.List{listvalidator.NoNullValues()},
+			},
 			"resource_policy": schema.StringAttribute{
 				MarkdownDescription: "The resource-based policy of the requested resource as a JSON document, such as " +
 					"a bucket policy, a KMS key policy or a role trust policy. Omit it when the resource has none.",
 				Optional: true,
 			},
 			"permissions_boundary": schema.StringAttribute{
-				MarkdownDescription: "The caller's permissions boundary as a JSON document. Omit it when the caller has none.",
+				MarkdownDescription: "The caller's permissions boundary as a JSON document, or the ARN of an AWS managed " +
+					"policy used as the boundary. Omit it when the caller has none.",
 				Optional:            true,
 			},
 			"session_policy": schema.StringAttribute{
@@ -326,6 +337,7 @@ func (d *policyEvaluationDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	attrs := policyAttributes{
 		IdentityPolicies:    m.IdentityPolicies,
+		ManagedPolicyARNs:   m.ManagedPolicyARNs,
 		ResourcePolicy:      m.ResourcePolicy,
 		PermissionsBoundary: m.PermissionsBoundary,
 		SessionPolicy:       m.SessionPolicy,
@@ -487,6 +499,7 @@ func blockLabel(b evaluator.Block) string {
 // the id. Nothing time-dependent goes in, so the same configuration always has the same id.
 type evaluationInputs struct {
 	IdentityPolicies                 []string        `json:"identity_policies"`
+	ManagedPolicyARNs                []string        `json:"managed_policy_arns,omitempty"`
 	ResourcePolicy                   *string         `json:"resource_policy"`
 	PermissionsBoundary              *string         `json:"permissions_boundary"`
 	SessionPolicy                    *string         `json:"session_policy"`
@@ -515,6 +528,9 @@ func inputHash(ctx context.Context, m *policyEvaluationModel) (string, error) {
 	}
 	if !m.IdentityPolicies.IsNull() {
 		diags.Append(m.IdentityPolicies.ElementsAs(ctx, &in.IdentityPolicies, false)...)
+	}
+	if !m.ManagedPolicyARNs.IsNull() {
+		diags.Append(m.ManagedPolicyARNs.ElementsAs(ctx, &in.ManagedPolicyARNs, false)...)
 	}
 	if !m.SCPs.IsNull() {
 		diags.Append(m.SCPs.ElementsAs(ctx, &in.SCPs, false)...)

@@ -554,3 +554,57 @@ func TestInputHashIgnoresSetOrder(t *testing.T) {
 		t.Errorf("ids are equal for different multi_valued_keys: %s", a)
 	}
 }
+
+// AWS managed policies by ARN: in managed_policy_arns and in place of a document (here the
+// permissions boundary), resolved from the embedded catalogue.
+func TestPolicyEvaluation_managedPolicyARNs(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "iam_policy_evaluation" "test" {
+  managed_policy_arns  = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+  permissions_boundary = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+  request {
+    principal = "arn:aws:iam::111122223333:user/auditor"
+    action    = "s3:GetObject"
+    resource  = "arn:aws:s3:::reports/2026.csv"
+  }
+  request {
+    principal = "arn:aws:iam::111122223333:user/auditor"
+    action    = "ec2:DescribeInstances"
+    resource  = "*"
+  }
+  request {
+    principal = "arn:aws:iam::111122223333:user/auditor"
+    action    = "s3:PutObject"
+    resource  = "arn:aws:s3:::reports/2026.csv"
+  }
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectRequest(0, "decision", knownvalue.StringExact("Allow")),
+				expectRequest(1, "decision", knownvalue.StringExact("ImplicitDeny")),
+				expectRequest(1, "blocked_by", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("permissions_boundary")})),
+				expectRequest(2, "blocked_by", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("identity"), knownvalue.StringExact("permissions_boundary")})),
+			},
+		}},
+	})
+}
+
+func TestPolicyEvaluation_unknownManagedPolicyARN(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "iam_policy_evaluation" "test" {
+  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/NoSuchPolicy"]
+  request {
+    principal = "arn:aws:iam::111122223333:user/auditor"
+    action    = "s3:GetObject"
+    resource  = "*"
+  }
+}`,
+			ExpectError: regexp.MustCompile(`managed_policy_arns\[1\][\s\S]*NoSuchPolicy[\s\S]*not in the catalogue`),
+		}},
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,12 +23,21 @@ type policyInput struct {
 	value types.String
 }
 
-// parsePolicy parses one policy document. It returns nil, with no diagnostic, when the value is
-// null or unknown: a null policy is absent, and an unknown one is checked once it is known
-// (during apply), so validation must not fail on it.
+// parsePolicy parses one policy document, or resolves the ARN of an AWS managed policy
+// (arn:aws:iam::aws:policy/NAME) from the embedded catalogue. It returns nil, with no
+// diagnostic, when the value is null or unknown: a null policy is absent, and an unknown one is
+// checked once it is known (during apply), so validation must not fail on it.
 func parsePolicy(in policyInput, diags *diag.Diagnostics) *evaluator.Policy {
 	if in.value.IsNull() || in.value.IsUnknown() {
 		return nil
+	}
+	if text := strings.TrimSpace(in.value.ValueString()); strings.HasPrefix(text, "arn:") {
+		p, err := evaluator.ManagedPolicy(text)
+		if err != nil {
+			diags.AddAttributeError(in.path, "Unknown managed policy", fmt.Sprintf("%s: %s.", in.label, err))
+			return nil
+		}
+		return p
 	}
 	p, err := evaluator.ParsePolicy([]byte(in.value.ValueString()))
 	if err != nil {
@@ -81,6 +91,7 @@ func listElements(ctx context.Context, list types.List, diags *diag.Diagnostics)
 // policies, as raw Terraform values so that unknown values survive validation.
 type policyAttributes struct {
 	IdentityPolicies    types.List   `tfsdk:"identity_policies"`
+	ManagedPolicyARNs   types.List   `tfsdk:"managed_policy_arns"`
 	ResourcePolicy      types.String `tfsdk:"resource_policy"`
 	PermissionsBoundary types.String `tfsdk:"permissions_boundary"`
 	SessionPolicy       types.String `tfsdk:"session_policy"`
@@ -92,6 +103,7 @@ type policyAttributes struct {
 func getPolicyAttributes(ctx context.Context, src tfsdk.Config, diags *diag.Diagnostics) policyAttributes {
 	var a policyAttributes
 	diags.Append(src.GetAttribute(ctx, path.Root("identity_policies"), &a.IdentityPolicies)...)
+	diags.Append(src.GetAttribute(ctx, path.Root("managed_policy_arns"), &a.ManagedPolicyARNs)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("resource_policy"), &a.ResourcePolicy)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("permissions_boundary"), &a.PermissionsBoundary)...)
 	diags.Append(src.GetAttribute(ctx, path.Root("session_policy"), &a.SessionPolicy)...)
@@ -108,6 +120,17 @@ func (a policyAttributes) policySet(ctx context.Context, diags *diag.Diagnostics
 	for i, v := range stringElements(ctx, a.IdentityPolicies, diags) {
 		label := fmt.Sprintf("identity_policies[%d]", i)
 		if p := parsePolicy(policyInput{label, path.Root("identity_policies").AtListIndex(i), v}, diags); p != nil {
+			ps.Identity = append(ps.Identity, p)
+		}
+	}
+	for i, v := range stringElements(ctx, a.ManagedPolicyARNs, diags) {
+		label := fmt.Sprintf("managed_policy_arns[%d]", i)
+		if !v.IsNull() && !v.IsUnknown() && !strings.HasPrefix(strings.TrimSpace(v.ValueString()), "arn:") {
+			diags.AddAttributeError(path.Root("managed_policy_arns").AtListIndex(i), "Not a policy ARN",
+				fmt.Sprintf("%s is %q; expected the ARN of an AWS managed policy such as arn:aws:iam::aws:policy/ReadOnlyAccess.", label, v.ValueString()))
+			continue
+		}
+		if p := parsePolicy(policyInput{label, path.Root("managed_policy_arns").AtListIndex(i), v}, diags); p != nil {
 			ps.Identity = append(ps.Identity, p)
 		}
 	}

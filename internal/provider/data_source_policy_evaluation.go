@@ -139,7 +139,7 @@ func (d *policyEvaluationDataSource) Schema(_ context.Context, _ datasource.Sche
 			"permissions_boundary": schema.StringAttribute{
 				MarkdownDescription: "The caller's permissions boundary as a JSON document, or the ARN of an AWS managed " +
 					"policy used as the boundary. Omit it when the caller has none.",
-				Optional:            true,
+				Optional: true,
 			},
 			"session_policy": schema.StringAttribute{
 				MarkdownDescription: "The session policy passed when the caller's session was created (`AssumeRole`, " +

@@ -386,6 +386,10 @@ func (a *analysis) readableResources(action string, rc *resourceCell) []string {
 	sort.SliceStable(cands, func(i, j int) bool { return len(cands[i]) < len(cands[j]) })
 	if rc.witness == "" {
 		cands = append(cands, "*")
+	} else {
+		// The shortest string stops where a star begins (arn:aws:s3:::bucket/): give the star
+		// some text.
+		cands = append(cands, rc.witness+"example")
 	}
 	var out []string
 	for _, c := range cands {

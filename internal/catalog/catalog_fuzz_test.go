@@ -16,7 +16,7 @@ func FuzzLookups(f *testing.F) {
 	object, _ := s3.ResourceType("object")
 	f.Fuzz(func(t *testing.T, s string) {
 		got := ExpandActionPattern(s)
-		if strings.IndexAny(s, "*?") < 0 {
+		if !strings.ContainsAny(s, "*?") {
 			i, ok := ActionIndex(s)
 			if ok != (len(got) == 1) || (ok && got[0] != i) || len(got) > 1 {
 				t.Fatalf("ExpandActionPattern(%q) = %v, ActionIndex = %d, %v", s, got, i, ok)

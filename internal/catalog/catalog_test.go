@@ -1,8 +1,6 @@
 package catalog
 
 import (
-	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"path"
 	"slices"
@@ -49,7 +47,7 @@ func TestLookupUnknownNames(t *testing.T) {
 		if _, ok := LookupAction(name); ok {
 			t.Errorf("LookupAction(%q) found something", name)
 		}
-		if got := ExpandActionPattern(name); strings.IndexAny(name, "*?") < 0 && len(got) != 0 {
+		if got := ExpandActionPattern(name); !strings.ContainsAny(name, "*?") && len(got) != 0 {
 			t.Errorf("ExpandActionPattern(%q) = %v, want nothing", name, got)
 		}
 	}
@@ -442,16 +440,6 @@ func TestDataVersion(t *testing.T) {
 			t.Errorf("DataVersion() = %q lacks %q", v, want)
 		}
 	}
-}
-
-func gz(t *testing.T, s string) []byte {
-	var b bytes.Buffer
-	w := gzip.NewWriter(&b)
-	w.Write([]byte(s))
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 // TestLoadersRejectBadData checks that the loaders report damaged data as errors (which the

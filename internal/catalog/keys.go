@@ -86,7 +86,7 @@ func newConditionKey(name, typ, service string, global bool) (ConditionKey, erro
 // can (ssm:resourceTag/aws:ssmmessages:session-id is an instance).
 func keyPattern(name string) string {
 	if strings.IndexByte(name, '$') < 0 && strings.IndexByte(name, '<') < 0 && !strings.HasSuffix(name, "/") &&
-		!(len(name) >= 8 && strings.EqualFold(name[len(name)-8:], "/tag-key")) {
+		(len(name) < 8 || !strings.EqualFold(name[len(name)-8:], "/tag-key")) {
 		return ""
 	}
 	lower := strings.ToLower(name)

@@ -40,15 +40,18 @@ func TestEvaluateJSONLines(t *testing.T) {
 	if got[0]["id"] != "ok" || got[0]["decision"] != "Allow" {
 		t.Errorf("line 1: %v", got[0])
 	}
-	if got[1]["id"] != "bad" || !strings.Contains(got[1]["error"].(string), `<stdin>:3: identityPolicies[0]: line 1, column`) ||
-		!strings.Contains(got[1]["error"].(string), `Statement[0].Effect`) {
+	if msg, _ := got[1]["error"].(string); got[1]["id"] != "bad" || !strings.Contains(msg, `<stdin>:3: identityPolicies[0]: line 1, column`) ||
+		!strings.Contains(msg, `Statement[0].Effect`) {
 		t.Errorf("line 2: %v", got[1])
 	}
 	if got[2]["id"] != float64(7) || got[2]["decision"] != "ImplicitDeny" {
 		t.Errorf("line 3: %v", got[2])
 	}
-	ex := got[2]["explanation"].(map[string]any)
-	if blocked := ex["blockedBy"].([]any); len(blocked) != 1 || blocked[0] != "identity" {
+	ex, ok := got[2]["explanation"].(map[string]any)
+	if !ok {
+		t.Fatalf("line 3: explanation is %T, want an object: %v", got[2]["explanation"], got[2])
+	}
+	if blocked, _ := ex["blockedBy"].([]any); len(blocked) != 1 || blocked[0] != "identity" {
 		t.Errorf("blockedBy %v", ex["blockedBy"])
 	}
 	if got[3]["id"] != nil || got[3]["error"] == nil {

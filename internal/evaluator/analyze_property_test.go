@@ -59,8 +59,8 @@ type propWorld struct {
 	keys []keySpec
 }
 
-func (w *propWorld) pick(list []string, max int) []string {
-	n := 1 + w.rng.Intn(max)
+func (w *propWorld) pick(list []string, limit int) []string {
+	n := 1 + w.rng.Intn(limit)
 	out := make([]string, n)
 	for i := range out {
 		out[i] = list[w.rng.Intn(len(list))]
@@ -160,10 +160,7 @@ func (w *propWorld) bruteForce(q *Question) *Request {
 		}
 	}
 	walk("", 3)
-	var actions []string
-	for _, p := range q.Actions {
-		actions = append(actions, p)
-	}
+	actions := append([]string(nil), q.Actions...)
 	forbid := make([]glob, len(q.Resources))
 	for i, r := range q.Resources {
 		forbid[i] = compileResourceGlob(r)

@@ -140,7 +140,7 @@ func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset) (*
 	if err != nil || !found {
 		return nil, err
 	}
-	return a.witness(s, ac)
+	return a.witness(s)
 }
 
 // dfs assigns the keys from position depth on; true when the assignment in s.choice is an
@@ -294,10 +294,10 @@ func (a *analysis) preferredAction(ac *actionCell) string {
 }
 
 // witness builds the allowed request from the assignment, makes it readable (a resource in
-// the action's own ARN format when one lies in the same cell, and no condition key that the
+// the action's own ARN format when one is decided the same way, and no condition key that the
 // decision does not need), and checks it with Authorize: a witness that Authorize does not
 // allow would be a bug of the analysis and is never reported.
-func (a *analysis) witness(s *pairSearch, ac *actionCell) (*Answer, error) {
+func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 	req := *s.e.req
 	req.Context = a.q.Context.Clone()
 	var free []string

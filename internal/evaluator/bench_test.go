@@ -51,7 +51,9 @@ func BenchmarkAuthorizeTypical(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		Authorize(ps, req, Options{})
+		if _, err := Authorize(ps, req, Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -84,7 +86,9 @@ func BenchmarkAuthorizeReadOnlyAccess(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				Authorize(ps, req, Options{})
+				if _, err := Authorize(ps, req, Options{}); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

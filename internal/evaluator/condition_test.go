@@ -30,7 +30,6 @@ func condVals(v ...string) []string { return v }
 func condAlice() *Request {
 	return &Request{Principal: "arn:aws:iam::111122223333:user/alice", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}
 }
-func condCtx(pairs ...string) Context { var c Context; condSet(&c, pairs...); return c }
 
 func condSet(c *Context, pairs ...string) {
 	for i := 0; i+1 < len(pairs); i += 2 {

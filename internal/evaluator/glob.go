@@ -45,18 +45,6 @@ func (g glob) appendLiteral(s string) glob {
 	return g
 }
 
-// literal returns the pattern as plain text when it has no wildcard.
-func (g glob) literal() (string, bool) {
-	var b strings.Builder
-	for _, r := range g {
-		if r < 0 {
-			return "", false
-		}
-		b.WriteRune(r)
-	}
-	return b.String(), true
-}
-
 // hasSegmentWildcards reports whether g has wildcards that stop at colons.
 func (g glob) hasSegmentWildcards() bool {
 	for _, r := range g {

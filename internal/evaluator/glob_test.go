@@ -144,8 +144,8 @@ func splitAll(s string, sep rune) []string {
 	return append(out, s[start:])
 }
 
-func randomString(rng *rand.Rand, alphabet []rune, max int) string {
-	n := rng.Intn(max + 1)
+func randomString(rng *rand.Rand, alphabet []rune, limit int) string {
+	n := rng.Intn(limit + 1)
 	out := make([]rune, n)
 	for i := range out {
 		out[i] = alphabet[rng.Intn(len(alphabet))]

@@ -10,14 +10,20 @@ import (
 
 // managedCache holds AWS managed policies once parsed: they are immutable, and guards and
 // access checks name the same few (ReadOnlyAccess, PowerUserAccess, ...) over and over.
-var managedCache sync.Map // ARN -> *Policy
+var managedCache struct {
+	sync.RWMutex
+	byARN map[string]*Policy
+}
 
 // ManagedPolicy returns the AWS managed policy with the given ARN
 // (arn:aws:iam::aws:policy/ReadOnlyAccess, paths included), from the embedded catalogue,
 // parsed and compiled. Its Name is the ARN. The returned policy is shared: do not change it.
 func ManagedPolicy(arn string) (*Policy, error) {
-	if p, ok := managedCache.Load(arn); ok {
-		return p.(*Policy), nil
+	managedCache.RLock()
+	cached, ok := managedCache.byARN[arn]
+	managedCache.RUnlock()
+	if ok {
+		return cached, nil
 	}
 	if !catalog.IsManagedPolicyARN(arn) {
 		return nil, fmt.Errorf("%q is not an AWS managed policy ARN (arn:aws:iam::aws:policy/NAME); customer managed policies must be given as documents", arn)
@@ -31,8 +37,18 @@ func ManagedPolicy(arn string) (*Policy, error) {
 		return nil, fmt.Errorf("AWS managed policy %s: %w", arn, err)
 	}
 	p.Name = arn
-	actual, _ := managedCache.LoadOrStore(arn, p)
-	return actual.(*Policy), nil
+	managedCache.Lock()
+	defer managedCache.Unlock()
+	// Another caller may have parsed the same policy meanwhile: keep the first, so that every
+	// caller shares one *Policy.
+	if cached, ok := managedCache.byARN[arn]; ok {
+		return cached, nil
+	}
+	if managedCache.byARN == nil {
+		managedCache.byARN = make(map[string]*Policy)
+	}
+	managedCache.byARN[arn] = p
+	return p, nil
 }
 
 // isManagedPolicyRef reports whether a policy given as a string is an ARN rather than a

@@ -363,7 +363,7 @@ var parseErrorCases = []parseErrorCase{
 	{name: "string", doc: `"{}"`, pos: Position{1, 1}, msg: `must be a JSON object, got string "{}"`},
 	{name: "truncated", doc: `{"Statement":`, pos: Position{1, 14}, path: "Statement", msg: "unexpected end of input; expected a value"},
 	{name: "trailing data", doc: `{"Statement":{"Effect":"Allow","Action":"*"}} {}`, at: " {}", pos: Position{1, 47}, msg: "expected end of input after the JSON document, found '{'"},
-	{name: "unknown top element", doc: `{"Statement":{"Effect":"Allow","Action":"*"},"Statment":[]}`, at: `"Statment"`, path: "Statment", msg: `unknown element "Statment"; a policy may contain Version, Id and Statement`},
+	{name: "unknown top element", doc: `{"Statement":{"Effect":"Allow","Action":"*"},"Statment":[]}`, at: `"Statment"`, path: "Statment", msg: `unknown element "Statment"; a policy may contain Version, Id and Statement`}, //nolint:misspell // the misspelt element is the input under test
 	{name: "missing Statement", doc: "{\n\"Version\":\"2012-10-17\"}", pos: Position{1, 1}, msg: "missing Statement"},
 	{name: "bad Version", doc: `{"Version":"2012-10-18","Statement":[]}`, at: `"2012-10-18"`, path: "Version", msg: `expected "2012-10-17" or "2008-10-17", got "2012-10-18"`},
 	{name: "Version number", doc: `{"Version":2012,"Statement":[]}`, at: "2012", path: "Version", msg: "got number 2012"},

@@ -152,7 +152,7 @@ func (o ValidateOptions) Check() error {
 	if !ok {
 		return fmt.Errorf("unknown resource type %q; expected one of %s", o.ResourceType, resourcePolicyTypeList())
 	}
-	if t != PolicyTypeResource && !(t == PolicyTypeTrust && rt.trust) {
+	if t != PolicyTypeResource && (t != PolicyTypeTrust || !rt.trust) {
 		return fmt.Errorf("resource type %s applies to RESOURCE policies only, not %s", rt.name, t)
 	}
 	return nil

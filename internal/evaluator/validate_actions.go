@@ -532,8 +532,8 @@ func describeActsOn(text string, matched []int) string {
 	return fmt.Sprintf("%s %s on %s", describeActionValue(text, matched), verb, describeResourceTypes(matched, 3))
 }
 
-// describeResourceTypes lists up to max resource types of the actions with their ARN formats.
-func describeResourceTypes(actions []int, max int) string {
+// describeResourceTypes lists up to limit resource types of the actions with their ARN formats.
+func describeResourceTypes(actions []int, limit int) string {
 	var out []string
 	seen := map[*catalog.ResourceType]bool{}
 	more := 0
@@ -544,7 +544,7 @@ func describeResourceTypes(actions []int, max int) string {
 				continue
 			}
 			seen[rt] = true
-			if len(out) < max {
+			if len(out) < limit {
 				out = append(out, fmt.Sprintf("%s (%s)", rt.Name, rt.ARNFormat))
 			} else {
 				more++

@@ -291,11 +291,11 @@ func operatorsForKey(k catalog.ConditionKey) string {
 	return s
 }
 
-func describeActionList(actions []int, max int) string {
+func describeActionList(actions []int, limit int) string {
 	var names []string
 	for i, idx := range actions {
-		if i == max {
-			names = append(names, fmt.Sprintf("and %d more", len(actions)-max))
+		if i == limit {
+			names = append(names, fmt.Sprintf("and %d more", len(actions)-limit))
 			break
 		}
 		names = append(names, catalog.ActionByIndex(idx).Name())

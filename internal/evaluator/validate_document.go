@@ -23,7 +23,7 @@ func (v *validator) checkCharacters() {
 		if r == utf8.RuneError && size <= 1 {
 			return
 		}
-		if !(r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xFF)) {
+		if r != '\t' && r != '\n' && r != '\r' && (r < 0x20 || r > 0xFF) {
 			if count == 0 {
 				first, firstLine, firstCol = r, line, col
 			}

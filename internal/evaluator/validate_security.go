@@ -185,10 +185,10 @@ func (v *validator) checkPassRoleWithCompute(passRoleStatement *Statement) {
 	}
 }
 
-// listWithAnd joins names, showing at most max of them.
-func listWithAnd(names []string, max int) string {
-	if len(names) > max {
-		return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %d more", len(names)-max)
+// listWithAnd joins names, showing at most limit of them.
+func listWithAnd(names []string, limit int) string {
+	if len(names) > limit {
+		return strings.Join(names[:limit], ", ") + fmt.Sprintf(" and %d more", len(names)-limit)
 	}
 	if len(names) <= 1 {
 		return strings.Join(names, "")

@@ -370,23 +370,24 @@ func (b *builder) defaultTags() bool {
 	return false
 }
 
-// document reads a policy JSON attribute. When the configuration takes it from an
+// document reads a policy JSON attribute: attr itself when nested is nil, else the attribute
+// nested names inside block attr. When the configuration takes it from an
 // aws_iam_policy_document data source, the data source is recorded and, when the attribute
 // itself is unknown, its json is used if known.
-func (b *builder) document(r *resource, attr string, nested ...any) Document {
+func (b *builder) document(r *resource, attr string, nested *blockAttr) Document {
 	path := attr
-	if len(nested) >= 2 {
-		path = fmt.Sprintf("%s[%d].%s", attr, nested[0], nested[1])
-	}
-	doc := Document{Source: Source{Address: r.addr, Attribute: path}}
 	var v Value
 	var set bool
-	if len(nested) >= 2 {
-		v, set = b.nestedStr(r, attr, nested[0].(int), nested[1].(string))
+	var e *tfjson.Expression
+	if nested != nil {
+		path = fmt.Sprintf("%s[%d].%s", attr, nested.index, nested.attr)
+		v, set = b.nestedStr(r, attr, nested.index, nested.attr)
+		e = b.expression(r, attr, *nested)
 	} else {
 		v, set = b.str(r, attr)
+		e = b.expression(r, attr)
 	}
-	e := b.expression(r, attr, nested...)
+	doc := Document{Source: Source{Address: r.addr, Attribute: path}}
 	targets, opaque := b.targets(r, e)
 	for _, t := range targets {
 		if t.mode == "data" && t.typ == "aws_iam_policy_document" {
@@ -459,7 +460,7 @@ func (b *builder) declareRole(r *resource) {
 		Name:    b.optional(r, "name"),
 		ARN:     b.optional(r, "arn"),
 		Path:    b.optional(r, "path"),
-		Trust:   b.document(r, "assume_role_policy"),
+		Trust:   b.document(r, "assume_role_policy", nil),
 		Tags:    b.tags(r),
 	}
 	b.roles[r.addr] = role
@@ -495,7 +496,7 @@ func (b *builder) declarePolicy(r *resource) {
 		Name:     b.optional(r, "name"),
 		Path:     b.optional(r, "path"),
 		ARN:      b.optional(r, "arn"),
-		Document: b.document(r, "policy"),
+		Document: b.document(r, "policy", nil),
 		Tags:     b.tags(r),
 	}
 	b.policies[r.addr] = p
@@ -526,7 +527,7 @@ func (b *builder) declareOrgPolicy(r *resource) {
 		Type:     typ,
 		ID:       b.optional(r, "id"),
 		ARN:      b.optional(r, "arn"),
-		Document: b.document(r, "content"),
+		Document: b.document(r, "content", nil),
 	}
 	b.orgs[r.addr] = p
 	b.acct.OrgPolicies = append(b.acct.OrgPolicies, p)
@@ -554,7 +555,7 @@ func (b *builder) linkRole(r *resource) {
 			if !set {
 				name = UnknownValue("name is not set")
 			}
-			role.Inline = append(role.Inline, &InlinePolicy{Name: name, Document: b.document(r, "inline_policy", i, "policy")})
+			role.Inline = append(role.Inline, &InlinePolicy{Name: name, Document: b.document(r, "inline_policy", &blockAttr{index: i, attr: "policy"})})
 		}
 		if !inlineConfigured && len(list) > 0 {
 			b.readBackInline[role] = true
@@ -745,8 +746,6 @@ type principalRef struct {
 	group *Group
 }
 
-func (p principalRef) ok() bool { return p.role != nil || p.user != nil || p.group != nil }
-
 // principalNamed returns the declared principal with a known name, or an external one.
 func (b *builder) principalNamed(k principalKind, name string) principalRef {
 	switch k.typ {
@@ -876,7 +875,7 @@ var inlineKinds = map[string]principalKind{
 
 func (b *builder) inlinePolicy(r *resource) {
 	k := inlineKinds[r.typ]
-	p := &InlinePolicy{Name: b.optional(r, "name"), Document: b.document(r, "policy")}
+	p := &InlinePolicy{Name: b.optional(r, "name"), Document: b.document(r, "policy", nil)}
 	target, reason := b.principal(r, k.noun, k)
 	switch {
 	case target.role != nil:
@@ -1092,7 +1091,7 @@ func (b *builder) resourcePolicy(r *resource, spec resourcePolicySpec) {
 	if r.typ == "aws_lambda_permission" {
 		rp.Document = b.lambdaDocument(r, rp.Target)
 	} else {
-		rp.Document = b.document(r, "policy")
+		rp.Document = b.document(r, "policy", nil)
 		if !rp.Document.JSON.Known && r.typ == "aws_kms_key" && !b.configured(r, "policy") {
 			rp.Document.JSON = UnknownValue("no policy is configured: AWS gives the key its default key policy")
 		}

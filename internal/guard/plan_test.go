@@ -56,7 +56,11 @@ func statementActions(t *testing.T, d Document) []string {
 			out = append(out, a)
 		case []any:
 			for _, x := range a {
-				out = append(out, x.(string))
+				s, ok := x.(string)
+				if !ok {
+					t.Fatalf("%s: action %v is %T, want a string", d.Source, x, x)
+				}
+				out = append(out, s)
 			}
 		}
 	}

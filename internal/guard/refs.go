@@ -34,9 +34,10 @@ func splitRef(s string) []string {
 		c := s[i]
 		switch {
 		case inString:
-			if c == '\\' {
+			switch c {
+			case '\\':
 				i++
-			} else if c == '"' {
+			case '"':
 				inString = false
 			}
 		case c == '"':
@@ -152,21 +153,25 @@ func indexConfig(index map[string]*tfjson.ConfigResource, prefix string, m *tfjs
 	}
 }
 
-// expression returns the configuration expression of an attribute of r: path is an attribute
-// name, or block name, block index and attribute name for nested blocks.
-func (b *builder) expression(r *resource, attr string, nested ...any) *tfjson.Expression {
+// blockAttr names an attribute inside one instance of a nested block: {2, "policy"} is
+// inline_policy[2].policy when the block is inline_policy.
+type blockAttr struct {
+	index int
+	attr  string
+}
+
+// expression returns the configuration expression of an attribute of r: attr alone, or, with
+// nested, the attribute reached through block attr and then each nested block in turn.
+func (b *builder) expression(r *resource, attr string, nested ...blockAttr) *tfjson.Expression {
 	if r.config == nil || r.config.Expressions == nil {
 		return nil
 	}
 	e := r.config.Expressions[attr]
-	for len(nested) >= 2 && e != nil {
-		i, _ := nested[0].(int)
-		name, _ := nested[1].(string)
-		if i < 0 || i >= len(e.NestedBlocks) {
+	for _, n := range nested {
+		if e == nil || n.index < 0 || n.index >= len(e.NestedBlocks) {
 			return nil
 		}
-		e = e.NestedBlocks[i][name]
-		nested = nested[2:]
+		e = e.NestedBlocks[n.index][n.attr]
 	}
 	return e
 }

@@ -326,9 +326,9 @@ func readGlobalKeys(path string) ([]conditionKey, error) {
 			}
 		}
 		line = strings.TrimSpace(line)
-		switch {
-		case line == "":
-		case line == "];":
+		switch line {
+		case "":
+		case "];":
 			if cur != nil {
 				return nil, fmt.Errorf("%s: unterminated object", where)
 			}
@@ -337,12 +337,12 @@ func readGlobalKeys(path string) ([]conditionKey, error) {
 			}
 			slices.SortFunc(keys, func(a, b conditionKey) int { return compareLower(a.Key, b.Key) })
 			return keys, nil
-		case line == "{":
+		case "{":
 			if cur != nil {
 				return nil, fmt.Errorf("%s: nested object", where)
 			}
 			cur = map[string]string{}
-		case line == "}" || line == "},":
+		case "}", "},":
 			if cur == nil || cur["key"] == "" || cur["type"] == "" {
 				return nil, fmt.Errorf("%s: object without key or type", where)
 			}

@@ -243,35 +243,9 @@ func EffectiveResourceAccount(req *Request) string {
 // does. Patterns match as the Resource element does. The analysis merges the same way for the
 // resources of a forbid rule, so a require and a forbid on one resource see the same policy.
 func ResourcePolicyFor(policies []ResourcePolicy, resource string) *Policy {
-	var matched []*Policy
-	var names []string
-	for _, rp := range policies {
-		if rp.Policy == nil || !compileResourceGlob(rp.Pattern).match(resource) {
-			continue
-		}
-		name := rp.Policy.Name
-		if name == "" {
-			name = rp.Pattern
-		}
-		matched = append(matched, rp.Policy)
-		names = append(names, name)
-	}
-	switch len(matched) {
-	case 0:
-		return nil
-	case 1:
-		if matched[0].Name == "" {
-			cp := *matched[0]
-			cp.Name = names[0]
-			return &cp
-		}
-		return matched[0]
-	}
-	merged := &Policy{Name: strings.Join(names, " + "), Version: Version2012}
-	for _, p := range matched {
-		merged.Statements = append(merged.Statements, p.Statements...)
-	}
-	return merged
+	return mergeResourcePolicies(policies, func(i int) bool {
+		return compileResourceGlob(policies[i].Pattern).match(resource)
+	})
 }
 
 // accessCheckJSON is the wire form of an AccessCheck: a case (shared/cases/README.md) without

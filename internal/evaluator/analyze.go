@@ -553,17 +553,26 @@ func segmentGlob(g glob) glob {
 
 // mergedResourcePolicy is the policy of a side for the resources with signature sig.
 func (a *analysis) mergedResourcePolicy(sd *side, sig bitset) *Policy {
+	return mergeResourcePolicies(sd.resourcePolicies, func(i int) bool { return sig.has(sd.policyGroups[i]) })
+}
+
+// mergeResourcePolicies is the resource policy of a resource given which patterns match it:
+// the one policy, named by its pattern when it has no name, or, when several match, one policy
+// with all of their statements named "a + b"; nil when none does. The analysis, the require
+// requests of access checks and the guard all pick a resource's policy this way.
+func mergeResourcePolicies(policies []ResourcePolicy, matches func(i int) bool) *Policy {
 	var matched []*Policy
 	var names []string
-	for i, rp := range sd.resourcePolicies {
-		if sig.has(sd.policyGroups[i]) && rp.Policy != nil {
-			matched = append(matched, rp.Policy)
-			name := rp.Policy.Name
-			if name == "" {
-				name = rp.Pattern
-			}
-			names = append(names, name)
+	for i, rp := range policies {
+		if rp.Policy == nil || !matches(i) {
+			continue
 		}
+		name := rp.Policy.Name
+		if name == "" {
+			name = rp.Pattern
+		}
+		matched = append(matched, rp.Policy)
+		names = append(names, name)
 	}
 	switch len(matched) {
 	case 0:

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -100,9 +99,6 @@ func (c *AccessCheck) Run(opts Options, budget int) (CheckReport, error) {
 		switch a.Outcome {
 		case Allowed:
 			w, res := *a.Witness, a.Result
-			if w.Resource == "" {
-				w, res = c.namedResourceWitness(&f, w, res, opts)
-			}
 			w.ResourceAccount = EffectiveResourceAccount(&w)
 			report.Violations = append(report.Violations, Violation{Forbid: i, Witness: w, Statements: res.Allows})
 		case Undecided:
@@ -122,72 +118,6 @@ func (c *AccessCheck) Run(opts Options, budget int) (CheckReport, error) {
 		}
 	}
 	return report, nil
-}
-
-// namedResourceWitness replaces the empty resource of a witness (the analysis may pick the
-// empty string, which a "*" pattern matches, but which names nothing) by a resource in the
-// format of one of the action's resource types, or by "*", when that request is in the forbidden
-// set and Authorize allows it too. Otherwise the witness stays as it is: still a true answer.
-func (c *AccessCheck) namedResourceWitness(f *ForbidRule, w Request, res Result, opts Options) (Request, Result) {
-	account := c.ResourceAccount
-	if account == "" {
-		if caller, err := ParseCaller(w.Principal); err == nil {
-			account = caller.Account
-		}
-	}
-	if account == "" {
-		account = "111122223333"
-	}
-	var candidates []string
-	if act, ok := catalog.LookupAction(w.Action); ok {
-		for _, rt := range act.ResourceTypes() {
-			if rt.ResourceType == nil {
-				continue
-			}
-			for _, format := range rt.ResourceType.ARNFormats() {
-				candidates = append(candidates, exampleARN(strings.TrimSpace(format), account))
-			}
-		}
-	}
-	candidates = append(candidates, "*")
-	for _, r := range candidates {
-		inSet := false
-		for _, p := range f.Resources {
-			if compileResourceGlob(p).match(r) {
-				inSet = true
-				break
-			}
-		}
-		if !inSet {
-			continue
-		}
-		trial := w
-		trial.Resource = r
-		ps := c.Policies
-		ps.Resource = ResourcePolicyFor(c.ResourcePolicies, r)
-		if got, err := Authorize(&ps, &trial, opts); err == nil && got.Decision == Allow {
-			return trial, got
-		}
-	}
-	return w, res
-}
-
-var arnPlaceholder = regexp.MustCompile(`\$\{[^}]*\}`)
-
-// exampleARN fills the placeholders of an ARN format of the service reference data
-// ("arn:${Partition}:iam::${Account}:user/${UserNameWithPath}") with example values.
-func exampleARN(format, account string) string {
-	return arnPlaceholder.ReplaceAllStringFunc(format, func(p string) string {
-		switch p {
-		case "${Partition}":
-			return "aws"
-		case "${Region}":
-			return "us-east-1"
-		case "${Account}":
-			return account
-		}
-		return "example"
-	})
 }
 
 // RequireRequest is require rule i as it is evaluated: the check's principal and resource

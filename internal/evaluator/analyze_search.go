@@ -376,8 +376,11 @@ func (a *analysis) readableResources(action string, rc *resourceCell) []string {
 	var cands []string
 	if act, ok := catalog.LookupAction(action); ok {
 		for _, rt := range act.ResourceTypes() {
-			if rt.ResourceType != nil {
-				cands = append(cands, instantiateARNFormat(rt.ResourceType.ARNFormat, account))
+			if rt.ResourceType == nil {
+				continue
+			}
+			for _, format := range rt.ResourceType.ARNFormats() {
+				cands = append(cands, instantiateARNFormat(strings.TrimSpace(format), account))
 			}
 		}
 	}

@@ -165,7 +165,7 @@ func checkLine(line []byte, opts evaluator.Options, budget int) (*checkOutput, e
 		o.Violations = append(o.Violations, violationOutput{Forbid: v.Forbid, Witness: newWitnessOutput(&v.Witness), Statements: v.Statements})
 	}
 	for _, u := range report.Unmet {
-		uo := unmetOutput{Require: u.Require, Decision: u.Result.Decision, Denies: u.Result.Denies, Reason: u.Result.Reason}
+		uo := unmetOutput{Require: u.Require, Decision: u.Result.Decision, Denies: u.Result.Denies, Reason: u.Result.Reason()}
 		for _, b := range u.Result.BlockedBy {
 			uo.BlockedBy = append(uo.BlockedBy, b.String())
 		}

@@ -152,7 +152,7 @@ func evaluateLine(line []byte, opts evaluator.Options) evaluateOutput {
 	if err != nil {
 		return evaluateOutput{ID: id, Error: err.Error()}
 	}
-	ex := &explanation{Reason: res.Reason, Denies: res.Denies, Allows: res.Allows}
+	ex := &explanation{Reason: res.Reason(), Denies: res.Denies, Allows: res.Allows}
 	for _, b := range res.BlockedBy {
 		ex.BlockedBy = append(ex.BlockedBy, b.String())
 	}

@@ -324,7 +324,7 @@ func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("internal error: the analysis found %s on %s but the evaluator disagrees (%s); please report this", req.Action, req.Resource, res.Reason)
+		return nil, fmt.Errorf("internal error: the analysis found %s on %s but the evaluator disagrees (%s); please report this", req.Action, req.Resource, res.Reason())
 	}
 	for _, k := range free {
 		trial := req

@@ -93,8 +93,7 @@ func (f *flow) decide() Result {
 		}
 	}
 	if len(denies) > 0 {
-		return Result{Decision: ExplicitDeny, Denies: denies,
-			Reason: describeRefs("explicitly denied by ", denies, "; an explicit Deny in any policy overrides every Allow")}
+		return Result{Decision: ExplicitDeny, Denies: denies}
 	}
 
 	allows := make([]StatementRef, 0, 8)
@@ -121,9 +120,9 @@ func (f *flow) decide() Result {
 	blocked = append(blocked, sideBlocks...)
 
 	if len(blocked) == 0 {
-		return Result{Decision: Allow, Allows: allows, Reason: describeRefs("allowed by ", allows, "")}
+		return Result{Decision: Allow, Allows: allows}
 	}
-	return Result{Decision: ImplicitDeny, Allows: allows, BlockedBy: blocked, Reason: blockReason(blocked)}
+	return Result{Decision: ImplicitDeny, Allows: allows, BlockedBy: blocked}
 }
 
 // decideSides applies steps 4 to 7: it appends to allows the Allow statements that grant (or,

@@ -73,7 +73,7 @@ func checkExplained(t *testing.T, r Result) {
 	default:
 		t.Fatalf("decision %q", r.Decision)
 	}
-	if r.Reason == "" {
+	if r.Reason() == "" {
 		t.Fatal("no reason")
 	}
 }

@@ -166,7 +166,7 @@ func TestAuthorizeFlow(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.run(t)
 			if r.Decision != tt.want {
-				t.Fatalf("decision %s, want %s (%s)", r.Decision, tt.want, r.Reason)
+				t.Fatalf("decision %s, want %s (%s)", r.Decision, tt.want, r.Reason())
 			}
 			var blocked []string
 			for _, b := range r.BlockedBy {
@@ -175,7 +175,7 @@ func TestAuthorizeFlow(t *testing.T) {
 			if got := strings.Join(blocked, ","); got != tt.blocked {
 				t.Errorf("blocked by %q, want %q", got, tt.blocked)
 			}
-			if r.Reason == "" {
+			if r.Reason() == "" {
 				t.Error("no reason")
 			}
 		})
@@ -199,8 +199,8 @@ func TestAuthorizeExplains(t *testing.T) {
 	if d.Policy != "team-policy" || d.Index != 1 || d.Sid != "DenyLogs" || d.Kind != KindIdentity || d.Line != 3 {
 		t.Errorf("deny ref %+v", d)
 	}
-	if !strings.Contains(r.Reason, `team-policy statement 1 ("DenyLogs")`) {
-		t.Errorf("reason %q", r.Reason)
+	if !strings.Contains(r.Reason(), `team-policy statement 1 ("DenyLogs")`) {
+		t.Errorf("reason %q", r.Reason())
 	}
 	r, _ = Authorize(ps, &Request{Principal: "arn:aws:iam::" + acct + ":user/alice", Action: "s3:GetObject", Resource: "arn:aws:s3:::app/x"}, Options{})
 	if r.Decision != Allow || len(r.Allows) != 1 || r.Allows[0].Sid != "AllowS3" {

@@ -46,7 +46,7 @@ func typicalRequest() *Request {
 func BenchmarkAuthorizeTypical(b *testing.B) {
 	ps, req := typicalPolicySet(b), typicalRequest()
 	if r, err := Authorize(ps, req, Options{}); err != nil || r.Decision != Allow {
-		b.Fatalf("setup: %v %v %s", r.Decision, err, r.Reason)
+		b.Fatalf("setup: %v %v %s", r.Decision, err, r.Reason())
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -21,7 +21,7 @@ func TestDocsCases(t *testing.T) {
 				t.Fatalf("Authorize: %v", err)
 			}
 			if res.Decision != c.Expected {
-				t.Errorf("decision %s, want %s (%s)", res.Decision, c.Expected, res.Reason)
+				t.Errorf("decision %s, want %s (%s)", res.Decision, c.Expected, res.Reason())
 			}
 			switch res.Decision {
 			case ExplicitDeny:

@@ -51,8 +51,21 @@ type Result struct {
 	Allows []StatementRef
 	// BlockedBy lists the layers that gave no Allow (for ImplicitDeny).
 	BlockedBy []Block
-	// Reason says in one sentence why.
-	Reason string
+}
+
+// Reason says in one sentence why: the statements that denied or allowed, or the layers that
+// gave no Allow. It is written on demand, from the fields above, so that deciding costs nothing
+// for callers that only need the decision.
+func (r Result) Reason() string {
+	switch r.Decision {
+	case ExplicitDeny:
+		return describeRefs("explicitly denied by ", r.Denies, "; an explicit Deny in any policy overrides every Allow")
+	case Allow:
+		return describeRefs("allowed by ", r.Allows, "")
+	case ImplicitDeny:
+		return blockReason(r.BlockedBy)
+	}
+	return ""
 }
 
 // PolicySet is every policy that applies to one request.

@@ -193,7 +193,7 @@ func (g *guard) requireOne(w *world, rule RequireRule, check string, p *principa
 	}
 	g.add(Finding{Code: CodeRequiredAccess, Rule: check, Address: addressOr(p), Principal: p.ARN, PrincipalAddress: p.Address,
 		Witness: req, Allows: res.Denies,
-		Message: fmt.Sprintf("%s must be allowed %s on %s (require %q), but the request is denied: %s", p.Label, action, resource, rule.Name, res.Reason)})
+		Message: fmt.Sprintf("%s must be allowed %s on %s (require %q), but the request is denied: %s", p.Label, action, resource, rule.Name, res.Reason())})
 }
 
 // ---- new access

@@ -443,7 +443,7 @@ func (r *requestModel) contextValues(ctx context.Context, at path.Path, diags *d
 func (r *requestModel) setResult(ctx context.Context, res evaluator.Result, diags *diag.Diagnostics) {
 	r.Decision = types.StringValue(string(res.Decision))
 	r.Allowed = types.BoolValue(res.Decision == evaluator.Allow)
-	r.Reason = types.StringValue(res.Reason)
+	r.Reason = types.StringValue(res.Reason())
 
 	matched := make([]matchedStatementModel, 0, len(res.Denies)+len(res.Allows))
 	for _, refs := range [][]evaluator.StatementRef{res.Denies, res.Allows} {

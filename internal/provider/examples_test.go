@@ -62,7 +62,7 @@ func TestExampleDemoCases(t *testing.T) {
 			continue
 		}
 		if res.Decision != c.Expected {
-			t.Errorf("%s: got %s (%s), want %s", c.ID, res.Decision, res.Reason, c.Expected)
+			t.Errorf("%s: got %s (%s), want %s", c.ID, res.Decision, res.Reason(), c.Expected)
 		}
 		seen[res.Decision]++
 	}

@@ -525,7 +525,7 @@ func evaluateAccessCheck(ctx context.Context, config tfsdk.Config, diags *diag.D
 		req := check.RequireRequest(u.Require)
 		req.ResourceAccount = evaluator.EffectiveResourceAccount(&req)
 		msg := fmt.Sprintf("require[%d] does not hold: %s cannot make the request %s. The decision is %s: %s.",
-			u.Require, req.Principal, evaluator.DescribeRequest(&req), u.Result.Decision, strings.TrimSuffix(u.Result.Reason, "."))
+			u.Require, req.Principal, evaluator.DescribeRequest(&req), u.Result.Decision, strings.TrimSuffix(u.Result.Reason(), "."))
 		if len(u.Result.BlockedBy) > 0 {
 			layers := make([]string, len(u.Result.BlockedBy))
 			for i, b := range u.Result.BlockedBy {

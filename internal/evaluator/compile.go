@@ -103,17 +103,34 @@ func starSuffixPrefix(s string) (string, bool) {
 	return p, true
 }
 
-// match reports whether the request's action, in lower case, matches.
-func (m *actionMatcher) match(actionLower string) bool {
+// match reports whether the request's action matches, without regard to case: the pattern
+// is kept in lower case and compared with ASCII case folding, so the action needs no lowered
+// copy (action names are ASCII).
+func (m *actionMatcher) match(action string) bool {
 	switch {
 	case m.all:
 		return true
 	case m.pattern == nil:
-		return m.exact == actionLower
+		return len(m.exact) == len(action) && equalFoldASCII(m.exact, action)
 	case m.prefix != "":
-		return strings.HasPrefix(actionLower, m.prefix)
+		return len(action) >= len(m.prefix) && equalFoldASCII(m.prefix, action[:len(m.prefix)])
 	}
-	return m.pattern.matchPlain(actionLower, false)
+	return m.pattern.matchPlain(action, true)
+}
+
+// equalFoldASCII compares a lower-case ASCII pattern with text, folding the text's ASCII
+// letters; other bytes must be equal.
+func equalFoldASCII(lower, text string) bool {
+	for i := 0; i < len(lower); i++ {
+		c := text[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // actionSet is the Action (or NotAction) list of a statement arranged for lookup: a long list,
@@ -157,22 +174,22 @@ func newActionSet(ms []actionMatcher) actionSet {
 	return set
 }
 
-func (set *actionSet) match(actionLower string) bool {
+func (set *actionSet) match(action string) bool {
 	if set.all {
 		return true
 	}
 	if set.byService == nil {
 		for i := range set.list {
-			if set.list[i].match(actionLower) {
+			if set.list[i].match(action) {
 				return true
 			}
 		}
 		return false
 	}
-	svc, _, _ := strings.Cut(actionLower, ":")
-	for _, group := range [2][]actionMatcher{set.byService[svc], set.wild} {
+	svc, _, _ := strings.Cut(action, ":")
+	for _, group := range [2][]actionMatcher{set.byService[lowerASCII(svc)], set.wild} {
 		for i := range group {
-			if group[i].match(actionLower) {
+			if group[i].match(action) {
 				return true
 			}
 		}
@@ -242,7 +259,7 @@ func (m *resourceMatcher) match(e *evalContext) bool {
 // Resource/NotResource elements cover the request.
 func (s *Statement) matchesActionAndResource(e *evalContext) bool {
 	c := s.compiled
-	if c.actionSet.match(e.actionLower) == s.NotAction {
+	if c.actionSet.match(e.req.Action) == s.NotAction {
 		return false
 	}
 	if s.NoResource {

@@ -303,7 +303,6 @@ func splitARN(s string) (arnParts, bool) {
 // account settled, and the lookup of condition keys with the keys derived from both.
 type evalContext struct {
 	req             *Request
-	actionLower     string
 	caller          CallerIdentity
 	resourceAccount string
 	principalARN    string
@@ -339,7 +338,7 @@ func (e *evalContext) init(req *Request) error {
 	if err != nil {
 		return err
 	}
-	*e = evalContext{req: req, caller: caller, actionLower: lowerASCII(req.Action)}
+	*e = evalContext{req: req, caller: caller}
 	e.resourceAccount = req.ResourceAccount
 	if e.resourceAccount == "" {
 		if a, ok := splitARN(req.Resource); ok && a.account != "" {

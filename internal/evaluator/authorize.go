@@ -399,10 +399,10 @@ func formatPolicyName(kind PolicyKind, index, level int) string {
 // exceptions to this logic, because they must explicitly allow access for principals"
 // (reference_policies_evaluation-logic).
 func resourcePolicyMustGrant(e *evalContext) bool {
-	a, ok := splitARN(e.req.Resource)
-	if !ok {
+	if !e.resourceIsARN {
 		return false
 	}
+	a := &e.resourceARN
 	svc, _, _ := strings.Cut(e.req.Action, ":")
 	switch {
 	case strings.EqualFold(svc, "kms") && a.service == "kms" && strings.HasPrefix(a.resource, "key/"):

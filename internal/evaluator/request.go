@@ -307,6 +307,9 @@ type evalContext struct {
 	resourceAccount string
 	principalARN    string
 	principalARNSet bool
+	// resourceARN is the request's resource taken apart, when it is an ARN.
+	resourceARN   arnParts
+	resourceIsARN bool
 	// derived backs the one-element value lists of the derived keys, one slot per key, so
 	// looking them up does not allocate.
 	derived [numDerivedKeys][1]string
@@ -339,10 +342,11 @@ func (e *evalContext) init(req *Request) error {
 		return err
 	}
 	*e = evalContext{req: req, caller: caller}
+	e.resourceARN, e.resourceIsARN = splitARN(req.Resource)
 	e.resourceAccount = req.ResourceAccount
 	if e.resourceAccount == "" {
-		if a, ok := splitARN(req.Resource); ok && a.account != "" {
-			e.resourceAccount = a.account
+		if e.resourceIsARN && e.resourceARN.account != "" {
+			e.resourceAccount = e.resourceARN.account
 		} else {
 			e.resourceAccount = caller.Account
 		}

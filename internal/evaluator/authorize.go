@@ -96,7 +96,9 @@ func (f *flow) decide() Result {
 		return Result{Decision: ExplicitDeny, Denies: denies}
 	}
 
-	allows := make([]StatementRef, 0, 8)
+	// The Allow statements are gathered in a buffer on the stack; the result gets an exact copy.
+	var buf [8]StatementRef
+	allows := buf[:0]
 	var blocked []Block
 
 	// Step 2: RCPs. RCPFullAWSAccess sits at every level and cannot be detached, and customer
@@ -119,10 +121,12 @@ func (f *flow) decide() Result {
 	allows, sideBlocks := f.decideSides(allows, hasIdentity)
 	blocked = append(blocked, sideBlocks...)
 
+	matched := make([]StatementRef, len(allows))
+	copy(matched, allows)
 	if len(blocked) == 0 {
-		return Result{Decision: Allow, Allows: allows}
+		return Result{Decision: Allow, Allows: matched}
 	}
-	return Result{Decision: ImplicitDeny, Allows: allows, BlockedBy: blocked}
+	return Result{Decision: ImplicitDeny, Allows: matched, BlockedBy: blocked}
 }
 
 // decideSides applies steps 4 to 7: it appends to allows the Allow statements that grant (or,

@@ -184,7 +184,9 @@ type keyDim struct {
 	multi bool
 	reps  []string
 	// choices: 0 is "absent"; for a single-valued key choice i>0 is reps[i-1]; for a
-	// multi-valued key choice i>0 is the set of reps whose bits are set in i-1.
+	// multi-valued key choice i>0 is the set of values sets[i-1] (indexes into reps; the
+	// first set is empty: the key present with no value).
+	sets       [][]int
 	numChoices int
 	uses       int
 }
@@ -196,12 +198,9 @@ func (k *keyDim) value(choice int) (ContextValue, bool) {
 	if !k.multi {
 		return ContextValue{Key: k.name, Values: []string{k.reps[choice-1]}}, true
 	}
-	mask := choice - 1
-	var vals []string
-	for i := range k.reps {
-		if mask&(1<<i) != 0 {
-			vals = append(vals, k.reps[i])
-		}
+	vals := []string{}
+	for _, i := range k.sets[choice-1] {
+		vals = append(vals, k.reps[i])
 	}
 	return ContextValue{Key: k.name, Values: vals, Multi: true}, true
 }
@@ -681,8 +680,9 @@ func conditionVariables(c *compiledCondition) []string {
 	return out
 }
 
-// maxMultiReps bounds the representatives of a multi-valued key, whose choices are subsets.
-const maxMultiReps = 10
+// maxSetConditions bounds the conditions on one multi-valued key (their truth values are the
+// bits of a word).
+const maxSetConditions = 64
 
 func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*keyDim, error) {
 	k := &keyDim{key: key, name: name, multi: isMultiValuedKey(key, conds)}
@@ -731,14 +731,79 @@ func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*key
 		k.reps = []string{"present"}
 	}
 	if k.multi {
-		if len(k.reps) > maxMultiReps {
-			return nil, undecided("multi-valued condition key %s has %d classes of values; the analysis enumerates sets of at most %d", name, len(k.reps), maxMultiReps)
+		sets, err := a.valueSets(k, conds)
+		if err != nil {
+			return nil, err
 		}
-		k.numChoices = 1 + 1<<len(k.reps)
+		k.sets = sets
+		k.numChoices = 1 + len(sets)
 	} else {
 		k.numChoices = 1 + len(k.reps)
 	}
 	return k, nil
+}
+
+// valueSets finds the sets of values a multi-valued key can take that the conditions on it
+// tell apart, without enumerating every subset of its representatives. Over a non-empty set of
+// values every condition is either "some value satisfies it" (ForAnyValue, and a plain
+// positive operator) or "every value satisfies it" (ForAllValues, and a plain negated
+// operator); so the truth values of the conditions on a set are the OR, or the AND, of their
+// truth values on its elements, and the achievable combinations are the closure of the
+// single-value combinations under that merge. Each comes with the set that reaches it. The
+// empty set (present, no value) is a choice of its own.
+func (a *analysis) valueSets(k *keyDim, conds []*compiledCondition) ([][]int, error) {
+	if len(conds) > maxSetConditions {
+		return nil, undecided("multi-valued condition key %s is tested by %d conditions; the analysis decides at most %d", k.name, len(conds), maxSetConditions)
+	}
+	var orBits uint64
+	for j, c := range conds {
+		if c.set == setForAnyValue || (c.set == setNone && !c.negated) {
+			orBits |= 1 << j
+		}
+	}
+	truth := func(set []int) uint64 {
+		vals := []string{}
+		for _, i := range set {
+			vals = append(vals, k.reps[i])
+		}
+		v := ContextValue{Key: k.name, Values: vals, Multi: true}
+		var bits uint64
+		for j, c := range conds {
+			if c.evalValue(v, true, a.base) {
+				bits |= 1 << j
+			}
+		}
+		return bits
+	}
+	merge := func(x, y uint64) uint64 { return (x|y)&orBits | (x&y)&^orBits }
+	sets := [][]int{{}}
+	seen := map[uint64]int{}
+	var single []uint64
+	for i := range k.reps {
+		v := truth([]int{i})
+		single = append(single, v)
+		if _, ok := seen[v]; !ok {
+			seen[v] = len(sets)
+			sets = append(sets, []int{i})
+		}
+	}
+	// Grow every known combination by one more value until nothing new appears.
+	for head := 1; head < len(sets); head++ {
+		base := truth(sets[head])
+		for i := range k.reps {
+			v := merge(base, single[i])
+			if _, ok := seen[v]; ok {
+				continue
+			}
+			if len(sets) >= a.budget {
+				return nil, undecided("the values of %s have too many combinations for the budget", k.name)
+			}
+			grown := append(append([]int(nil), sets[head]...), i)
+			seen[v] = len(sets)
+			sets = append(sets, grown)
+		}
+	}
+	return sets, nil
 }
 
 // stringAtoms are the globs that a String or Arn condition compares values with, with the

@@ -134,3 +134,30 @@ func TestAnalyzeScopesStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeManyTagKeys: a tag-governance SCP with a dozen allowed tag keys (13 classes of
+// values of the multi-valued aws:TagKeys) is decided, not left undecided.
+func TestAnalyzeManyTagKeys(t *testing.T) {
+	keys := `["team","env","owner","cost-center","project","app","tier","data-class","backup","compliance","region","service"]`
+	scp := MustParsePolicy(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"*","Resource":"*"},
+		{"Sid":"OnlyKnownTagKeys","Effect":"Deny","Action":"ec2:CreateTags","Resource":"*","Condition":{"ForAnyValue:StringNotEquals":{"aws:TagKeys":` + keys + `}}},
+		{"Sid":"TagsRequired","Effect":"Deny","Action":"ec2:CreateTags","Resource":"*","Condition":{"Null":{"aws:TagKeys":"true"}}}]}`)
+	q := question("arn:aws:iam::"+acct+":role/app", []string{allowAll("ec2:*")}, []string{"ec2:CreateTags"}, []string{"*"})
+	q.Policies.SCPs = [][]*Policy{{scp}}
+	a := Analyze(q)
+	if a.Outcome != Allowed {
+		t.Fatalf("outcome %s (%s)", a.Outcome, a.Reason)
+	}
+	v, ok := a.Witness.Context.Lookup("aws:TagKeys")
+	if !ok || len(v.Values) == 0 || !strings.Contains(keys, `"`+v.Values[0]+`"`) {
+		t.Errorf("witness tag keys %v (present %v)", v.Values, ok)
+	}
+	// With one more rule that every request must also carry a key outside the list, nothing
+	// gets through: the two conditions cannot hold together.
+	q.Policies.SCPs[0] = append(q.Policies.SCPs[0], MustParsePolicy(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Deny","Action":"ec2:CreateTags","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":`+keys+`}}}]}`))
+	if a := Analyze(q); a.Outcome != Denied {
+		t.Fatalf("with the contradicting rule: %s (%s) %+v", a.Outcome, a.Reason, a.Witness)
+	}
+}

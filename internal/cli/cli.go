@@ -26,6 +26,7 @@ type command struct {
 
 // Run runs the subcommand in args (args[0] is the subcommand) and returns the exit status.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, version string) int {
+	toolVersion = version
 	commands := []command{
 		{"evaluate", "decide requests given as JSON Lines cases", runEvaluate},
 		{"version", "print the version and the AWS data versions", func(args []string, _ io.Reader, stdout, _ io.Writer) int {
@@ -49,6 +50,9 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, version strin
 	usage(stderr, commands)
 	return exitUsage
 }
+
+// toolVersion is the version of the binary, for reports that name their tool (SARIF).
+var toolVersion string
 
 // extraCommands are registered by the files of later subcommands.
 var extraCommands []command

@@ -103,7 +103,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if dir != "" {
 			locate = guard.ConfigLocator(data, dir)
 		}
-		err = report.WriteSARIF(out, "", locate)
+		err = report.WriteSARIF(out, toolVersion, locate)
 	}
 	if err == nil {
 		err = out.Flush()

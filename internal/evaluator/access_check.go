@@ -228,15 +228,7 @@ func ParseAccessCheck(line []byte) (*AccessCheck, error) {
 	if dec.More() {
 		return nil, errors.New("check is not valid: text after the JSON object; expected one check per line")
 	}
-	c := &AccessCheck{}
-	if len(w.ID) > 0 {
-		var s string
-		if json.Unmarshal(w.ID, &s) == nil {
-			c.ID = s
-		} else {
-			c.ID = string(w.ID)
-		}
-	}
+	c := &AccessCheck{ID: idString(w.ID)}
 	if w.Request == nil || w.Request.Principal == nil {
 		return nil, errors.New(`request.principal: missing; a check needs the principal whose access it checks (write "anonymous" for unsigned requests)`)
 	}
@@ -251,27 +243,8 @@ func ParseAccessCheck(line []byte) (*AccessCheck, error) {
 	if len(w.ResourcePolicy) > 0 {
 		return nil, errors.New(`resourcePolicy: not used by a check; give resource policies as "resourcePolicies": {"ARN or ARN pattern": policy}`)
 	}
-	for i, raw := range w.IdentityPolicies {
-		p, err := casePolicy(raw, fmt.Sprintf("identityPolicies[%d]", i))
-		if err != nil {
-			return nil, err
-		}
-		if p == nil {
-			return nil, fmt.Errorf("identityPolicies[%d]: null; expected a policy document", i)
-		}
-		c.Policies.Identity = append(c.Policies.Identity, p)
-	}
 	var err error
-	if c.Policies.Boundary, err = casePolicy(w.PermissionsBoundary, "permissionsBoundary"); err != nil {
-		return nil, err
-	}
-	if c.Policies.Session, err = casePolicy(w.SessionPolicy, "sessionPolicy"); err != nil {
-		return nil, err
-	}
-	if c.Policies.SCPs, err = caseLevels(w.SCPs, "scps"); err != nil {
-		return nil, err
-	}
-	if c.Policies.RCPs, err = caseLevels(w.RCPs, "rcps"); err != nil {
+	if c.Policies, err = callerPolicies(w.IdentityPolicies, w.PermissionsBoundary, w.SessionPolicy, w.SCPs, w.RCPs); err != nil {
 		return nil, err
 	}
 	// Sorted, so that explanations do not depend on Go's map order.

@@ -65,15 +65,7 @@ func ParseCase(line []byte) (*Case, error) {
 			return nil, fmt.Errorf("case is not valid: %v", err2)
 		}
 	}
-	c := &Case{}
-	if len(w.ID) > 0 {
-		var s string
-		if json.Unmarshal(w.ID, &s) == nil {
-			c.ID = s
-		} else {
-			c.ID = string(w.ID)
-		}
-	}
+	c := &Case{ID: idString(w.ID)}
 	if w.Request == nil {
 		return nil, fmt.Errorf("request: missing; a case needs request.principal, request.action and request.resource")
 	}
@@ -94,29 +86,10 @@ func ParseCase(line []byte) (*Case, error) {
 		}
 	}
 	var err error
-	for i, raw := range w.IdentityPolicies {
-		p, err := casePolicy(raw, fmt.Sprintf("identityPolicies[%d]", i))
-		if err != nil {
-			return nil, err
-		}
-		if p == nil {
-			return nil, fmt.Errorf("identityPolicies[%d]: null; expected a policy document", i)
-		}
-		c.Policies.Identity = append(c.Policies.Identity, p)
+	if c.Policies, err = callerPolicies(w.IdentityPolicies, w.PermissionsBoundary, w.SessionPolicy, w.SCPs, w.RCPs); err != nil {
+		return nil, err
 	}
 	if c.Policies.Resource, err = casePolicy(w.ResourcePolicy, "resourcePolicy"); err != nil {
-		return nil, err
-	}
-	if c.Policies.Boundary, err = casePolicy(w.PermissionsBoundary, "permissionsBoundary"); err != nil {
-		return nil, err
-	}
-	if c.Policies.Session, err = casePolicy(w.SessionPolicy, "sessionPolicy"); err != nil {
-		return nil, err
-	}
-	if c.Policies.SCPs, err = caseLevels(w.SCPs, "scps"); err != nil {
-		return nil, err
-	}
-	if c.Policies.RCPs, err = caseLevels(w.RCPs, "rcps"); err != nil {
 		return nil, err
 	}
 	switch d := Decision(w.Expected); d {
@@ -126,6 +99,48 @@ func ParseCase(line []byte) (*Case, error) {
 		return nil, fmt.Errorf("expected: %q is not a decision; expected Allow, ExplicitDeny or ImplicitDeny", w.Expected)
 	}
 	return c, nil
+}
+
+// idString is a case's id as text: a JSON string's value, or the JSON text of a number.
+func idString(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
+
+// callerPolicies reads the fields shared by cases and access checks: the caller's identity
+// policies, boundary and session policy, and the SCP and RCP levels.
+func callerPolicies(identity []json.RawMessage, boundary, session json.RawMessage, scps, rcps [][]json.RawMessage) (PolicySet, error) {
+	var ps PolicySet
+	for i, raw := range identity {
+		p, err := casePolicy(raw, fmt.Sprintf("identityPolicies[%d]", i))
+		if err != nil {
+			return ps, err
+		}
+		if p == nil {
+			return ps, fmt.Errorf("identityPolicies[%d]: null; expected a policy document", i)
+		}
+		ps.Identity = append(ps.Identity, p)
+	}
+	var err error
+	if ps.Boundary, err = casePolicy(boundary, "permissionsBoundary"); err != nil {
+		return ps, err
+	}
+	if ps.Session, err = casePolicy(session, "sessionPolicy"); err != nil {
+		return ps, err
+	}
+	if ps.SCPs, err = caseLevels(scps, "scps"); err != nil {
+		return ps, err
+	}
+	if ps.RCPs, err = caseLevels(rcps, "rcps"); err != nil {
+		return ps, err
+	}
+	return ps, nil
 }
 
 func caseLevels(levels [][]json.RawMessage, field string) ([][]*Policy, error) {

@@ -101,6 +101,9 @@ type resourcePolicyType struct {
 	maxBytes int
 	// trust marks AWS::IAM::AssumeRolePolicyDocument, which is a TRUST policy.
 	trust bool
+	// implicitResource marks policies whose statements may leave out Resource: they are about
+	// the resource that holds them (ECR repository policies are written without Resource).
+	implicitResource bool
 }
 
 // resourcePolicyTypes are the resource types that ValidateOptions.ResourceType accepts. The
@@ -117,7 +120,7 @@ var resourcePolicyTypes = []resourcePolicyType{
 	{name: "AWS::KMS::Key", services: []string{"kms"}, maxBytes: 32 * 1024},
 	{name: "AWS::SecretsManager::Secret", services: []string{"secretsmanager"}, maxBytes: 20 * 1024},
 	{name: "AWS::Lambda::Function", services: []string{"lambda"}, maxBytes: 20 * 1024},
-	{name: "AWS::ECR::Repository", services: []string{"ecr"}},
+	{name: "AWS::ECR::Repository", services: []string{"ecr"}, implicitResource: true},
 	{name: "AWS::IAM::AssumeRolePolicyDocument", trust: true},
 }
 

@@ -182,7 +182,7 @@ func (v *validator) checkResourceElement(s *Statement) {
 	switch {
 	case v.opts.Type == PolicyTypeTrust && !s.NoResource:
 		v.add("RESOURCE_NOT_ALLOWED", s.Path+"."+name, s.ElementPos[name], "a role trust policy may not have %s (it always applies to the role itself): remove the element", name)
-	case v.opts.Type != PolicyTypeTrust && s.NoResource:
+	case v.opts.Type != PolicyTypeTrust && s.NoResource && (v.resType == nil || !v.resType.implicitResource):
 		v.add("MISSING_RESOURCE", s.Path, s.Pos, "the statement has neither Resource nor NotResource: add \"Resource\" with the ARNs it applies to, or \"*\"")
 	case !s.NoResource && len(s.Resources) == 0:
 		v.add("EMPTY_RESOURCE_LIST", s.Path+"."+name, s.ElementPos[name], "%s is an empty array, which AWS rejects: list at least one ARN, or \"*\"", name)

@@ -115,17 +115,17 @@ func (g *guard) changed(address string) bool {
 }
 
 // validate runs policy validation on a document that the plan creates or changes.
-func (g *guard) validate(d Document, typ ev.PolicyType) {
+func (g *guard) validate(d Document, opts ev.ValidateOptions) {
 	if !g.buildingPlanned || !d.JSON.Known || !g.changed(d.Source.Address) {
 		return
 	}
-	key := d.Source.String() + "\x00" + string(typ)
+	key := d.Source.String() + "\x00" + string(opts.Type) + "\x00" + opts.ResourceType
 	if g.validated[key] {
 		return
 	}
 	g.validated[key] = true
 	rule := g.rules.Validation
-	for _, vf := range ev.ValidatePolicy([]byte(d.JSON.Text), ev.ValidateOptions{Type: typ}) {
+	for _, vf := range ev.ValidatePolicy([]byte(d.JSON.Text), opts) {
 		if !vf.Severity.AtLeast(rule.Report) {
 			continue
 		}

@@ -45,8 +45,20 @@ func (g *guard) resourcePolicy(rp *ResourcePolicy) *resourcePolicy {
 		}
 		return out
 	}
-	out.Policy, out.Unknown = g.document(doc, ev.PolicyTypeResource)
+	out.Policy, out.Unknown = g.documentOf(doc, ev.ValidateOptions{Type: ev.PolicyTypeResource, ResourceType: validationResourceType[rp.Kind]})
 	return out
+}
+
+// validationResourceType names each kind of resource policy as policy validation does (as
+// CloudFormation writes the type), so that the checks fit the service.
+var validationResourceType = map[ResourceKind]string{
+	S3Bucket:       "AWS::S3::Bucket",
+	SQSQueue:       "AWS::SQS::Queue",
+	SNSTopic:       "AWS::SNS::Topic",
+	KMSKey:         "AWS::KMS::Key",
+	Secret:         "AWS::SecretsManager::Secret",
+	ECRRepository:  "AWS::ECR::Repository",
+	LambdaFunction: "AWS::Lambda::Function",
 }
 
 // resourcePatterns gives the ARN patterns of a resource policy's target.

@@ -222,6 +222,12 @@ func (g *guard) principalARN(kind string, arn, name, path Value, address string)
 // about it. A document that does not parse is reported (invalid-policy) and left out: AWS
 // rejects it at apply, so it grants nothing.
 func (g *guard) document(d Document, typ ev.PolicyType) (*ev.Policy, *unknownPart) {
+	return g.documentOf(d, ev.ValidateOptions{Type: typ})
+}
+
+// documentOf is document with the validation options spelled out (a resource policy's
+// resource type).
+func (g *guard) documentOf(d Document, opts ev.ValidateOptions) (*ev.Policy, *unknownPart) {
 	if !d.JSON.Known {
 		return nil, &unknownPart{Address: d.Source.Address, Attribute: d.Source.Attribute, Reason: d.JSON.Reason}
 	}
@@ -231,7 +237,7 @@ func (g *guard) document(d Document, typ ev.PolicyType) (*ev.Policy, *unknownPar
 			Message: "the policy document does not parse, so AWS rejects it at apply: " + err.Error()})
 		return nil, nil
 	}
-	g.validate(d, typ)
+	g.validate(d, opts)
 	return pol, nil
 }
 

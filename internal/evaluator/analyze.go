@@ -374,6 +374,10 @@ func (a *analysis) cellizeActions() error {
 // serviceClass is what the flow reads of an action besides the statements: whether its
 // service's resource policy must grant (KMS, STS) and whether RCPs govern it.
 func serviceClass(actionLower string) string {
+	if actionLower == "sts:getcalleridentity" {
+		// Exempt from every policy (exemptAction): a class of its own.
+		return "exempt"
+	}
 	svc, _, _ := strings.Cut(actionLower, ":")
 	c := "other"
 	if svc == "kms" || svc == "sts" {
@@ -470,6 +474,7 @@ func (a *analysis) cellizeResources() error {
 		return append(g, rest...)
 	}
 	lit := func(s string) glob { return glob(nil).appendLiteral(s) }
+	addGroup(lit("*")) // the resource of actions that take none (exemptAction)
 	addGroup(arnGlob(lit("kms"), seg, append(lit("key/"), globStar)))
 	addGroup(arnGlob(lit("iam"), seg, append(lit("role/"), globStar)))
 	if a.q.ResourceAccount == "" {

@@ -59,6 +59,11 @@ func (f *flow) decide() Result {
 	// providers (AssumeRoleWithSAML/WebIdentity) have no identity policies, and SCPs only
 	// govern the IAM principals of member accounts, never service-linked roles.
 	hasIdentity := caller.Kind != PrincipalAnonymous && caller.Kind != PrincipalService && caller.Kind != PrincipalIdentityProvider
+
+	// Before anything: actions that no policy can allow or deny.
+	if reason := exemptAction(caller, f.e.req); reason != "" {
+		return Result{Decision: Allow, Exempt: reason}
+	}
 	scpsApply := f.ps.SCPs != nil && hasIdentity && !isServiceLinkedRole(caller)
 	rcpsApply := f.ps.RCPs != nil && !isServiceLinkedRole(caller) && rcpGoverns(f.e.req.Action)
 
@@ -415,6 +420,19 @@ func resourcePolicyMustGrant(e *evalContext) bool {
 		return true
 	}
 	return false
+}
+
+// exemptAction returns why a request is allowed whatever the policies say, or "". AWS answers
+// sts:GetCallerIdentity for every signed caller: "No permissions are required to perform this
+// operation. If an administrator attaches a policy to your identity that explicitly denies
+// access to the sts:GetCallerIdentity action, you can still perform this operation" (STS API
+// reference, GetCallerIdentity).
+// The action takes no resource, so only a request on "*" is that call.
+func exemptAction(caller *CallerIdentity, req *Request) string {
+	if caller.Kind == PrincipalAnonymous || req.Resource != "*" || !strings.EqualFold(req.Action, "sts:GetCallerIdentity") {
+		return ""
+	}
+	return "sts:GetCallerIdentity needs no permission: AWS answers it for every signed caller, even one whose policies deny it explicitly"
 }
 
 // rcpGoverns reports whether RCPs apply to the action: only services that support RCPs are

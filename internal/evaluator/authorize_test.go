@@ -216,3 +216,25 @@ func TestAuthorizeBadPrincipal(t *testing.T) {
 		}
 	}
 }
+
+// sts:GetCallerIdentity needs no permission, and an explicit Deny does not block it (STS API
+// reference); unsigned callers still cannot call it.
+func TestAuthorizeGetCallerIdentityExempt(t *testing.T) {
+	ps := &PolicySet{Identity: []*Policy{MustParsePolicy(denyAll("*"))}, SCPs: [][]*Policy{{MustParsePolicy(denyAll("sts:*"))}}}
+	for _, p := range []string{"arn:aws:iam::" + acct + ":user/alice", "arn:aws:sts::" + acct + ":assumed-role/app/s"} {
+		r, err := Authorize(ps, &Request{Principal: p, Action: "STS:GetCallerIdentity", Resource: "*"}, Options{})
+		if err != nil || r.Decision != Allow || !strings.Contains(r.Reason(), "needs no permission") {
+			t.Errorf("%s: %s %q %v", p, r.Decision, r.Reason(), err)
+		}
+	}
+	r, _ := Authorize(ps, &Request{Principal: "anonymous", Action: "sts:GetCallerIdentity", Resource: "*"}, Options{})
+	if r.Decision == Allow {
+		t.Error("anonymous caller allowed")
+	}
+	// The analysis agrees: a deny-everything policy does not keep the caller from it.
+	q := question("arn:aws:iam::"+acct+":role/app", []string{denyAll("*")}, []string{"sts:*"}, []string{"*"})
+	a := Analyze(q)
+	if a.Outcome != Allowed || a.Witness.Action != "sts:GetCallerIdentity" {
+		t.Fatalf("analysis: %s %+v", a.Outcome, a.Witness)
+	}
+}

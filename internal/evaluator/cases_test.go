@@ -33,7 +33,7 @@ func TestDocsCases(t *testing.T) {
 					t.Error("implicit deny without the layer that blocked")
 				}
 			case Allow:
-				if len(res.Allows) == 0 {
+				if len(res.Allows) == 0 && res.Exempt == "" {
 					t.Error("allow without the statements that allowed")
 				}
 			}

@@ -51,12 +51,18 @@ type Result struct {
 	Allows []StatementRef
 	// BlockedBy lists the layers that gave no Allow (for ImplicitDeny).
 	BlockedBy []Block
+	// Exempt, when set, says why the request is allowed whatever the policies say (for
+	// example sts:GetCallerIdentity, which needs no permission); Allows is then empty.
+	Exempt string
 }
 
 // Reason says in one sentence why: the statements that denied or allowed, or the layers that
 // gave no Allow. It is written on demand, from the fields above, so that deciding costs nothing
 // for callers that only need the decision.
 func (r Result) Reason() string {
+	if r.Exempt != "" {
+		return r.Exempt
+	}
 	switch r.Decision {
 	case ExplicitDeny:
 		return describeRefs("explicitly denied by ", r.Denies, "; an explicit Deny in any policy overrides every Allow")

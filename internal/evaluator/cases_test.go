@@ -63,3 +63,20 @@ func loadCases(t testing.TB, path string) []*Case {
 	}
 	return out
 }
+
+// TestReferenceCases runs cases written for this project from shared/reference/iam-semantics.md
+// (testdata/cases/reference.jsonl): behaviours the reference states and docs.jsonl does not
+// cover.
+func TestReferenceCases(t *testing.T) {
+	for _, c := range loadCases(t, "testdata/cases/reference.jsonl") {
+		t.Run(c.ID, func(t *testing.T) {
+			res, err := Authorize(&c.Policies, &c.Request, Options{})
+			if err != nil {
+				t.Fatalf("Authorize: %v", err)
+			}
+			if res.Decision != c.Expected {
+				t.Errorf("decision %s, want %s (%s)", res.Decision, c.Expected, res.Reason())
+			}
+		})
+	}
+}

@@ -117,7 +117,7 @@ func (s resourceScope) covers(arn string) bool {
 		return true
 	}
 	for _, p := range s.patterns {
-		if wildcardMatch(p, arn) {
+		if ev.MatchResource(p, arn) {
 			return true
 		}
 	}
@@ -153,7 +153,7 @@ func (g *guard) policyScope(pol *ev.Policy, action string, accountKnown bool) re
 	if g.policyMayAllow(pol, []string{strings.ToLower(action)}) {
 	statements:
 		for _, st := range pol.Statements {
-			if st.Effect != ev.EffectAllow || !actionCovers(st, action) {
+			if st.Effect != ev.EffectAllow || !st.CoversAction(action) {
 				continue
 			}
 			if st.NotResource || st.NoResource {
@@ -223,7 +223,7 @@ func (t *trustSummary) names(p *principal) bool {
 		return true
 	}
 	for _, a := range t.arns {
-		if wildcardMatch(a, p.ARN) {
+		if ev.MatchResource(a, p.ARN) {
 			return true
 		}
 	}

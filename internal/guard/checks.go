@@ -256,7 +256,7 @@ func (g *guard) newActions(p *principal, rule NewAccessRule, beforeRPs []ev.Reso
 			return
 		}
 		for _, want := range rule.Actions {
-			if wildcardMatch(strings.ToLower(want), lower) {
+			if ev.MatchAction(want, lower) {
 				seen[lower] = true
 				candidates = append(candidates, name)
 				return

@@ -323,17 +323,17 @@ func (g *guard) patternMatches(pattern string, p *principal) match {
 		pattern = withAccount(pattern, "*")
 	}
 	if p.NameKnown {
-		if wildcardMatch(pattern, arn) {
+		if ev.MatchResource(pattern, arn) {
 			return matches
 		}
 		return noMatch
 	}
 	// The made-up name: does the pattern match whatever the name is?
 	prefix := arn[:strings.LastIndex(arn, "unknown-name-")]
-	if wildcardMatch(pattern, prefix+"a") && wildcardMatch(pattern, prefix+"zz-9") {
+	if ev.MatchResource(pattern, prefix+"a") && ev.MatchResource(pattern, prefix+"zz-9") {
 		return matches
 	}
-	if wildcardMatch(pattern, prefix+"*") || strings.Contains(pattern, "*") || strings.Contains(pattern, "?") || strings.HasPrefix(pattern, prefix) {
+	if ev.MatchResource(pattern, prefix+"*") || strings.Contains(pattern, "*") || strings.Contains(pattern, "?") || strings.HasPrefix(pattern, prefix) {
 		return mayMatch
 	}
 	return noMatch
@@ -357,32 +357,6 @@ func (g *guard) isAdministrator(p *principal) bool {
 		}
 	}
 	return false
-}
-
-// wildcardMatch matches s against an IAM pattern: * is any run of characters, ? any one.
-func wildcardMatch(pattern, s string) bool {
-	p, t := 0, 0
-	star, mark := -1, 0
-	for t < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[t]):
-			p++
-			t++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, t
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			t = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
 
 // ---- questions to the engine
@@ -461,7 +435,7 @@ func (g *guard) policyMayAllow(pol *ev.Policy, actions []string) bool {
 	}
 	for _, pat := range pats.lower {
 		for _, want := range actions {
-			if wildcardMatch(pat, want) {
+			if ev.MatchAction(pat, want) {
 				return true
 			}
 		}

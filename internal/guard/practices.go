@@ -193,22 +193,11 @@ func openTrustPrincipal(st *ev.Statement) string {
 		}
 	}
 	for _, v := range pr.Federated {
-		if !strings.Contains(v.Text, ":saml-provider/") && actionCovers(st, "sts:AssumeRoleWithWebIdentity") {
+		if !strings.Contains(v.Text, ":saml-provider/") && st.CoversAction("sts:AssumeRoleWithWebIdentity") {
 			return "any identity of the web identity provider " + v.Text
 		}
 	}
 	return ""
-}
-
-// actionCovers reports whether the statement's Action element covers the action.
-func actionCovers(st *ev.Statement, action string) bool {
-	covered := false
-	for _, a := range st.Actions {
-		if wildcardMatch(strings.ToLower(a.Text), strings.ToLower(action)) {
-			covered = true
-		}
-	}
-	return covered != st.NotAction
 }
 
 // checkPassRoleWildcard reports Allow statements of iam:PassRole on every role in policies
@@ -228,7 +217,7 @@ func (g *guard) checkPassRoleWildcard() {
 				continue
 			}
 			for _, st := range pol.Statements {
-				if st.Effect != ev.EffectAllow || st.NotResource || len(st.Conditions) > 0 || !actionCovers(st, "iam:PassRole") || hasStar(st.Actions) {
+				if st.Effect != ev.EffectAllow || st.NotResource || len(st.Conditions) > 0 || !st.CoversAction("iam:PassRole") || hasStar(st.Actions) {
 					continue
 				}
 				for _, r := range st.Resources {

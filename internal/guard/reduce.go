@@ -50,7 +50,7 @@ func (s *actionSet) covers(st *ev.Statement) bool {
 	for _, a := range st.Actions {
 		pat := strings.ToLower(a.Text)
 		for _, n := range s.names {
-			if wildcardMatch(pat, n) {
+			if ev.MatchAction(pat, n) {
 				return true
 			}
 		}

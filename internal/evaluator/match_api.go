@@ -1,0 +1,58 @@
+package evaluator
+
+import "sync"
+
+// Matching for callers outside the engine (the guard's pre-filters and rules): the same
+// compiled matchers that evaluation uses, so that there is one definition of how IAM matches
+// actions and ARNs. Compiled patterns are cached: callers ask about the same few patterns many
+// times.
+
+var (
+	actionPatterns   sync.Map // pattern -> actionMatcher
+	resourcePatterns sync.Map // pattern -> resourceMatcher
+)
+
+// MatchAction reports whether an entry of an Action or NotAction element matches the action,
+// as IAM matches them: without regard to case, * any run of characters, ? one character.
+func MatchAction(pattern, action string) bool {
+	m, ok := actionPatterns.Load(pattern)
+	if !ok {
+		m, _ = actionPatterns.LoadOrStore(pattern, compileAction(pattern))
+	}
+	am, _ := m.(actionMatcher)
+	return am.match(action)
+}
+
+// MatchResource reports whether an entry of a Resource element (or an ARN pattern written the
+// same way) matches the ARN, as IAM matches them: with case, and a * that ends an ARN segment
+// may cross colons while one inside a segment may not (see compileResourceGlob). Policy
+// variables are not resolved: ${...} is literal text here.
+func MatchResource(pattern, arn string) bool {
+	m, ok := resourcePatterns.Load(pattern)
+	if !ok {
+		// Compiled as evaluation compiles a Resource entry (exact, "literal*" and "*" fast
+		// paths), with variables left literal.
+		rm, _ := compileResource(Value{Text: pattern}, "")
+		m, _ = resourcePatterns.LoadOrStore(pattern, rm)
+	}
+	rm, _ := m.(resourceMatcher)
+	switch {
+	case rm.all:
+		return true
+	case rm.pattern == nil:
+		return rm.exact == arn
+	case rm.prefix != "":
+		return len(arn) >= len(rm.prefix) && arn[:len(rm.prefix)] == rm.prefix
+	case rm.segmented:
+		return rm.pattern.matchSegments(arn, false)
+	}
+	return rm.pattern.matchPlain(arn, false)
+}
+
+// CoversAction reports whether the statement's Action or NotAction element covers the action.
+func (s *Statement) CoversAction(action string) bool {
+	if s.compiled == nil {
+		return false
+	}
+	return s.compiled.actionSet.match(action) != s.NotAction
+}

@@ -56,3 +56,15 @@ func (s *Statement) CoversAction(action string) bool {
 	}
 	return s.compiled.actionSet.match(action) != s.NotAction
 }
+
+// AdmitsUnnamedCallers reports whether the statement's Principal can let in a caller that it
+// does not name: "*" in any of its forms ({"AWS": "*"}, {"Service": "*"}) or NotPrincipal. A
+// partial wildcard ("arn:aws:iam::*:role/x") names nobody: AWS does not match part of a
+// principal with a wildcard.
+func (s *Statement) AdmitsUnnamedCallers() bool {
+	if s.compiled == nil || s.compiled.principal == nil {
+		return false
+	}
+	m := s.compiled.principal
+	return m.everyone || m.not
+}

@@ -28,3 +28,20 @@ func TestMatchAPI(t *testing.T) {
 		t.Error("CoversAction")
 	}
 }
+
+func TestAdmitsUnnamedCallers(t *testing.T) {
+	p := MustParsePolicy(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"},
+		{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"*"},
+		{"Effect":"Allow","Principal":{"Service":"*"},"Action":"s3:GetObject","Resource":"*"},
+		{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"*"},
+		{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::*:role/x"},"Action":"s3:GetObject","Resource":"*"},
+		{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:GetObject","Resource":"*"},
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	want := []bool{true, true, true, true, false, false, false}
+	for i, s := range p.Statements {
+		if got := s.AdmitsUnnamedCallers(); got != want[i] {
+			t.Errorf("statement %d: %v, want %v", i, got, want[i])
+		}
+	}
+}

@@ -193,7 +193,7 @@ func (w *world) trustOf(r *principal) *trustSummary {
 		if st.Effect != ev.EffectAllow || st.Principal == nil {
 			continue
 		}
-		if st.Principal.Not || st.Principal.Wildcard {
+		if st.AdmitsUnnamedCallers() {
 			t.anyone = true
 		}
 		for _, v := range st.Principal.AWS {

@@ -493,23 +493,13 @@ func (g *guard) publicActions(t resourceTarget) []string {
 	return out
 }
 
-// mayAdmitAnyone is a syntactic test before the analysis: only a statement that names every
-// principal (or a wildcard in a principal, or NotPrincipal) can let in an account that the
-// policy does not name.
+// mayAdmitAnyone is a test before the analysis: only a statement that names every principal,
+// or uses NotPrincipal, can let in an account that the policy does not name (the engine
+// decides what names every principal).
 func mayAdmitAnyone(pol *ev.Policy) bool {
 	for _, st := range pol.Statements {
-		if st.Effect != ev.EffectAllow || st.Principal == nil {
-			continue
-		}
-		if st.Principal.Not || st.Principal.Wildcard {
+		if st.Effect == ev.EffectAllow && st.AdmitsUnnamedCallers() {
 			return true
-		}
-		for _, list := range [][]ev.Value{st.Principal.AWS, st.Principal.CanonicalUser, st.Principal.Federated} {
-			for _, v := range list {
-				if strings.Contains(v.Text, "*") {
-					return true
-				}
-			}
 		}
 	}
 	return false

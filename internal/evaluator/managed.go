@@ -30,7 +30,11 @@ func ManagedPolicy(arn string) (*Policy, error) {
 	}
 	mp, ok := catalog.ManagedPolicyByARN(arn)
 	if !ok {
-		return nil, fmt.Errorf("AWS managed policy %q is not in the catalogue (data %s); check the name and path, which are case-sensitive", arn, catalog.DataVersion())
+		hint := "check the name and path, which are case-sensitive"
+		if alt, ok := catalog.ManagedPolicyByName(arn[strings.LastIndexByte(arn, '/')+1:]); ok {
+			hint = "did you mean " + alt.ARN + "? The ARN of an AWS managed policy includes its path"
+		}
+		return nil, fmt.Errorf("AWS managed policy %q is not in the catalogue (data %s); %s", arn, catalog.DataVersion(), hint)
 	}
 	p, err := ParsePolicy([]byte(mp.Document))
 	if err != nil {

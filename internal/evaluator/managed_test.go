@@ -49,3 +49,10 @@ func TestCaseWithManagedPolicyARN(t *testing.T) {
 		t.Errorf("unknown ARN: %v", err)
 	}
 }
+
+func TestManagedPolicySuggestsThePath(t *testing.T) {
+	_, err := ManagedPolicy("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole")
+	if err == nil || !strings.Contains(err.Error(), "did you mean arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole") {
+		t.Errorf("got %v", err)
+	}
+}

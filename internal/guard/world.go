@@ -3,7 +3,6 @@ package guard
 import (
 	"strings"
 
-	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
@@ -251,13 +250,9 @@ func (g *guard) attached(a *PolicyAttachment) (*ev.Policy, *unknownPart) {
 	case a.Policy != nil:
 		return g.document(a.Policy.Document, ev.PolicyTypeIdentity)
 	case a.AWSManaged():
-		mp, ok := catalog.ManagedPolicyByARN(a.ARN.Text)
-		if !ok {
-			return nil, unknown("AWS managed policy " + a.ARN.Text + " is not in the catalogue")
-		}
-		pol, err := g.parse(mp.ARN, mp.Document)
+		pol, err := ev.ManagedPolicy(a.ARN.Text)
 		if err != nil {
-			return nil, unknown("AWS managed policy " + a.ARN.Text + " does not parse: " + err.Error())
+			return nil, unknown(err.Error())
 		}
 		return pol, nil
 	case a.ARN.Known:

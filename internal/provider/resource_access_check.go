@@ -703,24 +703,14 @@ func buildPrincipal(ctx context.Context, p *accessPrincipalModel, c *evaluator.A
 	}
 }
 
-// managedPolicy returns the default version of an AWS managed policy, named by its ARN.
+// managedPolicy returns the default version of an AWS managed policy, named by its ARN, from
+// the engine's embedded catalogue.
 func managedPolicy(arn string, at path.Path, diags *diag.Diagnostics) *evaluator.Policy {
-	mp, ok := catalog.ManagedPolicyByARN(arn)
-	if !ok {
-		msg := fmt.Sprintf("%s is not an AWS managed policy in the provider's data (%s).", arn, catalog.DataVersion())
-		name := arn[strings.LastIndexByte(arn, '/')+1:]
-		if alt, ok := catalog.ManagedPolicyByName(name); ok {
-			msg += fmt.Sprintf(" Did you mean %s? The ARN of an AWS managed policy includes its path.", alt.ARN)
-		}
-		diags.AddAttributeError(at, "Unknown AWS managed policy", msg)
-		return nil
-	}
-	p, err := evaluator.ParsePolicy([]byte(mp.Document))
+	p, err := evaluator.ManagedPolicy(arn)
 	if err != nil {
-		diags.AddAttributeError(at, "Invalid AWS managed policy", describeParseError(arn, err))
+		diags.AddAttributeError(at, "Unknown AWS managed policy", err.Error()+".")
 		return nil
 	}
-	p.Name = arn
 	return p
 }
 

@@ -264,7 +264,7 @@ resource "iam_access_check" "test" {
 			{
 				Config:      config("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole"),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Unknown AWS managed policy.*Did\s+you\s+mean.*arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`),
+				ExpectError: regexp.MustCompile(`(?s)Unknown AWS managed policy.*did\s+you\s+mean.*arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`),
 			},
 			// The last configuration is the one Terraform destroys with: it must be valid.
 			{Config: config("arn:aws:iam::aws:policy/ReadOnlyAccess"), PlanOnly: true},

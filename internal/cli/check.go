@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
@@ -28,9 +27,6 @@ type checkOutput struct {
 	Violations []violationOutput `json:"violations"`
 	Unmet      []unmetOutput     `json:"unmet"`
 	Undecided  []undecidedOutput `json:"undecided"`
-	// Warnings are about the input (forbidden action patterns that match no known action); they
-	// do not fail the check.
-	Warnings []string `json:"warnings,omitempty"`
 }
 
 // checkError is the output line of a check that could not be read or evaluated.
@@ -154,12 +150,6 @@ func checkLine(line []byte, opts evaluator.Options, budget int) (*checkOutput, e
 		Violations: []violationOutput{},
 		Unmet:      []unmetOutput{},
 		Undecided:  []undecidedOutput{},
-	}
-	for i := range c.Forbid {
-		if unknown := c.Forbid[i].UnknownActions(); len(unknown) > 0 {
-			o.Warnings = append(o.Warnings, fmt.Sprintf("forbid[%d].actions: %s match no action known to the catalogue; check the spelling (the rule holds trivially for actions that do not exist)",
-				i, strings.Join(quoteAll(unknown), ", ")))
-		}
 	}
 	for _, v := range report.Violations {
 		o.Violations = append(o.Violations, violationOutput{Forbid: v.Forbid, Witness: newWitnessOutput(&v.Witness), Statements: v.Statements})

@@ -39,7 +39,6 @@ type checkResult struct {
 		Forbid int    `json:"forbid"`
 		Reason string `json:"reason"`
 	} `json:"undecided"`
-	Warnings []string `json:"warnings"`
 }
 
 const (
@@ -128,20 +127,24 @@ func TestCheckCommand(t *testing.T) {
 			wantExit: 0,
 		},
 		{
-			name: "principal tags come from request.context",
+			name: "principal tags are free unless request.principalTags gives all of them",
 			lines: []string{
-				`{"id":"tagged","request":{"principal":` + role + `,"context":{"aws:PrincipalTag/team":"data"}},"identityPolicies":[{"Version":"2012-10-17","Statement":[` +
+				`{"id":"free","request":{"principal":` + role + `},"identityPolicies":[{"Version":"2012-10-17","Statement":[` +
 					`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}}]}],"forbid":[{"actions":["s3:GetObject"],"resources":["*"]}]}`,
-				`{"id":"untagged","request":{"principal":` + role + `},"identityPolicies":[{"Version":"2012-10-17","Statement":[` +
+				`{"id":"untagged","request":{"principal":` + role + `,"principalTags":{}},"identityPolicies":[{"Version":"2012-10-17","Statement":[` +
+					`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}}]}],"forbid":[{"actions":["s3:GetObject"],"resources":["*"]}]}`,
+				`{"id":"other-team","request":{"principal":` + role + `,"principalTags":{"team":"web"}},"identityPolicies":[{"Version":"2012-10-17","Statement":[` +
 					`{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}}]}],"forbid":[{"actions":["s3:GetObject"],"resources":["*"]}]}`,
 			},
 			wantExit: 1,
 			check: func(t *testing.T, out []checkResult) {
 				if len(out[0].Violations) != 1 || out[0].Violations[0].Witness.Context["aws:PrincipalTag/team"] != "data" {
-					t.Errorf("tagged: want a violation whose witness has the tag, got %+v", out[0])
+					t.Errorf("free tags: want a violation whose witness has the tag, got %+v", out[0])
 				}
-				if out[1].Passed == nil || !*out[1].Passed {
-					t.Errorf("untagged: want a pass, got %+v", out[1])
+				for _, r := range out[1:] {
+					if r.Passed == nil || !*r.Passed {
+						t.Errorf("%s: all tags given, none grants: want a pass, got %+v", r.ID, r)
+					}
 				}
 			},
 		},
@@ -231,12 +234,22 @@ func TestCheckCommand(t *testing.T) {
 			},
 		},
 		{
-			name:     "a misspelt action is a warning, not a failure",
+			name:     "a misspelt action is an error naming the entry",
 			lines:    []string{`{"id":"typo","request":{"principal":` + role + `},"identityPolicies":[` + allowAll + `],"forbid":[{"actions":["iam:CreateUsr"],"resources":["*"]}]}`},
-			wantExit: 1, // the literal action is still analysed, and AllowAll allows it
+			wantExit: 1,
 			check: func(t *testing.T, out []checkResult) {
-				if len(out[0].Warnings) != 1 || !strings.Contains(out[0].Warnings[0], `"iam:CreateUsr"`) {
-					t.Errorf("warnings %v", out[0].Warnings)
+				if !strings.Contains(out[0].Error, `forbid[0].actions[0]: "iam:CreateUsr" matches no action`) {
+					t.Errorf("error %q", out[0].Error)
+				}
+			},
+		},
+		{
+			name:     "a bucket name where an ARN belongs is an error",
+			lines:    []string{`{"id":"name","request":{"principal":` + role + `},"forbid":[{"actions":["s3:DeleteBucket"],"resources":["prod-bucket"]}]}`},
+			wantExit: 1,
+			check: func(t *testing.T, out []checkResult) {
+				if !strings.Contains(out[0].Error, `forbid[0].resources[0]: "prod-bucket" is not an ARN pattern`) {
+					t.Errorf("error %q", out[0].Error)
 				}
 			},
 		},

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,9 +22,11 @@ type AccessCheck struct {
 	Principal string
 	// ResourceAccount fixes the account of the resources (as Request.ResourceAccount).
 	ResourceAccount string
-	// Context holds the condition keys fixed for every rule, the principal's tags
-	// (aws:PrincipalTag/<key>) among them.
+	// Context holds the condition keys fixed for every rule.
 	Context Context
+	// PrincipalTags, when not nil, are all of the principal's tags (Question.PrincipalTags):
+	// every other tag key is absent. When nil, the principal's tags are free.
+	PrincipalTags map[string]string
 	// Policies are the caller's policies and the organisation's SCPs and RCPs; Policies.Resource
 	// is not used: ResourcePolicies gives each resource its policy.
 	Policies         PolicySet
@@ -78,9 +81,25 @@ type UndecidedForbid struct {
 // Run decides every rule of the check. budget bounds each forbid's analysis (0: DefaultBudget).
 // The error is for a check that cannot be evaluated at all: a malformed principal.
 func (c *AccessCheck) Run(opts Options, budget int) (CheckReport, error) {
+	return c.RunContext(context.Background(), opts, budget)
+}
+
+// RunContext is Run that ends when ctx is done: the forbid rules not decided by then are
+// Undecided.
+func (c *AccessCheck) RunContext(ctx context.Context, opts Options, budget int) (CheckReport, error) {
 	var report CheckReport
 	if _, err := ParseCaller(c.Principal); err != nil {
 		return report, fmt.Errorf("principal: %v", err)
+	}
+	for i := range c.Forbid {
+		if ps := c.Forbid[i].Problems(); len(ps) > 0 {
+			return report, fmt.Errorf("forbid[%d].%s[%d]: %s", i, ps[0].Field, ps[0].Index, ps[0].Problem)
+		}
+	}
+	for i := range c.Require {
+		if msg := ResourcePatternProblem(c.Require[i].Resource); msg != "" {
+			return report, fmt.Errorf("require[%d].resource: %s", i, msg)
+		}
 	}
 	for i, f := range c.Forbid {
 		q := &Question{
@@ -91,8 +110,10 @@ func (c *AccessCheck) Run(opts Options, budget int) (CheckReport, error) {
 			Resources:        f.Resources,
 			ResourceAccount:  c.ResourceAccount,
 			Context:          mergeContexts(c.Context, f.Context),
+			PrincipalTags:    c.PrincipalTags,
 			Options:          opts,
 			Budget:           budget,
+			Done:             ctx.Done(),
 		}
 		q.Policies.Resource = nil
 		a := Analyze(q)
@@ -134,17 +155,69 @@ func (c *AccessCheck) RequireRequest(i int) Request {
 	return req
 }
 
-// UnknownActions lists the patterns of the rule that match no action of the catalogue: most
-// likely misspelt, which would make the rule hold trivially. The analysis still treats a
-// literal unknown action as a real one (it may be newer than the catalogue).
-func (f *ForbidRule) UnknownActions() []string {
-	var out []string
-	for _, p := range f.Actions {
-		if len(catalog.ExpandActionPattern(p)) == 0 {
-			out = append(out, p)
+// PatternProblem is an entry of a forbid or require rule that no request AWS can receive
+// matches: a rule with one would hold, or fail, without checking anything.
+type PatternProblem struct {
+	// Field is "actions" or "resources"; Index is the entry's position in it.
+	Field string
+	Index int
+	Value string
+	// Problem says what is wrong and what was expected, as a sentence.
+	Problem string
+}
+
+// Problems lists the entries of the rule that can match no request: an action pattern that
+// matches no action of the catalogue, or a resource pattern that is neither "*" nor an ARN
+// pattern (arn:partition:service:region:account:resource). Every front end (the resource, the
+// check command, the guard's rules) reports them as errors at the entry's location.
+func (f *ForbidRule) Problems() []PatternProblem {
+	var out []PatternProblem
+	for i, p := range f.Actions {
+		if msg := ActionPatternProblem(p); msg != "" {
+			out = append(out, PatternProblem{Field: "actions", Index: i, Value: p, Problem: msg})
+		}
+	}
+	for i, p := range f.Resources {
+		if msg := ResourcePatternProblem(p); msg != "" {
+			out = append(out, PatternProblem{Field: "resources", Index: i, Value: p, Problem: msg})
 		}
 	}
 	return out
+}
+
+// ActionPatternProblem returns why an action pattern of a forbid rule matches no action, or "".
+// A pattern must match an action of the catalogue: a misspelt or retired name would make the
+// rule hold trivially.
+func ActionPatternProblem(p string) string {
+	switch {
+	case p == "":
+		return `empty; expected a "service:Action" pattern such as "iam:*"`
+	case p == "*":
+		return ""
+	case !strings.Contains(p, ":"):
+		return fmt.Sprintf(`%q is not an action pattern; expected "service:Action" with * and ? as wildcards, such as "iam:*" or "s3:Delete*"`, p)
+	case len(catalog.ExpandActionPattern(p)) == 0:
+		return fmt.Sprintf("%q matches no action of the service reference data (%s); check the spelling", p, catalog.DataVersion())
+	}
+	return ""
+}
+
+// ResourcePatternProblem returns why a resource pattern of a forbid or require rule cannot
+// match a resource, or "". A pattern is "*" or an ARN pattern with its six segments
+// (arn:partition:service:region:account:resource, wildcards allowed); a bucket or role name
+// where an ARN belongs (the `.bucket` instead of `.arn` slip) matches no request.
+func ResourcePatternProblem(p string) string {
+	switch {
+	case p == "":
+		return `empty; expected "*" or an ARN pattern such as "arn:aws:s3:::bucket/*"`
+	case p == "*":
+		return ""
+	case !strings.HasPrefix(p, "arn:"):
+		return fmt.Sprintf(`%q is not an ARN pattern; expected "*" or arn:partition:service:region:account:resource, such as "arn:aws:s3:::%s" (a name is not an ARN: use the resource's arn attribute)`, p, strings.Trim(p, "/*"))
+	case strings.Count(p, ":") < 5:
+		return fmt.Sprintf(`%q has %d of the six segments of an ARN; expected arn:partition:service:region:account:resource (empty segments keep their colons, as in "arn:aws:s3:::bucket")`, p, strings.Count(p, ":")+1)
+	}
+	return ""
 }
 
 // mergeContexts returns base with the keys of over added or replaced.
@@ -188,6 +261,8 @@ type accessCheckJSON struct {
 		Resource        json.RawMessage            `json:"resource"`
 		ResourceAccount string                     `json:"resourceAccount"`
 		Context         map[string]json.RawMessage `json:"context"`
+		// PrincipalTags are all of the principal's tags; without them the tags are free.
+		PrincipalTags map[string]string `json:"principalTags"`
 	} `json:"request"`
 	IdentityPolicies    []json.RawMessage          `json:"identityPolicies"`
 	ResourcePolicy      json.RawMessage            `json:"resourcePolicy"`
@@ -237,6 +312,9 @@ func ParseAccessCheck(line []byte) (*AccessCheck, error) {
 		return nil, errors.New("request: a check takes no action or resource; put them in forbid (sets of requests) or require (single requests)")
 	}
 	c.Principal, c.ResourceAccount = *r.Principal, r.ResourceAccount
+	if r.PrincipalTags != nil {
+		c.PrincipalTags = r.PrincipalTags
+	}
 	if err := setContextMap(&c.Context, r.Context, "request.context"); err != nil {
 		return nil, err
 	}

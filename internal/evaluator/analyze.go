@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -34,9 +35,18 @@ type ResourcePolicy struct {
 // with Context (the keys the question fixes) and with the keys derived from the principal and
 // the resource.
 type Question struct {
-	// Principal is the caller, as Request.Principal. Its tags are given in Context as
-	// aws:PrincipalTag/<key>; a principal tag that Context does not give is absent.
+	// Principal is the caller, as Request.Principal.
 	Principal string
+	// PrincipalTags, when not nil, are all of the principal's tags: aws:PrincipalTag/<key> has
+	// these values and every other tag key is absent. When nil, the principal's tags are free
+	// (any tag key present with any value, or absent), like every key the question does not
+	// fix: tags are set by whoever administers the principal, and a role session's tags by
+	// whoever calls AssumeRole. Context may still fix single tags (aws:PrincipalTag/<key>) of a
+	// principal whose other tags are free.
+	PrincipalTags map[string]string
+	// Done, when not nil, ends the analysis when it is closed (a cancelled context, a
+	// timeout): the answer is then Undecided.
+	Done <-chan struct{}
 	// Policies are the caller's policies and its organisation's SCPs and RCPs; Policies.Resource
 	// is not used: resource policies are given by ResourcePolicies.
 	Policies PolicySet
@@ -96,6 +106,13 @@ func Analyze(q *Question) Answer {
 	return a.run()
 }
 
+// AnalyzeContext is Analyze that ends, Undecided, when ctx is done.
+func AnalyzeContext(ctx context.Context, q *Question) Answer {
+	cp := *q
+	cp.Done = ctx.Done()
+	return Analyze(&cp)
+}
+
 // undecidedError marks a construct the analysis does not decide.
 type undecidedError struct{ reason string }
 
@@ -111,7 +128,10 @@ type analysis struct {
 	budget int
 	nodes  int
 	caller CallerIdentity
-	base   *evalContext // the principal and the fixed keys, for policy variables
+	// ctx is the question's Context with the principal's tags when the question gives all
+	// of them: the keys fixed for every request.
+	ctx  Context
+	base *evalContext // the principal and the fixed keys, for policy variables
 
 	// sides are the policy sets whose decisions the question compares: one for Analyze (it
 	// must allow), two for AnalyzeNewAccess (after must allow, before must not).
@@ -224,7 +244,10 @@ func newAnalysisOf(q *Question, sides []side) (*analysis, error) {
 	if a.budget <= 0 {
 		a.budget = DefaultBudget
 	}
-	a.base, err = newEvalContext(&Request{Principal: q.Principal, Action: "", Resource: "*", ResourceAccount: q.ResourceAccount, Context: q.Context})
+	if a.ctx, err = fixedContext(q); err != nil {
+		return nil, err
+	}
+	a.base, err = newEvalContext(&Request{Principal: q.Principal, Action: "", Resource: "*", ResourceAccount: q.ResourceAccount, Context: a.ctx})
 	if err != nil {
 		return nil, err
 	}
@@ -596,10 +619,39 @@ func mergeResourcePolicies(policies []ResourcePolicy, matches func(i int) bool) 
 	return merged
 }
 
-// keyIsFixed reports whether the question fixes a condition key: given in Context, derived
-// from the principal, or a principal tag (absent unless Context gives it).
+// fixedContext is the question's Context with the principal's tags added when the question
+// gives all of them (Question.PrincipalTags).
+func fixedContext(q *Question) (Context, error) {
+	ctx := q.Context.Clone()
+	if q.PrincipalTags == nil {
+		return ctx, nil
+	}
+	keys := make([]string, 0, len(q.PrincipalTags))
+	for k := range q.PrincipalTags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if k == "" {
+			return Context{}, errors.New("principal tags: an empty tag key; tag keys have 1 to 128 characters")
+		}
+		key := "aws:PrincipalTag/" + k
+		if v, ok := ctx.Lookup(key); ok {
+			if v.Multi || len(v.Values) != 1 || v.Values[0] != q.PrincipalTags[k] {
+				return Context{}, fmt.Errorf("principal tags: %s is given both as a principal tag and in the context, with different values", key)
+			}
+			continue
+		}
+		ctx.Set(key, q.PrincipalTags[k])
+	}
+	return ctx, nil
+}
+
+// keyIsFixed reports whether the question fixes a condition key: given in the context (the
+// principal's tags among them when the question gives all of them), listed as absent, or
+// derived from the principal. Every other key is free.
 func (a *analysis) keyIsFixed(lowerKey string) bool {
-	if _, ok := a.q.Context.lookupLower(lowerKey); ok {
+	if _, ok := a.ctx.lookupLower(lowerKey); ok {
 		return true
 	}
 	for _, k := range a.q.Absent {
@@ -612,7 +664,8 @@ func (a *analysis) keyIsFixed(lowerKey string) bool {
 		"aws:principalisawsservice", "aws:principalservicename":
 		return true
 	}
-	return strings.HasPrefix(lowerKey, "aws:principaltag/")
+	// With all of the principal's tags given, a tag that is not among them is absent.
+	return a.q.PrincipalTags != nil && strings.HasPrefix(lowerKey, "aws:principaltag/")
 }
 
 // cellizeKeys gives every free condition key its representative values.

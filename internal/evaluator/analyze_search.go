@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -48,6 +49,22 @@ type condChoice struct {
 	choice int
 }
 
+// errCancelled ends a search whose question's Done channel was closed.
+var errCancelled = errors.New("the analysis was stopped before it finished (cancelled or timed out)")
+
+// cancelled reports whether the question's Done channel is closed.
+func (a *analysis) cancelled() bool {
+	if a.q.Done == nil {
+		return false
+	}
+	select {
+	case <-a.q.Done:
+		return true
+	default:
+		return false
+	}
+}
+
 func (a *analysis) run() Answer {
 	var undecidedReason string
 	for ri := range a.resourceCells {
@@ -68,7 +85,13 @@ func (a *analysis) run() Answer {
 				continue
 			}
 			searched[memo] = true
+			if a.cancelled() {
+				return Answer{Outcome: Undecided, Reason: errCancelled.Error(), Searched: a.nodes}
+			}
 			w, err := a.searchPair(rc, ac, alive)
+			if errors.Is(err, errCancelled) {
+				return Answer{Outcome: Undecided, Reason: err.Error(), Searched: a.nodes}
+			}
 			if err != nil {
 				if undecidedReason == "" {
 					undecidedReason = err.Error()
@@ -90,7 +113,7 @@ func (a *analysis) run() Answer {
 func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset) (*Answer, error) {
 	action := a.preferredAction(ac)
 	req := &Request{Principal: a.q.Principal, Action: action, Resource: rc.witness,
-		ResourceAccount: a.q.ResourceAccount, Context: a.q.Context.Clone()}
+		ResourceAccount: a.q.ResourceAccount, Context: a.ctx.Clone()}
 	e, err := newEvalContext(req)
 	if err != nil {
 		return nil, err
@@ -148,6 +171,9 @@ func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset) (*
 func (s *pairSearch) dfs(depth int) (bool, error) {
 	a := s.a
 	a.nodes++
+	if a.nodes%1024 == 0 && a.cancelled() {
+		return false, errCancelled
+	}
 	if a.nodes > a.budget {
 		return false, fmt.Errorf("the search budget (%d nodes) was exhausted before every combination of actions, resources and condition values was decided", a.budget)
 	}
@@ -299,7 +325,7 @@ func (a *analysis) preferredAction(ac *actionCell) string {
 // allow would be a bug of the analysis and is never reported.
 func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 	req := *s.e.req
-	req.Context = a.q.Context.Clone()
+	req.Context = a.ctx.Clone()
 	var free []string
 	for d, ch := range s.choice {
 		if ch <= 0 {

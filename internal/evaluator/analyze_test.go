@@ -66,8 +66,18 @@ func TestAnalyzeScenarios(t *testing.T) {
 					t.Errorf("witness must carry MFA=true, got %v", v)
 				}
 			}},
-		{name: "principal tag fixed by the question", q: question(role, []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}}]}`},
-			[]string{"s3:GetObject"}, []string{"*"}), want: Denied},
+		{name: "principal tags are free unless given", q: question(role, []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}}]}`},
+			[]string{"s3:GetObject"}, []string{"*"}), want: Allowed,
+			check: func(t *testing.T, a Answer) {
+				v, ok := a.Witness.Context.Lookup("aws:PrincipalTag/team")
+				if !ok || v.Values[0] != "data" {
+					t.Errorf("witness must carry aws:PrincipalTag/team=data, got %v", v)
+				}
+			}},
+		{name: "all principal tags given: the others are absent", q: question(role, []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}}]}`},
+			[]string{"s3:GetObject"}, []string{"*"}), setup: func(q *Question) { q.PrincipalTags = map[string]string{"cost-center": "42"} }, want: Denied},
+		{name: "all principal tags given: a tag among them decides", q: question(role, []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}}]}`},
+			[]string{"s3:GetObject"}, []string{"*"}), setup: func(q *Question) { q.PrincipalTags = map[string]string{"team": "data"} }, want: Allowed},
 		{name: "resource policy grants cross-account", q: question("arn:aws:iam::"+extAcct+":role/ext", []string{admin}, []string{"s3:GetObject"}, []string{"arn:aws:s3:::shared/*"}),
 			setup: func(q *Question) {
 				q.ResourceAccount = acct

@@ -304,8 +304,12 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 						Optional: true,
 					},
 					"tags": schema.MapAttribute{
-						MarkdownDescription: "The principal's tags, which conditions read as `aws:PrincipalTag/<key>`. " +
-							"A tag not given here is absent.",
+						MarkdownDescription: "All of the principal's tags, which conditions and policy variables read as " +
+							"`aws:PrincipalTag/<key>`. When set, these are the only tags: every other tag key is absent. When " +
+							"omitted, the principal's tags are free: the check holds only if it holds for a principal with " +
+							"any tags at all, because tags are set by whoever administers the principal and a role " +
+							"session's tags by whoever calls `sts:AssumeRole` with `sts:TagSession` (session tags " +
+							"override the role's). Set `tags = {}` for a principal that has and can be given no tags.",
 						ElementType: types.StringType,
 						Optional:    true,
 						Validators:  []validator.Map{mapvalidator.NoNullValues()},
@@ -498,11 +502,13 @@ func evaluateAccessCheck(ctx context.Context, config tfsdk.Config, diags *diag.D
 		return nil
 	}
 	for i := range check.Forbid {
-		if unknown := check.Forbid[i].UnknownActions(); len(unknown) > 0 {
-			diags.AddAttributeWarning(path.Root("forbid").AtListIndex(i).AtName("actions"), "Unknown actions in a forbid rule",
-				fmt.Sprintf("forbid[%d].actions: %s match no action of the provider's service reference data (%s). Check the "+
-					"spelling: a rule about actions that do not exist holds trivially.", i, strings.Join(quoted(unknown), ", "), catalog.DataVersion()))
+		for _, p := range check.Forbid[i].Problems() {
+			diags.AddAttributeError(path.Root("forbid").AtListIndex(i).AtName(p.Field).AtListIndex(p.Index), "Forbid rule matches no request",
+				fmt.Sprintf("forbid[%d].%s[%d]: %s. A rule that can match no request would hold without checking anything.", i, p.Field, p.Index, p.Problem))
 		}
+	}
+	if diags.HasError() {
+		return nil
 	}
 	report, err := check.Run(evaluator.Options{}, 0)
 	if err != nil {
@@ -695,9 +701,11 @@ func buildPrincipal(ctx context.Context, p *accessPrincipalModel, c *evaluator.A
 	}
 	c.Policies.Session = parsePolicy(policyInput{"session_policy", at.AtName("session_policy"), p.SessionPolicy}, diags)
 	if !p.Tags.IsNull() && !p.Tags.IsUnknown() {
+		// Given, the tags are all of the principal's tags; left out, they are free.
+		c.PrincipalTags = map[string]string{}
 		for key, v := range p.Tags.Elements() {
 			if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-				c.Context.Set("aws:PrincipalTag/"+key, s.ValueString())
+				c.PrincipalTags[key] = s.ValueString()
 			}
 		}
 	}

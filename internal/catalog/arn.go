@@ -54,6 +54,15 @@ func (rt *ResourceType) MatchesARN(pattern string) bool {
 // for a few types (API Gateway's v1 and v2 paths).
 func (rt *ResourceType) ARNFormats() []string { return strings.Split(rt.ARNFormat, ", ") }
 
+// FinalPlaceholderExcludes returns, for each of ARNFormats, the characters that the placeholder
+// ending the format may not contain: "/" when another format of the service continues the
+// same text with "/" (see MatchesARN), else "".
+func (rt *ResourceType) FinalPlaceholderExcludes() []string {
+	out := make([]string, len(rt.ARNFormats()))
+	copy(out, rt.endExcludes())
+	return out
+}
+
 // endExcludes returns, for each of the resource type's formats, the characters its final
 // placeholder may not contain ("/" or none; see MatchesARN), computed once per service.
 func (rt *ResourceType) endExcludes() []string {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
@@ -117,6 +118,9 @@ func (c *AccessCheck) RunContext(ctx context.Context, opts Options, budget int) 
 		}
 		q.Policies.Resource = nil
 		a := Analyze(q)
+		if a.NoRequest {
+			return report, fmt.Errorf("forbid[%d]: the rule matches no request: %s", i, a.Reason)
+		}
 		switch a.Outcome {
 		case Allowed:
 			w, res := *a.Witness, a.Result
@@ -182,7 +186,117 @@ func (f *ForbidRule) Problems() []PatternProblem {
 			out = append(out, PatternProblem{Field: "resources", Index: i, Value: p, Problem: msg})
 		}
 	}
+	if len(out) > 0 {
+		return out
+	}
+	return f.pairProblems()
+}
+
+// pairProblems reports a rule whose actions act on none of its resources (every resource
+// entry, then, is a problem). A request pairs an action with a resource of one
+// of its resource types, or with "*" when the action takes none (the Service Authorization
+// Reference), so such a rule checks nothing.
+func (f *ForbidRule) pairProblems() []PatternProblem {
+	var out []PatternProblem
+	matches := map[*catalog.ResourceType]map[string]bool{}
+	actsOn := func(act catalog.Action, pattern string) bool {
+		types, _, anything := actionTypes(act)
+		if pattern == "*" || anything {
+			return true
+		}
+		for _, rt := range types {
+			m := matches[rt]
+			if m == nil {
+				m = map[string]bool{}
+				matches[rt] = m
+			}
+			v, ok := m[pattern]
+			if !ok {
+				v = rt.MatchesARN(pattern)
+				m[pattern] = v
+			}
+			if v {
+				return true
+			}
+		}
+		return false
+	}
+	resourceHits := make([]bool, len(f.Resources))
+	for _, p := range f.Actions {
+		idx := catalog.ExpandActionPattern(p)
+		if len(idx) == 0 { // a literal action the catalogue does not know: nothing is known
+			for k := range resourceHits {
+				resourceHits[k] = true
+			}
+			continue
+		}
+		for k, r := range f.Resources {
+			if resourceHits[k] {
+				continue
+			}
+			for _, a := range idx {
+				if actsOn(catalog.ActionByIndex(a), r) {
+					resourceHits[k] = true
+					break
+				}
+			}
+		}
+	}
+	// An entry that pairs with nothing while others do is tolerated (a rule listing bucket and
+	// object actions over object ARNs is common); a rule in which nothing pairs is vacuous.
+	for _, hit := range resourceHits {
+		if hit {
+			return nil
+		}
+	}
+	for k := range resourceHits {
+		out = append(out, PatternProblem{Field: "resources", Index: k, Value: f.Resources[k],
+			Problem: fmt.Sprintf("no action of the rule (%s) acts on a resource that %q matches, so the rule matches no request; an action acts on the ARNs of its resource types (%s), or on \"*\" when it takes no resource", quoteJoin(f.Actions), f.Resources[k], actionTypeSummary(f.Actions))})
+	}
 	return out
+}
+
+// quoteJoin lists values JSON-quoted, separated by commas.
+func quoteJoin(vs []string) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q, ", ")
+}
+
+// actionTypeSummary names the resource types of the actions a pattern matches (a few, with
+// an example ARN format), for messages.
+func actionTypeSummary(patterns []string) string {
+	seen := map[string]bool{}
+	var names []string
+	star := false
+	var idx []int
+	for _, p := range patterns {
+		idx = catalog.AppendActionPattern(idx, p)
+	}
+	for _, i := range idx {
+		types, s, _ := actionTypes(catalog.ActionByIndex(i))
+		star = star || s
+		for _, rt := range types {
+			n := rt.Service + " " + rt.Name + " (" + rt.ARNFormats()[0] + ")"
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	sort.Strings(names)
+	if len(names) > 3 {
+		names = append(names[:3], fmt.Sprintf("and %d more", len(names)-3))
+	}
+	if star {
+		names = append(names, `"*" for those without a required resource type`)
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, "; ")
 }
 
 // ActionPatternProblem returns why an action pattern of a forbid rule matches no action, or "".

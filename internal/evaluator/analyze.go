@@ -84,6 +84,10 @@ type Answer struct {
 	Reason string
 	// Searched counts the nodes of the search, for benchmarks and budgets.
 	Searched int
+	// NoRequest (with Denied) says that the set holds no request AWS can receive: no action
+	// of it acts on a resource of it. A check of such a set checks nothing; front ends report
+	// it as an error, with Reason.
+	NoRequest bool
 }
 
 // Analyze answers a Question. It splits every dimension of the request into cells (classes
@@ -145,9 +149,22 @@ type analysis struct {
 	relevant []bool
 
 	actionCells []actionCell
-	// resourceGroups are the groups of resource patterns the cells are made of.
+	// resourceGroups are the groups of resource patterns the cells are made of; groupIndex
+	// finds a group by its patterns, groupStmts lists the statements whose Resource element a
+	// group is (a group without statements is always tracked: the question's, the resource
+	// policies', the flow's and the resource types').
 	resourceGroups []globGroup
-	resourceCells  []resourceCell
+	groupIndex     map[string]int
+	groupStmts     [][]int
+	groupAlways    []bool
+	// units are the services whose actions the question holds, each with its resource types
+	// and its resource cells (see analyze_types.go); unitIndex finds one by service prefix.
+	units       []resourceUnit
+	unitIndex   map[string]int
+	typeGroupOf map[*catalog.ResourceType]int
+	// partition is the caller's ARN partition (resources of other partitions are out of
+	// reach), or "" when the caller has none.
+	partition string
 	// stmtResourceGroup is, per statement, the group of its Resource or NotResource entries
 	// (-1: none); stmtResourceAll marks entries that match everything.
 	stmtResourceGroup []int
@@ -163,6 +180,8 @@ type actionCell struct {
 	sig     bitset // bit i: statement i's Action/NotAction element covers the action
 	members []string
 	class   string // the service class the flow looks at (kms, sts, other; rcp governed)
+	unit    int    // the resource unit of the actions
+	types   []int  // the resource groups of the resource types the actions act on
 }
 
 type resourceCell struct {
@@ -240,7 +259,8 @@ func newAnalysisOf(q *Question, sides []side) (*analysis, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &analysis{q: q, budget: q.Budget, caller: caller, stmtIndex: map[*Statement]int{}, sides: sides}
+	a := &analysis{q: q, budget: q.Budget, caller: caller, stmtIndex: map[*Statement]int{}, sides: sides,
+		groupIndex: map[string]int{}, unitIndex: map[string]int{}, typeGroupOf: map[*catalog.ResourceType]int{}, partition: caller.Partition}
 	if a.budget <= 0 {
 		a.budget = DefaultBudget
 	}
@@ -351,7 +371,7 @@ func (a *analysis) cellizeActions() error {
 		stmtCover[si] = cover
 	}
 	cells := map[string]int{}
-	add := func(name string, covers func(si int) bool) {
+	add := func(name string, unit int, types []int, covers func(si int) bool) {
 		sig := newBitset(len(a.stmts))
 		for si, s := range a.stmts {
 			if covers(si) != s.NotAction {
@@ -359,21 +379,27 @@ func (a *analysis) cellizeActions() error {
 			}
 		}
 		class := serviceClass(strings.ToLower(name))
-		k := sig.key() + "|" + class
+		k := sig.key() + "|" + class + "|" + typesKey(unit, types)
 		ci, ok := cells[k]
 		if !ok {
 			ci = len(a.actionCells)
 			cells[k] = ci
-			a.actionCells = append(a.actionCells, actionCell{sig: sig, class: class})
+			a.actionCells = append(a.actionCells, actionCell{sig: sig, class: class, unit: unit, types: types})
+			a.units[unit].actions = append(a.units[unit].actions, ci)
 		}
 		a.actionCells[ci].members = append(a.actionCells[ci].members, name)
 	}
 	for _, i := range candidates {
-		add(catalog.ActionByIndex(i).Name(), func(si int) bool { return stmtCover[si].has(i) })
+		act := catalog.ActionByIndex(i)
+		unit, types := a.actionResourceGroups(act)
+		add(act.Name(), unit, types, func(si int) bool { return stmtCover[si].has(i) })
 	}
 	for _, name := range extra {
 		lower := strings.ToLower(name)
-		add(name, func(si int) bool {
+		// An action the catalogue does not know: nothing is known of its resources.
+		unit, anything := a.unitOf(""), a.addGroup(false, glob{globStar})
+		a.addUnitType(unit, anything)
+		add(name, unit, []int{anything}, func(si int) bool {
 			c := a.stmts[si].compiled
 			for k := range c.actions {
 				if c.actions[k].match(lower) {
@@ -412,35 +438,58 @@ func serviceClass(actionLower string) string {
 	return c
 }
 
-// cellizeResources splits the resources into cells by every resource pattern in play.
-func (a *analysis) cellizeResources() error {
-	groupIndex := map[string]int{}
-	addGroup := func(gs ...glob) int {
-		var k strings.Builder
-		for _, g := range gs {
-			k.WriteString(g.key())
-			k.WriteString("\x00\x00\x00\x80")
-		}
-		if i, ok := groupIndex[k.String()]; ok {
-			return i
-		}
-		group := make(globGroup, len(gs))
-		for i, g := range gs {
-			group[i] = globAtom{g: g}
-		}
-		groupIndex[k.String()] = len(a.resourceGroups)
-		a.resourceGroups = append(a.resourceGroups, group)
-		return len(a.resourceGroups) - 1
+// typesKey tells apart the units and resource groups of actions.
+func typesKey(unit int, types []int) string {
+	b := make([]byte, 0, 4*(len(types)+1))
+	for _, x := range append([]int{unit}, types...) {
+		b = append(b, byte(x), byte(x>>8), byte(x>>16), byte(x>>24))
 	}
+	return string(b)
+}
+
+// literalStar is the resource "*" of a request (an action that takes no resource), as a
+// pattern that matches only that text.
+var literalStar = glob{'*'}
+
+// lit is the glob of a literal text.
+func lit(s string) glob { return glob(nil).appendLiteral(s) }
+
+// addGroup adds a group of resource patterns (or finds the same one) and returns its index.
+// A group marked always is tracked in every unit's cells (the question's, the resource
+// policies', the flow's).
+func (a *analysis) addGroup(always bool, all ...glob) int {
+	var k strings.Builder
+	for _, g := range all {
+		k.WriteString(g.key())
+		k.WriteString("\x00\x00\x00\x80")
+	}
+	if i, ok := a.groupIndex[k.String()]; ok {
+		a.groupAlways[i] = a.groupAlways[i] || always
+		return i
+	}
+	group := make(globGroup, len(all))
+	for i, g := range all {
+		group[i] = globAtom{g: g}
+	}
+	a.groupIndex[k.String()] = len(a.resourceGroups)
+	a.resourceGroups = append(a.resourceGroups, group)
+	a.groupStmts = append(a.groupStmts, nil)
+	a.groupAlways = append(a.groupAlways, always)
+	return len(a.resourceGroups) - 1
+}
+
+// cellizeResources prepares the resource patterns in play; the cells themselves are made per
+// unit, when the search reaches it (unitCells).
+func (a *analysis) cellizeResources() error {
 	var forbid []glob
 	for _, r := range a.q.Resources {
 		forbid = append(forbid, compileResourceGlob(r))
 	}
-	a.forbidGroup = addGroup(forbid...)
+	a.forbidGroup = a.addGroup(true, forbid...)
 	for i := range a.sides {
 		sd := &a.sides[i]
 		for _, rp := range sd.resourcePolicies {
-			sd.policyGroups = append(sd.policyGroups, addGroup(compileResourceGlob(rp.Pattern)))
+			sd.policyGroups = append(sd.policyGroups, a.addGroup(true, compileResourceGlob(rp.Pattern)))
 		}
 	}
 	a.stmtResourceGroup = make([]int, len(a.stmts))
@@ -477,7 +526,9 @@ func (a *analysis) cellizeResources() error {
 			}
 		}
 		if len(patterns) > 0 && !a.stmtResourceAll[si] {
-			a.stmtResourceGroup[si] = addGroup(patterns...)
+			g := a.addGroup(false, patterns...)
+			a.stmtResourceGroup[si] = g
+			a.groupStmts[g] = append(a.groupStmts[g], si)
 		}
 	}
 	// What the flow reads of the resource besides the statements: whether it is a KMS key or
@@ -485,7 +536,7 @@ func (a *analysis) cellizeResources() error {
 	// aws:ResourceAccount).
 	seg := glob{globStarSeg}
 	arnGlob := func(service, account, rest glob) glob {
-		g := glob(nil).appendLiteral("arn:")
+		g := lit("arn:")
 		g = append(g, seg...)
 		g = append(g, ':')
 		g = append(g, service...)
@@ -496,28 +547,60 @@ func (a *analysis) cellizeResources() error {
 		g = append(g, ':')
 		return append(g, rest...)
 	}
-	lit := func(s string) glob { return glob(nil).appendLiteral(s) }
-	addGroup(lit("*")) // the resource of actions that take none (exemptAction)
-	addGroup(arnGlob(lit("kms"), seg, append(lit("key/"), globStar)))
-	addGroup(arnGlob(lit("iam"), seg, append(lit("role/"), globStar)))
+	a.addGroup(true, literalStar) // the resource of actions that take none (exemptAction)
+	a.addGroup(true, arnGlob(lit("kms"), seg, append(lit("key/"), globStar)))
+	a.addGroup(true, arnGlob(lit("iam"), seg, append(lit("role/"), globStar)))
 	if a.q.ResourceAccount == "" {
-		addGroup(arnGlob(seg, seg, glob{globStar}))
-		addGroup(arnGlob(seg, nil, glob{globStar}))
+		a.addGroup(true, arnGlob(seg, seg, glob{globStar}))
+		a.addGroup(true, arnGlob(seg, nil, glob{globStar}))
 		if a.caller.Account != "" {
-			addGroup(arnGlob(seg, lit(a.caller.Account), glob{globStar}))
+			a.addGroup(true, arnGlob(seg, lit(a.caller.Account), glob{globStar}))
 		}
 		for _, g := range a.resourceAccountGlobs() {
-			addGroup(arnGlob(seg, g, glob{globStar}))
+			a.addGroup(true, arnGlob(seg, g, glob{globStar}))
 		}
 	}
-	cells, err := cellizeStrings(a.resourceGroups, a.budget)
+	return nil
+}
+
+// unitCells cellizes the resources of a unit: the resources inside the question's patterns
+// and of one of the unit's resource types, told apart by the patterns of the statements that
+// cover some action of the unit (the others cannot apply to its requests, so they are left
+// out and cost nothing).
+func (a *analysis) unitCells(ui int) ([]resourceCell, error) {
+	u := &a.units[ui]
+	if u.cellized {
+		return u.cells, u.err
+	}
+	u.cellized = true
+	stmts := newBitset(len(a.stmts))
+	for _, ci := range u.actions {
+		for w := range stmts {
+			stmts[w] |= a.actionCells[ci].sig[w]
+		}
+	}
+	inUnit := map[int]bool{}
+	for _, g := range u.typeGroups {
+		inUnit[g] = true
+	}
+	groups := make([]globGroup, len(a.resourceGroups))
+	for gi, g := range a.resourceGroups {
+		used := a.groupAlways[gi] || inUnit[gi]
+		for _, si := range a.groupStmts[gi] {
+			if stmts.has(si) {
+				used = true
+			}
+		}
+		if used {
+			groups[gi] = g
+		}
+	}
+	cells, err := cellizeStringsWithin(groups, a.budget, []int{a.forbidGroup}, u.typeGroups)
 	if err != nil {
-		return undecided("the resource patterns have too many combinations for the budget (%v)", err)
+		u.err = undecided("the resource patterns have too many combinations for the budget (%v)", err)
+		return nil, u.err
 	}
 	for _, c := range cells {
-		if !c.sig.has(a.forbidGroup) {
-			continue
-		}
 		rc := resourceCell{stringCell: c, hits: newBitset(len(a.stmts))}
 		for si, s := range a.stmts {
 			hit := a.stmtResourceAll[si] || (a.stmtResourceGroup[si] >= 0 && c.sig.has(a.stmtResourceGroup[si]))
@@ -528,9 +611,68 @@ func (a *analysis) cellizeResources() error {
 		for i := range a.sides {
 			rc.policies = append(rc.policies, a.mergedResourcePolicy(&a.sides[i], c.sig))
 		}
-		a.resourceCells = append(a.resourceCells, rc)
+		u.cells = append(u.cells, rc)
 	}
-	return nil
+	return u.cells, nil
+}
+
+// unitOf returns the unit of a service prefix ("": the actions without resource types and
+// those the catalogue does not know), adding it when new.
+func (a *analysis) unitOf(service string) int {
+	if i, ok := a.unitIndex[service]; ok {
+		return i
+	}
+	a.unitIndex[service] = len(a.units)
+	a.units = append(a.units, resourceUnit{})
+	return len(a.units) - 1
+}
+
+// addUnitType adds a resource group to a unit's types.
+func (a *analysis) addUnitType(unit, group int) {
+	u := &a.units[unit]
+	for _, g := range u.typeGroups {
+		if g == group {
+			return
+		}
+	}
+	u.typeGroups = append(u.typeGroups, group)
+}
+
+// actionResourceGroups returns the unit of a catalogue action and the resource groups of what
+// it acts on: its resource types' ARN formats, "*" when it may be called without a resource
+// (actionTypes), any string for a type the data does not describe.
+func (a *analysis) actionResourceGroups(act catalog.Action) (int, []int) {
+	types, star, anything := actionTypes(act)
+	unit := a.unitOf("")
+	if len(types) > 0 || anything {
+		unit = a.unitOf(act.Service().Prefix())
+	}
+	var out []int
+	addType := func(g int) {
+		a.addUnitType(unit, g)
+		for _, x := range out {
+			if x == g {
+				return
+			}
+		}
+		out = append(out, g)
+	}
+	for _, rt := range types {
+		g, ok := a.typeGroupOf[rt]
+		if !ok {
+			g = a.addGroup(false, typeGlobs(rt, a.partition)...)
+			a.typeGroupOf[rt] = g
+		}
+		addType(g)
+	}
+	if star {
+		addType(a.addGroup(false, literalStar))
+	}
+	if anything {
+		addType(a.addGroup(false, glob{globStar}))
+	}
+	sort.Ints(out)
+	return unit, out
 }
 
 // resourceAccountGlobs are the account patterns that conditions on aws:ResourceAccount compare

@@ -6,6 +6,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 )
 
 // The analysis is checked against brute force on random small policies over a small world:
@@ -201,6 +203,9 @@ func (w *propWorld) bruteForce(q *Question) *Request {
 			}
 		}
 		for _, action := range actions {
+			if !realRequest(action, res) {
+				continue
+			}
 			for _, ctx := range contexts {
 				req := &Request{Principal: q.Principal, Action: action, Resource: res, ResourceAccount: q.ResourceAccount, Context: ctx}
 				if r, err := Authorize(&ps, req, q.Options); err == nil && r.Decision == Allow {
@@ -210,6 +215,29 @@ func (w *propWorld) bruteForce(q *Question) *Request {
 		}
 	}
 	return nil
+}
+
+// realRequest reports whether AWS can receive a request of the action on the resource: the
+// resource is "*" for an action without a required resource type, or an ARN of one of its
+// types. It reads the catalogue's own format matcher, not the analysis's globs.
+func realRequest(action, resource string) bool {
+	act, ok := catalog.LookupAction(action)
+	if !ok {
+		return true
+	}
+	star := true
+	for _, rt := range act.ResourceTypes() {
+		if rt.ResourceType == nil {
+			return true
+		}
+		if rt.Required {
+			star = false
+		}
+		if resource != "*" && rt.ResourceType.MatchesARN(resource) {
+			return true
+		}
+	}
+	return star && resource == "*"
 }
 
 func describeQuestion(q *Question) string {

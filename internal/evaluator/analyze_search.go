@@ -34,6 +34,7 @@ const (
 type pairSearch struct {
 	a      *analysis
 	rc     *resourceCell
+	ac     *actionCell
 	alive  bitset
 	e      *evalContext
 	ps     []PolicySet // per side, with the cell's resource policy
@@ -67,48 +68,79 @@ func (a *analysis) cancelled() bool {
 
 func (a *analysis) run() Answer {
 	var undecidedReason string
-	for ri := range a.resourceCells {
-		rc := &a.resourceCells[ri]
-		searched := map[string]bool{}
-		for ai := range a.actionCells {
-			ac := &a.actionCells[ai]
-			alive := newBitset(len(a.stmts))
-			for si := range a.stmts {
-				if ac.sig.has(si) && rc.hits.has(si) {
-					alive.set(si)
+	requests := false // whether the set holds any request AWS can receive
+	// The actions that act on resources first: their witnesses say more than one on "*".
+	order := make([]int, 0, len(a.units))
+	for ui := range a.units {
+		if ui != a.unitIndex[""] {
+			order = append(order, ui)
+		}
+	}
+	if ui, ok := a.unitIndex[""]; ok {
+		order = append(order, ui)
+	}
+	for _, ui := range order {
+		cells, err := a.unitCells(ui)
+		if err != nil {
+			if undecidedReason == "" {
+				undecidedReason = err.Error()
+			}
+			continue
+		}
+		for ri := range cells {
+			rc := &cells[ri]
+			searched := map[string]bool{}
+			for _, ai := range a.units[ui].actions {
+				ac := &a.actionCells[ai]
+				if !actsOn(ac, rc) {
+					continue
 				}
-			}
-			// Action cells that leave the same statements alive, with the same service class,
-			// have the same answer.
-			memo := alive.key() + "|" + ac.class
-			if searched[memo] {
-				continue
-			}
-			searched[memo] = true
-			if a.cancelled() {
-				return Answer{Outcome: Undecided, Reason: errCancelled.Error(), Searched: a.nodes}
-			}
-			w, err := a.searchPair(rc, ac, alive)
-			if errors.Is(err, errCancelled) {
-				return Answer{Outcome: Undecided, Reason: err.Error(), Searched: a.nodes}
-			}
-			if err != nil {
-				if undecidedReason == "" {
-					undecidedReason = err.Error()
+				requests = true
+				alive := newBitset(len(a.stmts))
+				for si := range a.stmts {
+					if ac.sig.has(si) && rc.hits.has(si) {
+						alive.set(si)
+					}
 				}
-				continue
-			}
-			if w != nil {
-				w.Searched = a.nodes
-				return *w
+				// Action cells that leave the same statements alive, with the same service
+				// class, have the same answer.
+				memo := alive.key() + "|" + ac.class
+				if searched[memo] {
+					continue
+				}
+				searched[memo] = true
+				if a.cancelled() {
+					return Answer{Outcome: Undecided, Reason: errCancelled.Error(), Searched: a.nodes}
+				}
+				w, err := a.searchPair(rc, ac, alive)
+				if errors.Is(err, errCancelled) {
+					return Answer{Outcome: Undecided, Reason: err.Error(), Searched: a.nodes}
+				}
+				if err != nil {
+					if undecidedReason == "" {
+						undecidedReason = err.Error()
+					}
+					continue
+				}
+				if w != nil {
+					w.Searched = a.nodes
+					return *w
+				}
 			}
 		}
 	}
 	if undecidedReason != "" {
 		return Answer{Outcome: Undecided, Reason: undecidedReason, Searched: a.nodes}
 	}
+	if !requests {
+		return Answer{Outcome: Denied, NoRequest: true, Searched: a.nodes,
+			Reason: "no request AWS can receive is in the set: none of the actions acts on a resource that the resource patterns match (an action acts on the ARNs of its resource types, or on \"*\" when it takes no resource)"}
+	}
 	return Answer{Outcome: Denied, Searched: a.nodes}
 }
+
+// actsOn reports whether the resources of a cell are of the types the actions act on.
+func actsOn(ac *actionCell, rc *resourceCell) bool { return actsOnSig(ac, rc.sig) }
 
 func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset) (*Answer, error) {
 	action := a.preferredAction(ac)
@@ -118,7 +150,7 @@ func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset) (*
 	if err != nil {
 		return nil, err
 	}
-	s := &pairSearch{a: a, rc: rc, alive: alive, e: e,
+	s := &pairSearch{a: a, rc: rc, ac: ac, alive: alive, e: e,
 		resourceConds: map[*compiledCondition]bool{}, table: map[condChoice]bool{}}
 	for i, sd := range a.sides {
 		ps := sd.policies
@@ -337,7 +369,7 @@ func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 	}
 	// Prefer a resource in the action's own ARN format: any resource of the question's set
 	// that every side still decides as the question wants will do, whichever cell it is in.
-	for _, cand := range a.readableResources(req.Action, s.rc) {
+	for _, cand := range a.readableResources(req.Action, s.rc, s.ac) {
 		trial := req
 		trial.Resource = cand
 		if _, ok, err := s.checkWitness(&trial); err == nil && ok {
@@ -389,15 +421,16 @@ func (s *pairSearch) checkWitness(req *Request) (Result, bool, error) {
 }
 
 // readableResources lists resources nicer than the cell's shortest string: the ARN formats of
-// the action's resource types filled with examples, then "*" when the witness is empty. Only
-// those inside the question's resource patterns are listed.
-func (a *analysis) readableResources(action string, rc *resourceCell) []string {
+// the action's resource types filled with examples, then the cell's string with real values
+// in its region and account segments and some text where a star begins. Only resources inside
+// the question's patterns and of the action's resource types are listed.
+func (a *analysis) readableResources(action string, rc *resourceCell, ac *actionCell) []string {
 	account := a.caller.Account
 	if a.q.ResourceAccount != "" {
 		account = a.q.ResourceAccount
 	}
 	if account == "" {
-		account = "111122223333"
+		account = exampleAccount
 	}
 	var cands []string
 	if act, ok := catalog.LookupAction(action); ok {
@@ -413,23 +446,71 @@ func (a *analysis) readableResources(action string, rc *resourceCell) []string {
 	// The shortest format is usually the resource the action is about (an S3 object rather
 	// than an object behind an access point).
 	sort.SliceStable(cands, func(i, j int) bool { return len(cands[i]) < len(cands[j]) })
-	if rc.witness == "" {
-		cands = append(cands, "*")
-	} else {
-		// The shortest string stops where a star begins (arn:aws:s3:::bucket/): give the star
-		// some text.
-		cands = append(cands, rc.witness+"example")
-	}
+	cands = append(cands, realSegments(rc.witness, account, rc.sig, a.resourceGroups)...)
 	var out []string
 	for _, c := range cands {
 		if c == rc.witness {
 			continue
 		}
-		if signatureOf(a.resourceGroups, c).has(a.forbidGroup) {
+		sig := signatureOf(a.resourceGroups, c)
+		if sig.has(a.forbidGroup) && actsOnSig(ac, sig) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// exampleAccount is the account of examples where the question names none (AWS's own
+// documentation account).
+const exampleAccount = "111122223333"
+
+// exampleRegions are real regions, tried in order for the region segment of a witness.
+var exampleRegions = []string{"us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "eu-north-1",
+	"ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-south-1", "ca-central-1", "sa-east-1",
+	"me-south-1", "af-south-1", "il-central-1", "us-east-2", "us-west-1", "eu-west-2", "eu-west-3",
+	"eu-south-1", "ap-east-1", "ap-northeast-2", "ap-northeast-3", "me-central-1", "us-gov-west-1",
+	"us-gov-east-1", "cn-north-1", "cn-northwest-1"}
+
+// realSegments returns versions of an ARN whose region and account segments are real values
+// (a region of exampleRegions, the given account) while every group decides it as it decides
+// the original (same signature), and the same with "example" where the resource part ends.
+func realSegments(arn, account string, sig bitset, groups []globGroup) []string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return nil
+	}
+	same := func(p []string) bool { return signatureOf(groups, strings.Join(p, ":")).equal(sig) }
+	try := func(i int, values ...string) {
+		for _, v := range values {
+			if parts[i] == v {
+				return
+			}
+			p := append([]string(nil), parts...)
+			p[i] = v
+			if same(p) {
+				parts = p
+				return
+			}
+		}
+	}
+	if parts[3] != "" {
+		try(3, exampleRegions...)
+	}
+	if parts[4] != "" {
+		try(4, account, exampleAccount)
+	}
+	base := strings.Join(parts, ":")
+	return []string{base + "example", base}
+}
+
+// actsOnSig reports whether a resource of signature sig is of the types the actions act on.
+func actsOnSig(ac *actionCell, sig bitset) bool {
+	for _, g := range ac.types {
+		if sig.has(g) {
+			return true
+		}
+	}
+	return false
 }
 
 // instantiateARNFormat fills an ARN format of the catalogue (arn:${Partition}:s3:::${BucketName})

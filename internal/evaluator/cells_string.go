@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"errors"
+	"math/bits"
 	"strings"
 	"unicode"
 )
@@ -39,26 +40,50 @@ var errBudget = errors.New("search budget exhausted")
 // positions offsets[i][j] .. offsets[i][j]+len(pattern); each group also has a saturation bit,
 // set once one of its patterns reaches a final star: from then on the group accepts every
 // continuation, so its positions no longer matter and are cleared. That keeps the states of
-// long lists of patterns ending in * (the common shape) few.
+// long lists of patterns ending in * (the common shape) few. The positions are also laid out
+// flat (atom, group, fold per position) so that a step visits only the positions that are set:
+// a state of a large question has thousands of positions, of which a handful are active.
 type groupLayout struct {
 	groups  []globGroup
 	offsets [][]int
 	satBit  []int
 	words   int
+
+	atom      []rune // per position: the atom there, or posEnd after a pattern's last atom
+	group     []int32
+	fold      []bool
+	saturates []bool // a star from which only stars remain: reaching it saturates the group
+	first     []int  // per group: its first position (its saturation bit ends its range)
 }
 
+// posEnd marks the position after a pattern's last atom (and a saturation bit).
+const posEnd rune = -100
+
 func newGroupLayout(groups []globGroup) *groupLayout {
-	l := &groupLayout{groups: groups, offsets: make([][]int, len(groups)), satBit: make([]int, len(groups))}
-	n := 0
+	l := &groupLayout{groups: groups, offsets: make([][]int, len(groups)), satBit: make([]int, len(groups)), first: make([]int, len(groups))}
 	for i, g := range groups {
+		l.first[i] = len(l.atom)
 		l.offsets[i] = make([]int, len(g))
 		for j, a := range g {
-			l.offsets[i][j] = n
-			n += len(a.g) + 1
+			l.offsets[i][j] = len(l.atom)
+			for p, t := range a.g {
+				l.atom = append(l.atom, t)
+				l.group = append(l.group, int32(i))
+				l.fold = append(l.fold, a.fold)
+				l.saturates = append(l.saturates, t == globStar && allStars(a.g[p:]))
+			}
+			l.atom = append(l.atom, posEnd)
+			l.group = append(l.group, int32(i))
+			l.fold = append(l.fold, false)
+			l.saturates = append(l.saturates, false)
 		}
-		l.satBit[i] = n
-		n++
+		l.satBit[i] = len(l.atom)
+		l.atom = append(l.atom, posEnd)
+		l.group = append(l.group, int32(i))
+		l.fold = append(l.fold, false)
+		l.saturates = append(l.saturates, false)
 	}
+	n := len(l.atom)
 	l.words = (n + 63) / 64
 	if l.words == 0 {
 		l.words = 1
@@ -69,6 +94,14 @@ func newGroupLayout(groups []globGroup) *groupLayout {
 // cellizeStrings enumerates every achievable signature of the groups with a witness each.
 // budget bounds the number of product states visited.
 func cellizeStrings(groups []globGroup, budget int) ([]stringCell, error) {
+	return cellizeStringsWithin(groups, budget, nil, nil)
+}
+
+// cellizeStringsWithin is cellizeStrings for the strings that every group of must accepts
+// and, when anyOf is not empty, some group of anyOf accepts: states from which that can no
+// longer happen are not explored, so only the cells inside are listed (with every signature
+// they reach; groups outside must and anyOf are tracked as usual).
+func cellizeStringsWithin(groups []globGroup, budget int, must, anyOf []int) ([]stringCell, error) {
 	l := newGroupLayout(groups)
 	var atoms []globAtom
 	for _, g := range groups {
@@ -76,6 +109,7 @@ func cellizeStrings(groups []globGroup, budget int) ([]stringCell, error) {
 	}
 	literals := literalRunes(atoms)
 	other := otherRune(literals)
+	digit := otherDigit(literals)
 
 	type node struct {
 		state  bitset
@@ -89,64 +123,139 @@ func cellizeStrings(groups []globGroup, budget int) ([]stringCell, error) {
 		}
 	}
 	l.normalize(start)
+	inside := func(state bitset) bool {
+		for _, i := range must {
+			if !l.live(state, i) {
+				return false
+			}
+		}
+		if len(anyOf) == 0 {
+			return true
+		}
+		for _, i := range anyOf {
+			if l.live(state, i) {
+				return true
+			}
+		}
+		return false
+	}
+	if !inside(start) {
+		return nil, nil
+	}
+	var outside []bitset // visited states outside the strings of interest
 	nodes := []node{{state: start, parent: -1}}
-	seen := map[string]bool{start.key(): true}
+	// seen finds visited states by a hash of their words, compared in full on a collision.
+	seen := map[uint64][]int32{start.hash(): {0}}
+	visited := func(state bitset) bool {
+		for _, i := range seen[state.hash()] {
+			if i >= 0 && nodes[i].state.equal(state) || i < 0 && outside[-i-1].equal(state) {
+				return true
+			}
+		}
+		return false
+	}
 	var cells []stringCell
 	sigSeen := map[string]bool{}
+	var runes []rune
 	for head := 0; head < len(nodes); head++ {
 		cur := nodes[head].state
 		sig := l.accepting(cur)
-		if k := sig.key(); !sigSeen[k] {
+		if k := sig.key(); !sigSeen[k] && l.acceptsAll(sig, must, anyOf) {
 			sigSeen[k] = true
 			cells = append(cells, stringCell{sig: sig, witness: pathString(head, func(i int) (int, rune) { return nodes[i].parent, nodes[i].r })})
 		}
-		for _, r := range l.relevantRunes(cur, other) {
+		runes = l.relevantRunes(cur, other, digit, runes[:0])
+		for _, r := range runes {
 			next := l.step(cur, r)
-			k := next.key()
-			if seen[k] {
+			if visited(next) {
+				continue
+			}
+			h := next.hash()
+			if !inside(next) {
+				outside = append(outside, next)
+				seen[h] = append(seen[h], int32(-len(outside)))
 				continue
 			}
 			if len(nodes) >= budget {
 				return nil, errBudget
 			}
-			seen[k] = true
+			seen[h] = append(seen[h], int32(len(nodes)))
 			nodes = append(nodes, node{state: next, parent: head, r: r})
 		}
 	}
 	return cells, nil
 }
 
+// acceptsAll reports whether a signature is inside: every group of must and, when anyOf is
+// not empty, some group of anyOf.
+func (l *groupLayout) acceptsAll(sig bitset, must, anyOf []int) bool {
+	for _, i := range must {
+		if !sig.has(i) {
+			return false
+		}
+	}
+	if len(anyOf) == 0 {
+		return true
+	}
+	for _, i := range anyOf {
+		if sig.has(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// live reports whether group i can still accept some continuation of the text read: one of
+// its positions is set (every position can reach its pattern's end) or it is saturated.
+func (l *groupLayout) live(state bitset, i int) bool {
+	lo, hi := l.first[i], l.satBit[i]
+	for p := lo; p <= hi; {
+		w := state[p/64] >> (p % 64)
+		if w == 0 {
+			p += 64 - p%64
+			continue
+		}
+		p += bits.TrailingZeros64(w)
+		return p <= hi
+	}
+	return false
+}
+
+// forEach calls f with every position set in state, in increasing order; f may set positions
+// after the current one, which are then visited too.
+func forEach(state bitset, f func(p int)) {
+	for w := range state {
+		for done := uint64(0); ; {
+			word := state[w] &^ done
+			if word == 0 {
+				break
+			}
+			b := bits.TrailingZeros64(word)
+			done |= 1 << b
+			f(w*64 + b)
+		}
+	}
+}
+
 // normalize closes the stars (a star matches the empty run) and saturates groups that
 // accept forever.
 func (l *groupLayout) normalize(state bitset) {
-	for i, g := range l.groups {
-		if state.has(l.satBit[i]) {
-			continue
-		}
-		saturated := false
-		for j, a := range g {
-			base := l.offsets[i][j]
-			for p, t := range a.g {
-				if (t == globStar || t == globStarSeg) && state.has(base+p) {
-					state.set(base + p + 1)
-					// A star that only a run of stars separates from the end makes the
-					// pattern accept every continuation (a segment star does not: it stops
-					// at colons).
-					if t == globStar && allStars(a.g[p:]) {
-						saturated = true
-					}
-				}
+	var saturated []int32
+	forEach(state, func(p int) {
+		if isStarAtom(l.atom[p]) {
+			state.set(p + 1)
+			// A star that only a run of stars separates from the end makes the pattern accept
+			// every continuation (a segment star does not: it stops at colons).
+			if l.saturates[p] {
+				saturated = append(saturated, l.group[p])
 			}
 		}
-		if saturated {
-			for j, a := range g {
-				base := l.offsets[i][j]
-				for p := 0; p <= len(a.g); p++ {
-					state.clear(base + p)
-				}
-			}
-			state.set(l.satBit[i])
+	})
+	for _, i := range saturated {
+		for p := l.first[i]; p < l.satBit[i]; p++ {
+			state.clear(p)
 		}
+		state.set(l.satBit[i])
 	}
 }
 
@@ -162,38 +271,24 @@ func allStars(g glob) bool {
 // step reads r from state.
 func (l *groupLayout) step(state bitset, r rune) bitset {
 	next := make(bitset, len(state))
-	for i, g := range l.groups {
-		if state.has(l.satBit[i]) {
-			next.set(l.satBit[i])
-			continue
-		}
-		for j, a := range g {
-			base := l.offsets[i][j]
-			for p, t := range a.g {
-				if !state.has(base + p) {
-					continue
-				}
-				switch t {
-				case globStar:
-					next.set(base + p)
-				case globStarSeg:
-					if r != ':' {
-						next.set(base + p)
-					}
-				case globOne:
-					next.set(base + p + 1)
-				case globOneSeg:
-					if r != ':' {
-						next.set(base + p + 1)
-					}
-				default:
-					if t == r || (a.fold && equalFoldRune(t, r)) {
-						next.set(base + p + 1)
-					}
-				}
+	forEach(state, func(p int) {
+		t := l.atom[p]
+		switch {
+		case t == posEnd:
+			if p == l.satBit[l.group[p]] {
+				next.set(p)
 			}
+		case t >= 0:
+			if t == r || (l.fold[p] && equalFoldRune(t, r)) {
+				next.set(p + 1)
+			}
+		case !wildcardTakes(t, r):
+		case isStarAtom(t):
+			next.set(p)
+		default:
+			next.set(p + 1)
 		}
-	}
+	})
 	l.normalize(next)
 	return next
 }
@@ -201,27 +296,24 @@ func (l *groupLayout) step(state bitset, r rune) bitset {
 // accepting is the signature of a state: the groups with a pattern at its end.
 func (l *groupLayout) accepting(state bitset) bitset {
 	sig := newBitset(len(l.groups))
-	for i, g := range l.groups {
-		if state.has(l.satBit[i]) {
-			sig.set(i)
-			continue
+	forEach(state, func(p int) {
+		if l.atom[p] == posEnd {
+			sig.set(int(l.group[p]))
 		}
-		for j, a := range g {
-			if state.has(l.offsets[i][j] + len(a.g)) {
-				sig.set(i)
-				break
-			}
-		}
-	}
+	})
 	return sig
 }
 
-// relevantRunes lists the characters worth trying from a state: the literals at the active
-// positions (both cases where the pattern ignores case), the colon (segment wildcards stop at
-// it) and one character that no pattern names. Every other character leads where that one
-// does.
-func (l *groupLayout) relevantRunes(state bitset, other rune) []rune {
-	out := []rune{other, ':'}
+// relevantRunes appends to out the characters worth trying from a state: the literals at the
+// active positions (their whole case-folding orbit where the pattern ignores case), the colon
+// and the slash (restricted wildcards stop at them), one digit that no pattern names (digit
+// wildcards take it) and one character that no pattern names. Every other character leads
+// where one of those does.
+func (l *groupLayout) relevantRunes(state bitset, other, digit rune, out []rune) []rune {
+	out = append(out, other, ':', '/')
+	if digit >= 0 {
+		out = append(out, digit)
+	}
 	add := func(r rune) {
 		for _, x := range out {
 			if x == r {
@@ -230,24 +322,19 @@ func (l *groupLayout) relevantRunes(state bitset, other rune) []rune {
 		}
 		out = append(out, r)
 	}
-	for i, g := range l.groups {
-		if state.has(l.satBit[i]) {
-			continue
+	forEach(state, func(p int) {
+		r := l.atom[p]
+		if r < 0 {
+			return
 		}
-		for j, a := range g {
-			base := l.offsets[i][j]
-			for p, r := range a.g {
-				if r < 0 || !state.has(base+p) {
-					continue
-				}
-				add(r)
-				if a.fold {
-					add(unicode.ToLower(r))
-					add(unicode.ToUpper(r))
-				}
+		if l.fold[p] {
+			for _, x := range foldOrbit(r) {
+				add(x)
 			}
+			return
 		}
-	}
+		add(r)
+	})
 	return out
 }
 
@@ -269,10 +356,10 @@ func pathString(i int, up func(int) (int, rune)) string {
 	return string(rs)
 }
 
-// literalRunes is every character that some atom compares literally, with both cases for
-// atoms that ignore case.
+// literalRunes is every character that some atom compares literally, with its whole
+// case-folding orbit for atoms that ignore case.
 func literalRunes(atoms []globAtom) map[rune]bool {
-	out := map[rune]bool{':': true}
+	out := map[rune]bool{':': true, '/': true}
 	for _, a := range atoms {
 		for _, r := range a.g {
 			if r < 0 {
@@ -280,24 +367,49 @@ func literalRunes(atoms []globAtom) map[rune]bool {
 			}
 			out[r] = true
 			if a.fold {
-				out[unicode.ToLower(r)] = true
-				out[unicode.ToUpper(r)] = true
+				for _, x := range foldOrbit(r) {
+					out[x] = true
+				}
 			}
 		}
 	}
 	return out
 }
 
+// otherDigit picks a digit that no atom names, or -1 when every digit is named: every digit
+// outside the literals behaves like it.
+func otherDigit(literals map[rune]bool) rune {
+	for r := '1'; r <= '9'; r++ {
+		if !literals[r] {
+			return r
+		}
+	}
+	if !literals['0'] {
+		return '0'
+	}
+	return -1
+}
+
 // otherRune picks a readable character that no atom names: every character outside the
 // literals behaves like it.
 func otherRune(literals map[rune]bool) rune {
-	for _, r := range "xyzqwkjvXYZ0123456789-_" {
-		if !literals[r] && !literals[unicode.ToLower(r)] && !literals[unicode.ToUpper(r)] {
+	// Not a digit: digits are told apart (account wildcards take only them). Not a letter
+	// whose case orbit holds a literal either, so that no case-insensitive atom takes it.
+	unnamed := func(r rune) bool {
+		for _, x := range foldOrbit(r) {
+			if literals[x] {
+				return false
+			}
+		}
+		return true
+	}
+	for _, r := range "xyzqwkjvXYZ-_" {
+		if unnamed(r) {
 			return r
 		}
 	}
 	for r := rune(0x100); ; r++ {
-		if !literals[r] && unicode.IsLetter(r) && unicode.ToLower(r) == unicode.ToUpper(r) {
+		if unnamed(r) && unicode.IsLetter(r) && len(foldOrbit(r)) == 1 {
 			return r
 		}
 	}
@@ -342,6 +454,16 @@ func (b bitset) key() string {
 		}
 	}
 	return sb.String()
+}
+
+// hash is an FNV-1a hash of the words, for finding equal sets.
+func (b bitset) hash() uint64 {
+	h := uint64(14695981039346656037)
+	for _, w := range b {
+		h ^= w
+		h *= 1099511628211
+	}
+	return h
 }
 
 func (b bitset) equal(o bitset) bool {

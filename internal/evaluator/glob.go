@@ -19,7 +19,37 @@ const (
 	// whose * is not the segment's last character: they never match a colon.
 	globStarSeg rune = -3
 	globOneSeg  rune = -4
+	// The wildcards of the analysis's ARN formats (see typeGlob): a placeholder followed by a
+	// slash has no slash, one that names a segment has neither colon nor slash, and an account
+	// is twelve digits. Policies never produce them.
+	globStarNoSlash rune = -5
+	globOneNoSlash  rune = -6
+	globStarName    rune = -7
+	globOneName     rune = -8
+	globDigit       rune = -9
 )
+
+// isStarAtom reports whether t is a wildcard that reads any number of characters.
+func isStarAtom(t rune) bool {
+	return t == globStar || t == globStarSeg || t == globStarNoSlash || t == globStarName
+}
+
+// wildcardTakes reports whether the wildcard t can read the character r.
+func wildcardTakes(t, r rune) bool {
+	switch t {
+	case globStar, globOne:
+		return true
+	case globStarSeg, globOneSeg:
+		return r != ':'
+	case globStarNoSlash, globOneNoSlash:
+		return r != '/'
+	case globStarName, globOneName:
+		return r != ':' && r != '/'
+	case globDigit:
+		return '0' <= r && r <= '9'
+	}
+	return false
+}
 
 // compileGlob reads s with * and ? as wildcards and every other character as itself.
 func compileGlob(s string) glob {
@@ -45,10 +75,11 @@ func (g glob) appendLiteral(s string) glob {
 	return g
 }
 
-// hasSegmentWildcards reports whether g has wildcards that stop at colons.
+// hasSegmentWildcards reports whether g has wildcards that do not take every character
+// (those that stop at colons, and the restricted ones of the analysis).
 func (g glob) hasSegmentWildcards() bool {
 	for _, r := range g {
-		if r == globStarSeg || r == globOneSeg {
+		if r < globOne {
 			return true
 		}
 	}
@@ -78,9 +109,9 @@ func (g glob) String() string {
 	var b strings.Builder
 	for _, r := range g {
 		switch r {
-		case globStar, globStarSeg:
+		case globStar, globStarSeg, globStarNoSlash, globStarName:
 			b.WriteByte('*')
-		case globOne, globOneSeg:
+		case globOne, globOneSeg, globOneNoSlash, globOneName, globDigit:
 			b.WriteByte('?')
 		default:
 			b.WriteRune(r)
@@ -149,7 +180,26 @@ func equalFoldRune(a, b rune) bool {
 		}
 		return a == b
 	}
-	return unicode.SimpleFold(a) == b || unicode.SimpleFold(b) == a || unicode.ToLower(a) == unicode.ToLower(b)
+	// The whole simple-folding orbit, as strings.EqualFold compares (StringEqualsIgnoreCase
+	// evaluates with it): the Kelvin sign equals k, and the long s equals s.
+	if a == b {
+		return true
+	}
+	for r := unicode.SimpleFold(a); r != a; r = unicode.SimpleFold(r) {
+		if r == b {
+			return true
+		}
+	}
+	return false
+}
+
+// foldOrbit lists the characters that equal r without regard to case, r first.
+func foldOrbit(r rune) []rune {
+	out := []rune{r}
+	for x := unicode.SimpleFold(r); x != r; x = unicode.SimpleFold(x) {
+		out = append(out, x)
+	}
+	return out
 }
 
 // matchSegments matches patterns with colon-bounded wildcards. With two kinds of star the
@@ -170,7 +220,7 @@ func (g glob) matchSegments(s string, fold bool) bool {
 	// closure: a star may match the empty run, so the position after it is reachable too.
 	closure := func(b []uint64) {
 		for i := 0; i < len(g); i++ {
-			if has(b, i) && (g[i] == globStar || g[i] == globStarSeg) {
+			if has(b, i) && isStarAtom(g[i]) {
 				set(b, i+1)
 			}
 		}
@@ -184,28 +234,19 @@ func (g glob) matchSegments(s string, fold bool) bool {
 			if !has(cur, i) {
 				continue
 			}
-			switch p := g[i]; p {
-			case globStar:
-				set(next, i)
-				alive = true
-			case globStarSeg:
-				if r != ':' {
-					set(next, i)
-					alive = true
-				}
-			case globOne:
-				set(next, i+1)
-				alive = true
-			case globOneSeg:
-				if r != ':' {
-					set(next, i+1)
-					alive = true
-				}
-			default:
+			switch p := g[i]; {
+			case p >= 0:
 				if p == r || (fold && equalFoldRune(p, r)) {
 					set(next, i+1)
 					alive = true
 				}
+			case !wildcardTakes(p, r):
+			case isStarAtom(p):
+				set(next, i)
+				alive = true
+			default:
+				set(next, i+1)
+				alive = true
 			}
 		}
 		if !alive {

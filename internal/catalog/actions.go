@@ -228,7 +228,7 @@ func ActionByIndex(i int) Action {
 // ActionIndex returns the index of the action named name ("s3:getobject" or any casing).
 func ActionIndex(name string) (int, bool) {
 	var buf [96]byte
-	return actionTableLoaded().index(lowerASCII(buf[:0], name))
+	return actionTableLoaded().index(FoldAction(buf[:0], name))
 }
 
 // LookupAction returns the action named name, in any casing.
@@ -240,7 +240,7 @@ func LookupAction(name string) (Action, bool) {
 // LookupService returns the service with the given prefix, in any casing.
 func LookupService(prefix string) (*Service, bool) {
 	var buf [64]byte
-	s, ok := actionTableLoaded().byPrefix[string(lowerASCII(buf[:0], prefix))]
+	s, ok := actionTableLoaded().byPrefix[string(FoldAction(buf[:0], prefix))]
 	return s, ok
 }
 
@@ -264,7 +264,7 @@ func ExpandActionPattern(pattern string) []int {
 func AppendActionPattern(dst []int, pattern string) []int {
 	t := actionTableLoaded()
 	var buf [96]byte
-	p := lowerASCII(buf[:0], pattern)
+	p := FoldAction(buf[:0], pattern)
 	if !hasWildcard(p) {
 		if i, ok := t.index(p); ok {
 			dst = append(dst, i)

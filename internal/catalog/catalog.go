@@ -25,6 +25,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -133,6 +135,53 @@ func atoi(s string) (int, bool) {
 // lowerASCII lower-cases the ASCII letters of s into buf (which it may grow) and returns it.
 // Names in the catalogue are ASCII; other characters are kept as they are, which is what a
 // case-insensitive comparison with ASCII data needs.
+// FoldAction is the one case folding of action names and action patterns, used by the
+// catalogue, evaluation and analysis alike: actions are matched without regard to case
+// (reference_policies_elements_action), and a character whose Unicode case orbit holds an
+// ASCII letter (the Kelvin sign K, the long s ſ) folds to that letter, so that a policy that
+// names "\u212Ainesis:*" covers the kinesis actions in every part of the engine. Other
+// characters fold to their lower case (they never match a catalogue name, which is ASCII);
+// bytes that are not UTF-8 stay as they are.
+func FoldAction(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		dst = utf8.AppendRune(dst, foldActionRune(r))
+		i += n
+	}
+	return dst
+}
+
+// FoldActionName is FoldAction as a string.
+func FoldActionName(s string) string {
+	if isASCII(s) {
+		return string(lowerASCII(make([]byte, 0, len(s)), s))
+	}
+	return string(FoldAction(make([]byte, 0, len(s)), s))
+}
+
+func foldActionRune(r rune) rune {
+	for x := unicode.SimpleFold(r); x != r; x = unicode.SimpleFold(x) {
+		if x < utf8.RuneSelf {
+			return unicode.ToLower(x)
+		}
+	}
+	return unicode.ToLower(r)
+}
+
 func lowerASCII(buf []byte, s string) []byte {
 	buf = buf[:0]
 	for i := 0; i < len(s); i++ {

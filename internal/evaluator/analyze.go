@@ -1062,15 +1062,12 @@ func arnConditionGlob(g glob) glob {
 	return out
 }
 
-// isMultiValuedKey: the catalogue's type (ArrayOf...), or a set qualifier in some condition.
+// isMultiValuedKey: the catalogue's type (ArrayOf...) for a key it knows (a request carries
+// one value of a single-valued key, whatever set operators policies apply to it: evaluation
+// rejects more); a key the catalogue does not know may carry any number of values.
 func isMultiValuedKey(key string, conds []*compiledCondition) bool {
-	if k, ok := catalog.LookupConditionKey(key); ok && k.MultiValued {
-		return true
+	if k, ok := catalog.LookupConditionKey(key); ok {
+		return k.MultiValued
 	}
-	for _, c := range conds {
-		if c.set != setNone {
-			return true
-		}
-	}
-	return false
+	return true
 }

@@ -85,7 +85,7 @@ func dateRepresentatives(conds []*compiledCondition) []string {
 	if len(ts) == 0 {
 		return append(out, "2026-01-01T00:00:00Z")
 	}
-	format := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	format := formatDateRepresentative
 	out = append(out, format(ts[0].Add(-time.Second)))
 	for i, t := range ts {
 		if i > 0 && t.Equal(ts[i-1]) {
@@ -97,6 +97,18 @@ func dateRepresentatives(conds []*compiledCondition) []string {
 		}
 	}
 	return append(out, format(ts[len(ts)-1].Add(time.Second)))
+}
+
+// formatDateRepresentative writes an instant in ISO 8601, or in epoch seconds when its year
+// is outside 0000-9999 (which ISO 8601 dates cannot write, and which evaluation accepts as
+// epoch seconds).
+func formatDateRepresentative(t time.Time) string {
+	if y := t.UTC().Year(); y >= 0 && y <= 9999 {
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	r := new(big.Rat).SetInt64(t.Unix())
+	r.Add(r, big.NewRat(int64(t.Nanosecond()), 1e9))
+	return ratString(r)
 }
 
 // ipRepresentatives: the first address of every piece cut by the networks' bounds, in both

@@ -1,6 +1,8 @@
 package evaluator
 
 import (
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+
 	"strings"
 )
 
@@ -77,7 +79,7 @@ type actionMatcher struct {
 }
 
 func compileAction(text string) actionMatcher {
-	lower := strings.ToLower(text)
+	lower := catalog.FoldActionName(text)
 	if lower == "*" {
 		return actionMatcher{all: true}
 	}
@@ -107,6 +109,10 @@ func starSuffixPrefix(s string) (string, bool) {
 // is kept in lower case and compared with ASCII case folding, so the action needs no lowered
 // copy (action names are ASCII).
 func (m *actionMatcher) match(action string) bool {
+	if !isASCIIText(action) {
+		// Fold as the pattern was folded (catalog.FoldAction), then compare exactly.
+		return m.matchFolded(catalog.FoldActionName(action))
+	}
 	switch {
 	case m.all:
 		return true
@@ -116,6 +122,27 @@ func (m *actionMatcher) match(action string) bool {
 		return len(action) >= len(m.prefix) && equalFoldASCII(m.prefix, action[:len(m.prefix)])
 	}
 	return m.pattern.matchPlain(action, true)
+}
+
+// matchFolded matches an action already folded with catalog.FoldAction.
+func (m *actionMatcher) matchFolded(folded string) bool {
+	switch {
+	case m.all:
+		return true
+	case m.pattern == nil:
+		return m.exact == folded
+	}
+	return m.pattern.matchPlain(folded, false)
+}
+
+// isASCIIText reports whether s has only ASCII bytes.
+func isASCIIText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // equalFoldASCII compares a lower-case ASCII pattern with text, folding the text's ASCII

@@ -14,8 +14,9 @@ import (
 // IPv4-mapped IPv6 (::ffff:203.0.113.5) is read as the IPv4 address it carries, in requests and
 // in the policy (::ffff:203.0.113.0/120 is 203.0.113.0/24), so one address has one reading.
 // Other IPv6 networks never contain an IPv4 address: ::/0 is "every IPv6 address".
-// A request value may also be a network, which matches a policy network containing all of it.
-// A request value that is neither matches nothing.
+// A request value is an address (AWS fills aws:SourceIp with the caller's address); a value
+// that is not one, a network included, matches nothing (evaluation rejects networks in the
+// keys the catalogue types as IPAddress; see checkContextValues).
 
 // ipPrefix is a network of an IP operator, with IPv4-mapped networks held as IPv4.
 type ipPrefix = netip.Prefix
@@ -53,6 +54,9 @@ func parseIPOrPrefix(s string) (netip.Prefix, bool) {
 }
 
 func (c *compiledCondition) matchIP(s string) bool {
+	if strings.IndexByte(s, '/') >= 0 {
+		return false
+	}
 	got, ok := parseIPOrPrefix(s)
 	if !ok {
 		return false

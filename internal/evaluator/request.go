@@ -1,6 +1,8 @@
 package evaluator
 
 import (
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+
 	"fmt"
 	"sort"
 	"strings"
@@ -341,6 +343,9 @@ func (e *evalContext) init(req *Request) error {
 	if err != nil {
 		return err
 	}
+	if err := checkContextValues(&req.Context); err != nil {
+		return err
+	}
 	*e = evalContext{req: req, caller: caller}
 	e.resourceARN, e.resourceIsARN = splitARN(req.Resource)
 	e.resourceAccount = req.ResourceAccount
@@ -349,6 +354,33 @@ func (e *evalContext) init(req *Request) error {
 			e.resourceAccount = e.resourceARN.account
 		} else {
 			e.resourceAccount = caller.Account
+		}
+	}
+	return nil
+}
+
+// checkContextValues rejects values that no request AWS sends can carry, so that evaluation
+// and the analysis (which searches only values a request can carry) decide the same requests:
+// several values for a key the Service Authorization Reference types as single-valued, and a
+// network where an IPAddress key holds the caller's address.
+func checkContextValues(c *Context) error {
+	for _, v := range c.m {
+		if len(v.Values) < 2 && !(len(v.Values) == 1 && strings.Contains(v.Values[0], "/")) {
+			continue
+		}
+		k, ok := catalog.LookupConditionKey(v.Key)
+		if !ok {
+			continue
+		}
+		if len(v.Values) > 1 && !k.MultiValued {
+			return fmt.Errorf("context: %s is single-valued (%s): a request carries one value, not %d", v.Key, k.Type, len(v.Values))
+		}
+		if k.Type == catalog.TypeIPAddress {
+			for _, x := range v.Values {
+				if strings.Contains(x, "/") {
+					return fmt.Errorf("context: %s is the address a request comes from (such as 203.0.113.7), not a network (%q)", v.Key, x)
+				}
+			}
 		}
 	}
 	return nil

@@ -894,6 +894,13 @@ func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*key
 	if families[familyString] && families[familyARN] {
 		delete(families, familyARN)
 	}
+	// String (or Arn) with Bool: the string cells are split at the values Bool reads as true
+	// and as false (compared as strings.EqualFold does, over whole case orbits), so every cell
+	// is alike for both families. Published SCPs test s3:x-amz-server-side-encryption so.
+	boolToo := families[familyBool] && (families[familyString] || families[familyARN])
+	if boolToo {
+		delete(families, familyBool)
+	}
 	if len(families) > 1 {
 		var fs []string
 		for f := range families {
@@ -909,6 +916,9 @@ func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*key
 			if g := a.stringAtoms(c); len(g) > 0 {
 				groups = append(groups, g)
 			}
+		}
+		if boolToo {
+			groups = append(groups, globGroup{{g: lit("true"), fold: true}}, globGroup{{g: lit("false"), fold: true}})
 		}
 		cells, err := cellizeStrings(groups, a.budget)
 		if err != nil {

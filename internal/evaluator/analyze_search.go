@@ -79,52 +79,56 @@ func (a *analysis) run() Answer {
 	if ui, ok := a.unitIndex[""]; ok {
 		order = append(order, ui)
 	}
-	for _, ui := range order {
-		cells, err := a.unitCells(ui)
-		if err != nil {
-			if undecidedReason == "" {
-				undecidedReason = err.Error()
+	// First the cheap contexts of every pair, then the exhaustive search of every pair.
+	for _, cheap := range []bool{true, false} {
+		undecidedReason = ""
+		for _, ui := range order {
+			cells, err := a.unitCells(ui)
+			if err != nil {
+				if undecidedReason == "" {
+					undecidedReason = err.Error()
+				}
+				continue
 			}
-			continue
-		}
-		for ri := range cells {
-			rc := &cells[ri]
-			searched := map[string]bool{}
-			for _, ai := range a.units[ui].actions {
-				ac := &a.actionCells[ai]
-				if !actsOn(ac, rc) {
-					continue
-				}
-				requests = true
-				alive := newBitset(len(a.stmts))
-				for si := range a.stmts {
-					if ac.sig.has(si) && rc.hits.has(si) {
-						alive.set(si)
+			for ri := range cells {
+				rc := &cells[ri]
+				searched := map[string]bool{}
+				for _, ai := range a.units[ui].actions {
+					ac := &a.actionCells[ai]
+					if !actsOn(ac, rc) {
+						continue
 					}
-				}
-				// Action cells that leave the same statements alive, with the same service
-				// class, have the same answer.
-				memo := alive.key() + "|" + ac.class
-				if searched[memo] {
-					continue
-				}
-				searched[memo] = true
-				if a.cancelled() {
-					return Answer{Outcome: Undecided, Reason: errCancelled.Error(), Searched: a.nodes}
-				}
-				w, err := a.searchPair(rc, ac, alive)
-				if errors.Is(err, errCancelled) {
-					return Answer{Outcome: Undecided, Reason: err.Error(), Searched: a.nodes}
-				}
-				if err != nil {
-					if undecidedReason == "" {
-						undecidedReason = err.Error()
+					requests = true
+					alive := newBitset(len(a.stmts))
+					for si := range a.stmts {
+						if ac.sig.has(si) && rc.hits.has(si) {
+							alive.set(si)
+						}
 					}
-					continue
-				}
-				if w != nil {
-					w.Searched = a.nodes
-					return *w
+					// Action cells that leave the same statements alive, with the same service
+					// class, have the same answer.
+					memo := alive.key() + "|" + ac.class
+					if searched[memo] {
+						continue
+					}
+					searched[memo] = true
+					if a.cancelled() {
+						return Answer{Outcome: Undecided, Reason: errCancelled.Error(), Searched: a.nodes}
+					}
+					w, err := a.searchPair(rc, ac, alive, cheap)
+					if errors.Is(err, errCancelled) {
+						return Answer{Outcome: Undecided, Reason: err.Error(), Searched: a.nodes}
+					}
+					if err != nil {
+						if undecidedReason == "" {
+							undecidedReason = err.Error()
+						}
+						continue
+					}
+					if w != nil {
+						w.Searched = a.nodes
+						return *w
+					}
 				}
 			}
 		}
@@ -142,7 +146,7 @@ func (a *analysis) run() Answer {
 // actsOn reports whether the resources of a cell are of the types the actions act on.
 func actsOn(ac *actionCell, rc *resourceCell) bool { return actsOnSig(ac, rc.sig) }
 
-func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset) (*Answer, error) {
+func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset, cheap bool) (*Answer, error) {
 	action := a.preferredAction(ac)
 	req := &Request{Principal: a.q.Principal, Action: action, Resource: rc.witness,
 		ResourceAccount: a.q.ResourceAccount, Context: a.ctx.Clone()}
@@ -191,11 +195,42 @@ func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset) (*
 			s.choice[d] = 0
 		}
 	}
+	if cheap {
+		if !s.cheapContexts() {
+			return nil, nil
+		}
+		return a.witness(s)
+	}
 	found, err := s.dfs(0)
 	if err != nil || !found {
 		return nil, err
 	}
 	return a.witness(s)
+}
+
+// cheapContexts tries the contexts most requests have before any exhaustive search: every
+// free key absent, then one key with one value and the others absent. Guard rails written as
+// many conditional Denies are usually passed by such a request, and finding it first keeps
+// the budget for questions that need the search.
+func (s *pairSearch) cheapContexts() bool {
+	for _, d := range s.dims {
+		s.choice[d] = 0
+	}
+	s.a.nodes++
+	if s.goalExact() {
+		return true
+	}
+	for _, d := range s.dims {
+		for c := 1; c < s.a.keys[d].numChoices; c++ {
+			s.a.nodes++
+			s.choice[d] = c
+			if s.goalExact() {
+				return true
+			}
+		}
+		s.choice[d] = 0
+	}
+	return false
 }
 
 // dfs assigns the keys from position depth on; true when the assignment in s.choice is an

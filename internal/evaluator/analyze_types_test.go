@@ -118,3 +118,32 @@ func TestFormatGlob(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalyzeKeyComparedByStringAndBool(t *testing.T) {
+	// Published SCPs test one key with StringNotEquals and Bool: the analysis decides it.
+	scp := MustParsePolicy(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"*","Resource":"*"},
+		{"Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}},
+		{"Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"Bool":{"s3:x-amz-server-side-encryption":"false"}}}]}`)
+	admin := MustParsePolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	q := &Question{Principal: "arn:aws:iam::111122223333:role/app", Actions: []string{"s3:PutObject"}, Resources: []string{"*"}}
+	q.Policies.Identity = []*Policy{admin}
+	q.Policies.SCPs = [][]*Policy{{scp}}
+	a := Analyze(q)
+	if a.Outcome != Allowed {
+		t.Fatalf("outcome %s (%s)", a.Outcome, a.Reason)
+	}
+	if v, ok := a.Witness.Context.Lookup("s3:x-amz-server-side-encryption"); !ok || v.Values[0] != "aws:kms" {
+		t.Errorf("witness context %+v", a.Witness.Context)
+	}
+	// Forbidding the encrypted case too: only a value that is neither "aws:kms" nor read as
+	// false by Bool passes the Denies, and none passes with both.
+	scp2 := MustParsePolicy(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"*","Resource":"*"},
+		{"Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"StringNotEqualsIgnoreCase":{"s3:x-amz-server-side-encryption":"FALSE"}}},
+		{"Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"BoolIfExists":{"s3:x-amz-server-side-encryption":"false"}}}]}`)
+	q.Policies.SCPs = [][]*Policy{{scp2}}
+	if a := Analyze(q); a.Outcome != Denied {
+		t.Fatalf("outcome %s (%s) witness %+v", a.Outcome, a.Reason, a.Witness)
+	}
+}

@@ -801,6 +801,11 @@ func (a *analysis) keyIsFixed(lowerKey string) bool {
 			return true
 		}
 	}
+	if !strings.Contains(lowerKey, ":") {
+		// Not a condition key name (keys are "service:key"): no request carries it, so it is
+		// always absent. Published examples write placeholders so (${account}, ${region}).
+		return true
+	}
 	switch lowerKey {
 	case "aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username",
 		"aws:principalisawsservice", "aws:principalservicename":

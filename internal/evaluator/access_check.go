@@ -67,6 +67,26 @@ type Violation struct {
 	Statements []StatementRef
 }
 
+// GrantsFirst orders the statements that allow a request so that what grants the access comes
+// first: the principal's own policies and the resource's policy, then the session policy and
+// the boundary, which only let it through, then the organisation's guard rails (the SCP and RCP
+// statements, often FullAWSAccess, that merely do not stop it). The order within each group
+// is kept.
+func GrantsFirst(allows []StatementRef) []StatementRef {
+	rank := func(k PolicyKind) int {
+		switch k {
+		case KindIdentity, KindResource:
+			return 0
+		case KindSession, KindPermissionsBoundary:
+			return 1
+		}
+		return 2
+	}
+	out := append([]StatementRef(nil), allows...)
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].Kind) < rank(out[j].Kind) })
+	return out
+}
+
 // UnmetRequire is a require rule whose request is not allowed.
 type UnmetRequire struct {
 	Require int // index in AccessCheck.Require
@@ -125,7 +145,7 @@ func (c *AccessCheck) RunContext(ctx context.Context, opts Options, budget int) 
 		case Allowed:
 			w, res := *a.Witness, a.Result
 			w.ResourceAccount = EffectiveResourceAccount(&w)
-			report.Violations = append(report.Violations, Violation{Forbid: i, Witness: w, Statements: res.Allows})
+			report.Violations = append(report.Violations, Violation{Forbid: i, Witness: w, Statements: GrantsFirst(res.Allows)})
 		case Undecided:
 			report.Undecided = append(report.Undecided, UndecidedForbid{Forbid: i, Reason: a.Reason})
 		}

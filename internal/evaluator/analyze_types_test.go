@@ -147,3 +147,20 @@ func TestAnalyzeKeyComparedByStringAndBool(t *testing.T) {
 		t.Fatalf("outcome %s (%s) witness %+v", a.Outcome, a.Reason, a.Witness)
 	}
 }
+
+func TestGrantsFirstAndValueText(t *testing.T) {
+	in := []StatementRef{{Kind: KindSCP, Policy: "FullAWSAccess"}, {Kind: KindPermissionsBoundary, Policy: "b"}, {Kind: KindIdentity, Policy: "admin"}, {Kind: KindRCP, Policy: "r"}, {Kind: KindResource, Policy: "bucket"}}
+	var got []string
+	for _, s := range GrantsFirst(in) {
+		got = append(got, s.Policy)
+	}
+	if strings.Join(got, " ") != "admin bucket b FullAWSAccess r" {
+		t.Errorf("order %v", got)
+	}
+	if s := (ContextValue{Key: "aws:TagKeys", Values: []string{"", "temp"}, Multi: true}).Text(); s != `aws:TagKeys=["","temp"]` {
+		t.Errorf("text %s", s)
+	}
+	if s := (ContextValue{Key: "s3:prefix", Values: []string{"a,b"}}).Text(); s != `s3:prefix="a,b"` {
+		t.Errorf("text %s", s)
+	}
+}

@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"encoding/json"
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 
 	"fmt"
@@ -357,6 +358,23 @@ func (e *evalContext) init(req *Request) error {
 		}
 	}
 	return nil
+}
+
+// Text writes the value for messages, unambiguously: JSON strings, a list for a multi-valued
+// key (aws:TagKeys=["","temp"]).
+func (v ContextValue) Text() string {
+	quote := func(s string) string {
+		b, _ := json.Marshal(s)
+		return string(b)
+	}
+	if !v.Multi {
+		return v.Key + "=" + quote(strings.Join(v.Values, ","))
+	}
+	parts := make([]string, len(v.Values))
+	for i, x := range v.Values {
+		parts[i] = quote(x)
+	}
+	return v.Key + "=[" + strings.Join(parts, ",") + "]"
 }
 
 // checkContextValues rejects values that no request AWS sends can carry, so that evaluation

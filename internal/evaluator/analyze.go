@@ -101,6 +101,10 @@ type Answer struct {
 func Analyze(q *Question) Answer {
 	a, err := newAnalysis(q)
 	if err != nil {
+		var fv freeVariableError
+		if errors.As(err, &fv) {
+			return analyzeTagVariable(q, fv, maxTagVariableDepth)
+		}
 		var u undecidedError
 		if errors.As(err, &u) {
 			return Answer{Outcome: Undecided, Reason: u.reason}
@@ -513,7 +517,7 @@ func (a *analysis) cellizeResources() error {
 				rv := m.withVariables
 				for _, k := range rv.t.variables() {
 					if !a.keyIsFixed(k) {
-						return undecided("%s uses the policy variable ${%s}, whose value the question does not fix; the analysis supports variables of the principal and of fixed keys only", s.Path+".Resource", k)
+						return freeVariable(s.Path+".Resource", "uses", k)
 					}
 				}
 				if g, ok := rv.expand(a.base); ok {
@@ -828,7 +832,7 @@ func (a *analysis) cellizeKeys() error {
 		for i, c := range s.compiled.conditions {
 			for _, vk := range conditionVariables(c) {
 				if !a.keyIsFixed(vk) {
-					return undecided("%s compares with the policy variable ${%s}, whose value the question does not fix; the analysis supports variables of the principal and of fixed keys only", s.Conditions[i].Path, vk)
+					return freeVariable(s.Conditions[i].Path, "compares with", vk)
 				}
 			}
 			if a.keyIsFixed(c.key) || c.key == "aws:resourceaccount" {

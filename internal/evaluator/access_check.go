@@ -21,6 +21,10 @@ type AccessCheck struct {
 	ID string
 	// Principal is the caller of every rule (as Request.Principal); a require may name another.
 	Principal string
+	// UnknownPrincipal, when not nil, replaces Principal by a principal known only by its kind
+	// and account (a role or user created in the same plan): every rule must hold for each
+	// ARN it could have (see UnknownPrincipal.Candidates).
+	UnknownPrincipal *UnknownPrincipal
 	// ResourceAccount fixes the account of the resources (as Request.ResourceAccount).
 	ResourceAccount string
 	// Context holds the condition keys fixed for every rule.
@@ -60,6 +64,9 @@ func (r *CheckReport) Passed() bool {
 // Violation is a forbid rule that some request breaks.
 type Violation struct {
 	Forbid int // index in AccessCheck.Forbid
+	// Principal is the caller of the witness: the check's principal, or for an unknown
+	// principal the candidate ARN that the witness holds for.
+	Principal PrincipalCandidate
 	// Witness is an allowed request of the forbidden set, checked with Authorize; its
 	// ResourceAccount is always filled in.
 	Witness Request
@@ -90,6 +97,10 @@ func GrantsFirst(allows []StatementRef) []StatementRef {
 // UnmetRequire is a require rule whose request is not allowed.
 type UnmetRequire struct {
 	Require int // index in AccessCheck.Require
+	// Request is the request as evaluated (for an unknown principal, with the candidate ARN
+	// that cannot make it).
+	Request Request
+	Named   bool // for an unknown principal: the candidate is an ARN that a policy names
 	Result  Result
 }
 
@@ -109,8 +120,9 @@ func (c *AccessCheck) Run(opts Options, budget int) (CheckReport, error) {
 // Undecided.
 func (c *AccessCheck) RunContext(ctx context.Context, opts Options, budget int) (CheckReport, error) {
 	var report CheckReport
-	if _, err := ParseCaller(c.Principal); err != nil {
-		return report, fmt.Errorf("principal: %v", err)
+	principals, err := c.principals(budget)
+	if err != nil {
+		return report, err
 	}
 	for i := range c.Forbid {
 		if ps := c.Forbid[i].Problems(); len(ps) > 0 {
@@ -122,47 +134,113 @@ func (c *AccessCheck) RunContext(ctx context.Context, opts Options, budget int) 
 			return report, fmt.Errorf("require[%d].resource: %s", i, msg)
 		}
 	}
-	for i, f := range c.Forbid {
-		q := &Question{
-			Principal:        c.Principal,
-			Policies:         c.Policies,
-			ResourcePolicies: c.ResourcePolicies,
-			Actions:          f.Actions,
-			Resources:        f.Resources,
-			ResourceAccount:  c.ResourceAccount,
-			Context:          mergeContexts(c.Context, f.Context),
-			PrincipalTags:    c.PrincipalTags,
-			Options:          opts,
-			Budget:           budget,
-			Done:             ctx.Done(),
+	for i := range c.Forbid {
+		if principals.undecided != "" {
+			report.Undecided = append(report.Undecided, UndecidedForbid{Forbid: i, Reason: principals.undecided})
+			continue
 		}
-		q.Policies.Resource = nil
-		a := Analyze(q)
-		if a.NoRequest {
-			return report, fmt.Errorf("forbid[%d]: the rule matches no request: %s", i, a.Reason)
+		// A forbid holds when it holds for every candidate principal; an allowed request of any
+		// of them is the violation shown, else an undecided one fails the rule.
+		var undecidedReason string
+		var violation *Violation
+		for _, p := range principals.candidates {
+			a := c.analyzeForbid(ctx, i, p.ARN, opts, budget)
+			if a.NoRequest {
+				return report, fmt.Errorf("forbid[%d]: the rule matches no request: %s", i, a.Reason)
+			}
+			if a.Outcome == Allowed {
+				w := *a.Witness
+				w.ResourceAccount = EffectiveResourceAccount(&w)
+				violation = &Violation{Forbid: i, Principal: p, Witness: w, Statements: GrantsFirst(a.Result.Allows)}
+				break
+			}
+			if a.Outcome == Undecided && undecidedReason == "" {
+				undecidedReason = a.Reason
+			}
 		}
-		switch a.Outcome {
-		case Allowed:
-			w, res := *a.Witness, a.Result
-			w.ResourceAccount = EffectiveResourceAccount(&w)
-			report.Violations = append(report.Violations, Violation{Forbid: i, Witness: w, Statements: GrantsFirst(res.Allows)})
-		case Undecided:
-			report.Undecided = append(report.Undecided, UndecidedForbid{Forbid: i, Reason: a.Reason})
+		switch {
+		case violation != nil:
+			report.Violations = append(report.Violations, *violation)
+		case undecidedReason != "":
+			report.Undecided = append(report.Undecided, UndecidedForbid{Forbid: i, Reason: undecidedReason})
 		}
 	}
 	for i := range c.Require {
-		req := c.RequireRequest(i)
-		ps := c.Policies
-		ps.Resource = ResourcePolicyFor(c.ResourcePolicies, req.Resource)
-		res, err := Authorize(&ps, &req, opts)
-		if err != nil {
-			return report, fmt.Errorf("require[%d]: %v", i, err)
-		}
-		if res.Decision != Allow {
-			report.Unmet = append(report.Unmet, UnmetRequire{Require: i, Result: res})
+		for _, p := range principals.requireCallers() {
+			req := c.RequireRequest(i)
+			if c.Require[i].Principal == "" {
+				req.Principal = p.ARN
+			}
+			ps := c.Policies
+			ps.Resource = ResourcePolicyFor(c.ResourcePolicies, req.Resource)
+			res, err := Authorize(&ps, &req, opts)
+			if err != nil {
+				return report, fmt.Errorf("require[%d]: %v", i, err)
+			}
+			if res.Decision != Allow {
+				report.Unmet = append(report.Unmet, UnmetRequire{Require: i, Request: req, Named: p.Named, Result: res})
+				break
+			}
 		}
 	}
 	return report, nil
+}
+
+// checkPrincipals are the callers a check is decided for: its principal, or the candidates
+// standing for an unknown principal (none, with the reason, when they cannot be listed).
+type checkPrincipals struct {
+	candidates []PrincipalCandidate
+	undecided  string
+	fallback   string // the caller of require rules when the candidates cannot be listed
+}
+
+func (p *checkPrincipals) requireCallers() []PrincipalCandidate {
+	if len(p.candidates) == 0 {
+		return []PrincipalCandidate{{ARN: p.fallback}}
+	}
+	return p.candidates
+}
+
+func (c *AccessCheck) principals(budget int) (checkPrincipals, error) {
+	if c.UnknownPrincipal == nil {
+		if _, err := ParseCaller(c.Principal); err != nil {
+			return checkPrincipals{}, fmt.Errorf("principal: %v", err)
+		}
+		return checkPrincipals{candidates: []PrincipalCandidate{{ARN: c.Principal}}}, nil
+	}
+	u := *c.UnknownPrincipal
+	if err := u.Validate(); err != nil {
+		return checkPrincipals{}, fmt.Errorf("principal: %v", err)
+	}
+	candidates, err := u.Candidates(c.policiesOf(), budget)
+	var und undecidedError
+	switch {
+	case errors.As(err, &und):
+		return checkPrincipals{undecided: und.reason, fallback: u.prefix() + "/known-after-apply"}, nil
+	case err != nil:
+		return checkPrincipals{}, fmt.Errorf("principal: %v", err)
+	}
+	return checkPrincipals{candidates: candidates}, nil
+}
+
+// analyzeForbid analyses forbid rule i for one caller.
+func (c *AccessCheck) analyzeForbid(ctx context.Context, i int, principal string, opts Options, budget int) Answer {
+	f := c.Forbid[i]
+	q := &Question{
+		Principal:        principal,
+		Policies:         c.Policies,
+		ResourcePolicies: c.ResourcePolicies,
+		Actions:          f.Actions,
+		Resources:        f.Resources,
+		ResourceAccount:  c.ResourceAccount,
+		Context:          mergeContexts(c.Context, f.Context),
+		PrincipalTags:    c.PrincipalTags,
+		Options:          opts,
+		Budget:           budget,
+		Done:             ctx.Done(),
+	}
+	q.Policies.Resource = nil
+	return Analyze(q)
 }
 
 // RequireRequest is require rule i as it is evaluated: the check's principal and resource

@@ -39,6 +39,10 @@ func parsePolicy(in policyInput, diags *diag.Diagnostics) *evaluator.Policy {
 		}
 		return p
 	}
+	if text := strings.TrimSpace(in.value.ValueString()); !strings.HasPrefix(text, "{") {
+		diags.AddAttributeError(in.path, "Not a policy document", notADocument(in.label, text))
+		return nil
+	}
 	p, err := evaluator.ParsePolicy([]byte(in.value.ValueString()))
 	if err != nil {
 		diags.AddAttributeError(in.path, "Invalid policy document", describeParseError(in.label, err))
@@ -46,6 +50,23 @@ func parsePolicy(in policyInput, diags *diag.Diagnostics) *evaluator.Policy {
 	}
 	p.Name = in.label
 	return p
+}
+
+// notADocument explains a value that is not even a JSON object, such as the random string a
+// `mock_provider` of `terraform test` gives a policy attribute, by showing how it begins.
+func notADocument(label, text string) string {
+	shown := text
+	if r := []rune(text); len(r) > 40 {
+		shown = string(r[:40]) + "…"
+	}
+	if text == "" {
+		return fmt.Sprintf("%s is empty; expected an IAM policy document (a JSON object such as "+
+			`{"Version":"2012-10-17","Statement":[...]}`+") or the ARN of an AWS managed policy.", label)
+	}
+	return fmt.Sprintf("%s is not a policy document: it begins with %q. Expected an IAM policy document (a JSON "+
+		`object such as {"Version":"2012-10-17","Statement":[...]}`+") or the ARN of an AWS managed policy. "+
+		"In `terraform test` with a mock provider, give the mocked policy attributes JSON documents "+
+		"(mock_resource or override_resource defaults).", label, shown)
 }
 
 // describeParseError turns an engine parse error into a sentence naming the attribute, the

@@ -9,7 +9,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
@@ -20,11 +22,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
@@ -58,13 +62,18 @@ type accessCheckModel struct {
 	ResourceAccount  types.String `tfsdk:"resource_account"`
 	Forbid           types.List   `tfsdk:"forbid"`
 	Require          types.List   `tfsdk:"require"`
-	FailOnUnknown    types.Bool   `tfsdk:"fail_on_unknown"`
+	OnUnknown        types.String `tfsdk:"on_unknown"`
+	Enforce          types.Bool   `tfsdk:"enforce"`
+	Budget           types.Int64  `tfsdk:"budget"`
 	Passed           types.Bool   `tfsdk:"passed"`
+	Violations       types.Int64  `tfsdk:"violations"`
 	Findings         types.List   `tfsdk:"findings"`
 }
 
 type accessPrincipalModel struct {
 	ARN                 types.String `tfsdk:"arn"`
+	Type                types.String `tfsdk:"type"`
+	AccountID           types.String `tfsdk:"account_id"`
 	IdentityPolicies    types.List   `tfsdk:"identity_policies"`
 	ManagedPolicyARNs   types.List   `tfsdk:"managed_policy_arns"`
 	PermissionsBoundary types.String `tfsdk:"permissions_boundary"`
@@ -95,6 +104,7 @@ type findingModel struct {
 }
 
 type witnessModel struct {
+	Principal       types.String `tfsdk:"principal"`
 	Action          types.String `tfsdk:"action"`
 	Resource        types.String `tfsdk:"resource"`
 	ResourceAccount types.String `tfsdk:"resource_account"`
@@ -104,6 +114,7 @@ type witnessModel struct {
 var (
 	contextMapType = types.MapType{ElemType: types.ListType{ElemType: types.StringType}}
 	witnessType    = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"principal":        types.StringType,
 		"action":           types.StringType,
 		"resource":         types.StringType,
 		"resource_account": types.StringType,
@@ -150,8 +161,10 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"and fails the plan with a witness request and the statements that allow it when any request of " +
 			"the set is allowed. Each `require` block is a concrete request that must be allowed; the plan " +
 			"fails with the layer that blocks it when it is not. A forbid that the analysis cannot decide fails " +
-			"too. When an input is only known after apply, the plan warns and the check runs again during " +
-			"apply (or, with `fail_on_unknown`, the plan fails). The resource manages nothing in AWS.",
+			"too. A principal created in the same plan, whose ARN is known only after apply, is checked at plan " +
+			"time as any principal of its `type` in `account_id`. Any other input known only after apply fails " +
+			"the plan, unless `on_unknown = \"defer\"` moves the check to apply. With `enforce = false` the check " +
+			"only reports, for `terraform test` assertions and `check` blocks. The resource manages nothing in AWS.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of every input of the check, stable across runs, so that re-planning " +
@@ -194,22 +207,48 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(accountIDPattern, "must be a 12-digit AWS account ID")},
 			},
-			"fail_on_unknown": schema.BoolAttribute{
-				MarkdownDescription: "Whether to fail the plan when an input is unknown at plan time (computed by a " +
-					"resource of the same plan). By default (`false`) the plan shows a warning naming the unknown " +
-					"inputs, and the check runs again during apply, where a failure stops the apply.",
+			"on_unknown": schema.StringAttribute{
+				MarkdownDescription: "What to do when an input other than `principal.arn` is known only after apply " +
+					"(computed by a resource of the same plan), so that the check cannot run at plan time. `fail` (the " +
+					"default) fails the plan with an error naming each unknown input and how to make it known. `defer` " +
+					"warns and runs the check during apply instead; make every resource that grants the checked access " +
+					"depend on this one (`depends_on`), so that a failing check stops the apply before anything is granted.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(onUnknownFail),
+				Validators: []validator.String{stringvalidator.OneOf(onUnknownFail, onUnknownDefer)},
+			},
+			"enforce": schema.BoolAttribute{
+				MarkdownDescription: "Whether a rule that does not hold fails the plan (the default, `true`). With " +
+					"`false` the check only reports: each finding is a warning, and `passed`, `violations` and " +
+					"`findings` carry the results, at plan time when the inputs are known, so that `terraform test` " +
+					"assertions and `check` blocks can read them.",
 				Optional: true,
 				Computed: true,
-				Default:  booldefault.StaticBool(false),
+				Default:  booldefault.StaticBool(true),
+			},
+			"budget": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The search budget of the analysis of each forbid block, in "+
+					"explored states (default %d). A forbid that the analysis cannot decide within it fails the check "+
+					"as undecided; raise it for policies with very many patterns on the same condition key.", evaluator.DefaultBudget),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"passed": schema.BoolAttribute{
-				MarkdownDescription: "Whether every rule holds. It is always `true` in the state, since a rule that " +
-					"does not hold fails the plan; it is unknown in a plan whose inputs are not all known.",
+				MarkdownDescription: "Whether every rule holds. With `enforce = true` it is always `true` in the " +
+					"state, since a rule that does not hold fails the plan. It is unknown in a plan whose check is " +
+					"deferred to apply, and, with `enforce = false`, in a plan whose principal's ARN is unknown and " +
+					"some rule fails for one of the ARNs it could have.",
+				Computed: true,
+			},
+			"violations": schema.Int64Attribute{
+				MarkdownDescription: "The number of findings: rules that do not hold (violated or undecided forbid " +
+					"blocks and unmet require blocks). Zero exactly when `passed` is `true`.",
 				Computed: true,
 			},
 			"findings": schema.ListNestedAttribute{
 				MarkdownDescription: "The rules that do not hold, in the order of the `forbid` and then the " +
-					"`require` blocks. Empty in the state, since any finding fails the plan.",
+					"`require` blocks. With `enforce = true` it is empty in the state, since any finding fails the plan.",
 				Computed: true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -226,6 +265,12 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 							MarkdownDescription: "For a violation, an allowed request of the forbidden set; null otherwise.",
 							Computed:            true,
 							Attributes: map[string]schema.Attribute{
+								"principal": schema.StringAttribute{
+									MarkdownDescription: "The caller of the request: `principal.arn`, or for a principal whose ARN " +
+										"is known only after apply, `arn:aws:iam::111122223333:role/(known after apply)` with the ARN " +
+										"it would need to have when a policy names that ARN.",
+									Computed: true,
+								},
 								"action": schema.StringAttribute{
 									MarkdownDescription: "The action of the request, a real action of the service reference data.",
 									Computed:            true,
@@ -269,9 +314,27 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 						MarkdownDescription: "The principal: an IAM role ARN (a session of the role), an IAM user " +
 							"ARN, a role-session ARN (`arn:aws:sts::111122223333:assumed-role/ROLE/SESSION`), a " +
 							"federated-user ARN, the account root user ARN, a service principal, or `anonymous` for " +
-							"unsigned requests.",
-						Required:   true,
+							"unsigned requests. For a role or user created in the same plan (`aws_iam_role.x.arn`, known " +
+							"only after apply), also set `type` and `account_id`: the check then runs at plan time for " +
+							"every ARN the principal could have. It may be omitted when `type` and `account_id` are set.",
+						Optional:   true,
 						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"type": schema.StringAttribute{
+						MarkdownDescription: "The kind of principal, `role` or `user`, for a principal whose ARN is known " +
+							"only after apply. While the ARN is unknown, the check holds only if it holds for every role " +
+							"(or user) of `account_id`, whatever its path and name: a resource policy or condition that " +
+							"names a specific ARN is assumed to possibly name the new principal. When `arn` is known it " +
+							"must agree.",
+						Optional:   true,
+						Validators: []validator.String{stringvalidator.OneOf("role", "user")},
+					},
+					"account_id": schema.StringAttribute{
+						MarkdownDescription: "The 12-digit ID of the principal's account (for example " +
+							"`data.aws_caller_identity.current.account_id`), for a principal whose ARN is known only after " +
+							"apply. When `arn` is known it must agree.",
+						Optional:   true,
+						Validators: []validator.String{stringvalidator.RegexMatches(accountIDPattern, "must be a 12-digit AWS account ID")},
 					},
 					"identity_policies": schema.ListAttribute{
 						MarkdownDescription: "The principal's identity-based policies as JSON documents (inline and " +
@@ -388,6 +451,12 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+// The values of on_unknown.
+const (
+	onUnknownFail  = "fail"
+	onUnknownDefer = "defer"
+)
+
 var (
 	// actionPatternPattern accepts the entries of an Action element: "*" or "service:pattern".
 	actionPatternPattern    = regexp.MustCompile(`^(\*|[^:\s]+:[^:\s]+)$`)
@@ -416,37 +485,110 @@ func knownEmpty(l types.List) bool {
 }
 
 // ModifyPlan runs the check while Terraform plans, so that a rule that does not hold fails
-// `terraform plan`. Terraform plans again during apply with the values computed by then, so a
-// check deferred here for unknown inputs runs before this resource is created or updated.
+// `terraform plan`. A principal whose ARN is unknown (created in the same plan) is checked as
+// every principal of its kind and account. Other unknown inputs fail the plan, or with
+// on_unknown = "defer" leave the check to apply: Terraform plans again during apply with the
+// values computed by then, and the check runs before this resource is created or updated.
 func (r *accessCheckResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroying: there is nothing to check
 	}
-	if unknown := unknownInputs(req.Config.Raw); len(unknown) > 0 {
-		var failOnUnknown types.Bool
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("fail_on_unknown"), &failOnUnknown)...)
-		detail := fmt.Sprintf("These inputs of the access check are known only after apply: %s. ", strings.Join(unknown, ", "))
-		if failOnUnknown.ValueBool() {
-			resp.Diagnostics.AddError("Access check inputs unknown at plan time", detail+
-				"fail_on_unknown is true, so the plan fails: give these inputs values known at plan time, or "+
-				"set fail_on_unknown = false to check them during apply.")
-			return
-		}
-		resp.Diagnostics.AddWarning("Access check deferred to apply", detail+
-			"The check runs again during apply, before this resource is created, and fails the apply if a "+
-			"rule does not hold. Set fail_on_unknown = true to fail the plan instead.")
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("passed"), types.BoolUnknown())...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), types.ListUnknown(findingType))...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+	var m accessCheckModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	out := evaluateAccessCheck(ctx, req.Config, &resp.Diagnostics)
+	newPrincipal := unknownPrincipalOf(ctx, &m, &resp.Diagnostics)
+	unknown := unknownInputs(req.Config.Raw)
+	if newPrincipal != nil {
+		unknown = removeString(unknown, "principal.arn")
+	}
+	if len(unknown) > 0 {
+		setUnknownResults(ctx, &resp.Plan, &resp.Diagnostics)
+		detail := fmt.Sprintf("These inputs of the access check are known only after apply: %s.", strings.Join(unknown, ", "))
+		if containsString(unknown, "principal.arn") {
+			detail += " For a role or user created in this plan, set principal.type (\"role\" or \"user\") and " +
+				"principal.account_id: the check then runs at plan time for every ARN the principal could have."
+		}
+		if m.OnUnknown.ValueString() == onUnknownDefer {
+			resp.Diagnostics.AddWarning("Access check deferred to apply", detail+
+				" on_unknown is \"defer\", so the check runs during apply, before this resource is created, and "+
+				"fails the apply if a rule does not hold. Only resources that depend on this check (depends_on) "+
+				"are sure to wait for it: make the policies and attachments that grant the checked access depend on it.")
+			return
+		}
+		resp.Diagnostics.AddError("Access check inputs unknown at plan time", detail+
+			" A check whose inputs are unknown proves nothing, so the plan fails. Make them known at plan time: "+
+			"build ARNs from names and the account ID (\"arn:aws:s3:::${var.bucket_name}/*\" rather than "+
+			"aws_s3_bucket.x.arn), write policies with aws_iam_policy_document from inputs known at plan time, "+
+			"or check the whole plan with `terraform-provider-iam guard`, which resolves such values from the "+
+			"plan's configuration. To check during apply instead, set on_unknown = \"defer\" and make the "+
+			"resources that grant access depend on this check.")
+		return
+	}
+	out := evaluateAccessCheck(ctx, &m, req.Config.Raw, newPrincipal, &resp.Diagnostics)
 	if out == nil {
 		return
 	}
+	if newPrincipal != nil && !out.passed.ValueBool() {
+		// The principal's ARN decides which candidate's findings hold; they are known at apply.
+		setUnknownResults(ctx, &resp.Plan, &resp.Diagnostics)
+		return
+	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("passed"), out.passed)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("violations"), out.violations)...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("findings"), out.findings)...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), out.id)...)
+}
+
+// setUnknownResults marks the results as known after apply.
+func setUnknownResults(ctx context.Context, plan *tfsdk.Plan, diags *diag.Diagnostics) {
+	diags.Append(plan.SetAttribute(ctx, path.Root("passed"), types.BoolUnknown())...)
+	diags.Append(plan.SetAttribute(ctx, path.Root("violations"), types.Int64Unknown())...)
+	diags.Append(plan.SetAttribute(ctx, path.Root("findings"), types.ListUnknown(findingType))...)
+	diags.Append(plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+}
+
+// unknownPrincipalOf describes the principal by its kind and account when its ARN is not
+// known (or not given) and principal.type and principal.account_id are.
+func unknownPrincipalOf(ctx context.Context, m *accessCheckModel, diags *diag.Diagnostics) *evaluator.UnknownPrincipal {
+	if m.Principal.IsNull() || m.Principal.IsUnknown() {
+		return nil
+	}
+	var p accessPrincipalModel
+	diags.Append(m.Principal.As(ctx, &p, basetypes.ObjectAsOptions{})...)
+	if !p.ARN.IsNull() && !p.ARN.IsUnknown() {
+		return nil
+	}
+	if !isKnown(p.Type) || !isKnown(p.AccountID) {
+		return nil
+	}
+	kind := evaluator.PrincipalRole
+	if p.Type.ValueString() == "user" {
+		kind = evaluator.PrincipalUser
+	}
+	return &evaluator.UnknownPrincipal{Kind: kind, Account: p.AccountID.ValueString()}
+}
+
+func isKnown(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+func removeString(items []string, s string) []string {
+	out := items[:0:0]
+	for _, it := range items {
+		if it != s {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func containsString(items []string, s string) bool {
+	for _, it := range items {
+		if it == s {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *accessCheckResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -466,11 +608,16 @@ func (r *accessCheckResource) save(ctx context.Context, config tfsdk.Config, pla
 	if diags.HasError() {
 		return
 	}
-	out := evaluateAccessCheck(ctx, config, diags)
+	var cfg accessCheckModel
+	diags.Append(config.Get(ctx, &cfg)...)
+	if diags.HasError() {
+		return
+	}
+	out := evaluateAccessCheck(ctx, &cfg, config.Raw, unknownPrincipalOf(ctx, &cfg, diags), diags)
 	if out == nil || diags.HasError() {
 		return
 	}
-	m.Passed, m.Findings, m.ID = out.passed, out.findings, out.id
+	m.Passed, m.Violations, m.Findings, m.ID = out.passed, out.violations, out.findings, out.id
 	diags.Append(state.Set(ctx, &m)...)
 }
 
@@ -484,23 +631,22 @@ func (r *accessCheckResource) Delete(_ context.Context, _ resource.DeleteRequest
 
 // accessCheckOutcome is the computed attributes of a check that ran.
 type accessCheckOutcome struct {
-	passed   types.Bool
-	findings types.List
-	id       types.String
+	passed     types.Bool
+	violations types.Int64
+	findings   types.List
+	id         types.String
 }
 
-// evaluateAccessCheck runs the check of a fully known configuration. Every finding is also an
-// error diagnostic at the block of its rule. It returns nil when the configuration is invalid.
-func evaluateAccessCheck(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) *accessCheckOutcome {
-	var m accessCheckModel
-	diags.Append(config.Get(ctx, &m)...)
+// evaluateAccessCheck runs the check of a fully known configuration (but for the principal's
+// ARN when newPrincipal describes it). Every finding is also a diagnostic at the block of its
+// rule: an error, or a warning when the check only reports (enforce = false). It returns nil
+// when the configuration is invalid.
+func evaluateAccessCheck(ctx context.Context, m *accessCheckModel, raw tftypes.Value, newPrincipal *evaluator.UnknownPrincipal, diags *diag.Diagnostics) *accessCheckOutcome {
+	check := buildAccessCheck(ctx, m, diags)
 	if diags.HasError() {
 		return nil
 	}
-	check := buildAccessCheck(ctx, &m, diags)
-	if diags.HasError() {
-		return nil
-	}
+	check.UnknownPrincipal = newPrincipal
 	for i := range check.Forbid {
 		for _, p := range check.Forbid[i].Problems() {
 			diags.AddAttributeError(path.Root("forbid").AtListIndex(i).AtName(p.Field).AtListIndex(p.Index), "Forbid rule matches no request",
@@ -510,28 +656,62 @@ func evaluateAccessCheck(ctx context.Context, config tfsdk.Config, diags *diag.D
 	if diags.HasError() {
 		return nil
 	}
-	report, err := check.Run(evaluator.Options{}, 0)
+	budget := int(m.Budget.ValueInt64())
+	report := func(at path.Path, summary, msg string) {
+		if m.Enforce.IsNull() || m.Enforce.IsUnknown() || m.Enforce.ValueBool() {
+			diags.AddAttributeError(at, summary, msg)
+			return
+		}
+		diags.AddAttributeWarning(at, summary, msg+" enforce is false, so the check only reports it.")
+	}
+	tflog.Debug(ctx, "iam_access_check: running the analysis", map[string]any{
+		"forbid": len(check.Forbid), "require": len(check.Require), "unknown_principal": newPrincipal != nil, "budget": budget})
+	started := time.Now()
+	result, err := check.RunContext(ctx, evaluator.Options{}, budget)
+	tflog.Debug(ctx, "iam_access_check: analysis done", map[string]any{"duration_ms": time.Since(started).Milliseconds(),
+		"violations": len(result.Violations), "undecided": len(result.Undecided), "unmet": len(result.Unmet)})
 	if err != nil {
 		diags.AddError("Access check cannot be evaluated", err.Error()+".")
 		return nil
 	}
+	caller := func(p evaluator.PrincipalCandidate) string {
+		if newPrincipal == nil {
+			return p.ARN
+		}
+		if p.Named {
+			return fmt.Sprintf("%s (if its ARN is %s)", newPrincipal, p.ARN)
+		}
+		return fmt.Sprintf("%s (any ARN that no policy names)", newPrincipal)
+	}
 	var findings []findingModel
-	for _, v := range report.Violations {
+	for _, v := range result.Violations {
+		who := caller(v.Principal)
 		msg := fmt.Sprintf("forbid[%d] does not hold: %s can make the request %s. It is allowed by %s.",
-			v.Forbid, check.Principal, evaluator.DescribeRequest(&v.Witness), describeStatements(v.Statements))
-		diags.AddAttributeError(path.Root("forbid").AtListIndex(v.Forbid), "Forbidden access is reachable", msg)
-		findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", v.Forbid), "violation", &v.Witness, v.Statements, msg, diags))
+			v.Forbid, who, evaluator.DescribeRequest(&v.Witness), describeStatements(v.Statements))
+		report(path.Root("forbid").AtListIndex(v.Forbid), "Forbidden access is reachable", msg)
+		findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", v.Forbid), "violation", who, &v.Witness, v.Statements, msg, diags))
 	}
-	for _, u := range report.Undecided {
+	for _, u := range result.Undecided {
 		msg := fmt.Sprintf("forbid[%d] could not be decided, and an undecided rule fails the check: %s.", u.Forbid, strings.TrimSuffix(u.Reason, "."))
-		diags.AddAttributeError(path.Root("forbid").AtListIndex(u.Forbid), "Access check undecided", msg)
-		findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", u.Forbid), "undecided", nil, nil, msg, diags))
+		if strings.Contains(u.Reason, "budget") {
+			used := budget
+			if used <= 0 {
+				used = evaluator.DefaultBudget
+			}
+			msg += fmt.Sprintf(" The budget was %d; raise budget (for example to %d), or split the rule into narrower forbid blocks.", used, used*10)
+		}
+		report(path.Root("forbid").AtListIndex(u.Forbid), "Access check undecided", msg)
+		findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", u.Forbid), "undecided", "", nil, nil, msg, diags))
 	}
-	for _, u := range report.Unmet {
-		req := check.RequireRequest(u.Require)
+	for _, u := range result.Unmet {
+		req := u.Request
 		req.ResourceAccount = evaluator.EffectiveResourceAccount(&req)
+		who := req.Principal
+		if newPrincipal != nil && check.Require[u.Require].Principal == "" {
+			who = caller(evaluator.PrincipalCandidate{ARN: req.Principal, Named: u.Named})
+		}
 		msg := fmt.Sprintf("require[%d] does not hold: %s cannot make the request %s. The decision is %s: %s.",
-			u.Require, req.Principal, evaluator.DescribeRequest(&req), u.Result.Decision, strings.TrimSuffix(u.Result.Reason(), "."))
+			u.Require, who, evaluator.DescribeRequest(&req), u.Result.Decision, strings.TrimSuffix(u.Result.Reason(), "."))
 		if len(u.Result.BlockedBy) > 0 {
 			layers := make([]string, len(u.Result.BlockedBy))
 			for i, b := range u.Result.BlockedBy {
@@ -539,24 +719,27 @@ func evaluateAccessCheck(ctx context.Context, config tfsdk.Config, diags *diag.D
 			}
 			msg += fmt.Sprintf(" Blocked by: %s.", strings.Join(layers, ", "))
 		}
-		diags.AddAttributeError(path.Root("require").AtListIndex(u.Require), "Required access is denied", msg)
-		findings = append(findings, newFinding(ctx, fmt.Sprintf("require[%d]", u.Require), "unmet", nil, u.Result.Denies, msg, diags))
+		report(path.Root("require").AtListIndex(u.Require), "Required access is denied", msg)
+		findings = append(findings, newFinding(ctx, fmt.Sprintf("require[%d]", u.Require), "unmet", "", nil, u.Result.Denies, msg, diags))
+	}
+	if findings == nil {
+		findings = []findingModel{}
 	}
 	list, d := types.ListValueFrom(ctx, findingType, findings)
 	diags.Append(d...)
-	if findings == nil {
-		list, d = types.ListValueFrom(ctx, findingType, []findingModel{})
-		diags.Append(d...)
-	}
-	id, err := inputsHash(config.Raw)
-	if err != nil {
+	// The id hashes every input; while the principal's ARN is unknown, so is the id.
+	id := types.StringUnknown()
+	if h, err := inputsHash(raw); err == nil {
+		id = types.StringValue(h)
+	} else if newPrincipal == nil {
 		diags.AddError("Cannot compute id", err.Error())
 		return nil
 	}
-	return &accessCheckOutcome{passed: types.BoolValue(report.Passed()), findings: list, id: types.StringValue(id)}
+	return &accessCheckOutcome{passed: types.BoolValue(result.Passed()), violations: types.Int64Value(int64(len(findings))),
+		findings: list, id: id}
 }
 
-func newFinding(ctx context.Context, rule, kind string, witness *evaluator.Request, statements []evaluator.StatementRef, msg string, diags *diag.Diagnostics) findingModel {
+func newFinding(ctx context.Context, rule, kind, caller string, witness *evaluator.Request, statements []evaluator.StatementRef, msg string, diags *diag.Diagnostics) findingModel {
 	f := findingModel{Rule: types.StringValue(rule), Kind: types.StringValue(kind), Message: types.StringValue(msg),
 		Witness: types.ObjectNull(witnessType.AttrTypes)}
 	names := make([]string, len(statements))
@@ -572,7 +755,7 @@ func newFinding(ctx context.Context, rule, kind string, witness *evaluator.Reque
 			v, _ := witness.Context.Lookup(k)
 			values[k] = v.Values
 		}
-		w := witnessModel{Action: types.StringValue(witness.Action), Resource: types.StringValue(witness.Resource),
+		w := witnessModel{Principal: types.StringValue(caller), Action: types.StringValue(witness.Action), Resource: types.StringValue(witness.Resource),
 			ResourceAccount: types.StringValue(witness.ResourceAccount)}
 		w.Context, d = types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, values)
 		diags.Append(d...)
@@ -674,10 +857,25 @@ func buildAccessCheck(ctx context.Context, m *accessCheckModel, diags *diag.Diag
 func buildPrincipal(ctx context.Context, p *accessPrincipalModel, c *evaluator.AccessCheck, diags *diag.Diagnostics) {
 	at := path.Root("principal")
 	c.Principal = p.ARN.ValueString()
-	if !p.ARN.IsNull() && !p.ARN.IsUnknown() {
-		if _, err := evaluator.ParseCaller(c.Principal); err != nil {
+	switch {
+	case isKnown(p.ARN):
+		caller, err := evaluator.ParseCaller(c.Principal)
+		if err != nil {
 			diags.AddAttributeError(at.AtName("arn"), "Invalid principal", fmt.Sprintf("principal.arn: %s.", err))
+			break
 		}
+		if isKnown(p.Type) && !kindIs(caller.Kind, p.Type.ValueString()) {
+			diags.AddAttributeError(at.AtName("type"), "Principal type disagrees with its ARN",
+				fmt.Sprintf("principal.type is %q but principal.arn %s is a %s.", p.Type.ValueString(), c.Principal, caller.Kind))
+		}
+		if isKnown(p.AccountID) && caller.Account != p.AccountID.ValueString() {
+			diags.AddAttributeError(at.AtName("account_id"), "Principal account disagrees with its ARN",
+				fmt.Sprintf("principal.account_id is %s but principal.arn %s is in account %q.", p.AccountID.ValueString(), c.Principal, caller.Account))
+		}
+	case p.ARN.IsNull() && (p.Type.IsNull() || p.AccountID.IsNull()):
+		diags.AddAttributeError(at.AtName("arn"), "Missing principal",
+			"principal.arn is required, unless principal.type and principal.account_id describe a role or user "+
+				"whose ARN is not known (for example one created in the same plan).")
 	}
 	for i, v := range stringElements(ctx, p.IdentityPolicies, diags) {
 		in := policyInput{fmt.Sprintf("identity_policies[%d]", i), at.AtName("identity_policies").AtListIndex(i), v}
@@ -709,6 +907,17 @@ func buildPrincipal(ctx context.Context, p *accessPrincipalModel, c *evaluator.A
 			}
 		}
 	}
+}
+
+// kindIs reports whether a caller of the kind is a principal of the principal.type value.
+func kindIs(kind evaluator.PrincipalKind, typ string) bool {
+	switch typ {
+	case "role":
+		return kind == evaluator.PrincipalRole || kind == evaluator.PrincipalRoleSession
+	case "user":
+		return kind == evaluator.PrincipalUser
+	}
+	return false
 }
 
 // managedPolicy returns the default version of an AWS managed policy, named by its ARN, from
@@ -807,7 +1016,7 @@ func attributePathString(p *tftypes.AttributePath) string {
 }
 
 // notHashed are the attributes that do not change what the check decides.
-var notHashed = map[string]bool{"id": true, "passed": true, "findings": true, "fail_on_unknown": true}
+var notHashed = map[string]bool{"id": true, "passed": true, "violations": true, "findings": true, "on_unknown": true, "enforce": true}
 
 // inputsHash hashes every input of the check in one canonical encoding (object keys and map
 // keys sorted), so that the same configuration always has the same id.

@@ -104,7 +104,9 @@ resource "iam_access_check" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("passed"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("findings"), knownvalue.ListExact([]knownvalue.Check{})),
-					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("fail_on_unknown"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("on_unknown"), knownvalue.StringExact("fail")),
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("enforce"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("violations"), knownvalue.Int64Exact(0)),
 					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
 				},
 			},
@@ -333,14 +335,11 @@ resource "iam_access_check" "test" {
 	})
 }
 
-// Unknown at plan time: the plan passes with the results unknown, and the apply fails once
-// terraform_data's output is known; with fail_on_unknown the plan itself fails.
+// An unknown policy fails the plan by default, naming the input and how to make it known;
+// with on_unknown = "defer" the plan passes with the results unknown and the apply fails once
+// terraform_data's output is known.
 func TestAccessCheckUnknownAtPlan(t *testing.T) {
-	config := func(failOnUnknown bool) string {
-		flag := ""
-		if failOnUnknown {
-			flag = "fail_on_unknown = true"
-		}
+	config := func(onUnknown string) string {
 		return `
 resource "terraform_data" "policy" {
   input = ` + allowAllHCL + `
@@ -354,14 +353,20 @@ resource "iam_access_check" "test" {
     actions   = ["iam:*"]
     resources = ["*"]
   }
-  ` + flag + `
+  ` + onUnknown + `
 }`
 	}
 	tfresource.UnitTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
-				Config:             config(false),
+				Config:   config(""),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Access check inputs unknown at plan time.*principal\.identity_policies\[0\]` +
+					`.*aws_iam_policy_document.*guard.*on_unknown\s+=\s+"defer"`),
+			},
+			{
+				Config:             config(`on_unknown = "defer"`),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{
@@ -372,20 +377,261 @@ resource "iam_access_check" "test" {
 				},
 			},
 			{
-				Config:      config(true),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Access check inputs unknown at plan time.*principal\.identity_policies\[0\]`),
-			},
-			{
-				Config:      config(false),
+				Config:      config(`on_unknown = "defer"`),
 				ExpectError: regexp.MustCompile(`(?s)Error running apply.*Forbidden access is reachable.*forbid\[0\] does not hold`),
 			},
 		},
 	})
 }
 
-// The warning for unknown inputs, which the acceptance test framework cannot observe: the
-// plan modifier is called directly with a configuration whose identity policy is unknown.
+// The gate pattern: with on_unknown = "defer", a resource that grants and depends on the check
+// is not created when the check fails during apply. The next step, whose check passes, plans
+// to create it: the failed apply never did.
+func TestAccessCheckDeferredGate(t *testing.T) {
+	config := func(action string) string {
+		return `
+resource "terraform_data" "policy" {
+  input = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "` + action + `", Resource = "*" }]
+  })
+}
+resource "iam_access_check" "test" {
+  principal {
+    arn               = "arn:aws:iam::111122223333:role/app"
+    identity_policies = [terraform_data.policy.output]
+  }
+  forbid {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }
+  on_unknown = "defer"
+}
+# Stands for the attachment that grants the policy: it waits for the check.
+resource "terraform_data" "grant" {
+  input      = terraform_data.policy.output
+  depends_on = [iam_access_check.test]
+}`
+	}
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ExternalProviders:        map[string]tfresource.ExternalProvider{},
+		Steps: []tfresource.TestStep{
+			{
+				Config:      config("iam:CreateUser"),
+				ExpectError: regexp.MustCompile(`(?s)Forbidden access is reachable.*forbid\[0\] does not hold.*iam:CreateUser`),
+			},
+			{
+				Config: config("s3:GetObject"),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("terraform_data.grant", plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(accessCheck, plancheck.ResourceActionCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("passed"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+}
+
+// A role created in the same plan (terraform_data stands in for its unknown ARN) is checked at
+// plan time as every role of the account: a grant to any role fails the plan, a bucket policy
+// naming one role fails it with that role's ARN, and a check that holds for every role passes
+// with its results known in the plan.
+func TestAccessCheckNewPrincipal(t *testing.T) {
+	config := func(policies, extra string) string {
+		return `
+resource "terraform_data" "role" {
+  input = "arn:aws:iam::111122223333:role/deployer"
+}
+resource "iam_access_check" "test" {
+  principal {
+    arn               = terraform_data.role.output
+    type              = "role"
+    account_id        = "111122223333"
+    identity_policies = [` + policies + `]
+  }
+  ` + extra + `
+}`
+	}
+	readOnly := `jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })`
+	bucketPolicy := `
+  resource_policies = {
+    "arn:aws:s3:::data" = jsonencode({ Version = "2012-10-17", Statement = [{
+      Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:role/deployer" },
+      Action = "s3:DeleteBucket", Resource = "arn:aws:s3:::data" }] })
+  }
+  forbid {
+    actions   = ["s3:DeleteBucket"]
+    resources = ["arn:aws:s3:::data"]
+  }`
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config: config(allowAllHCL, `forbid {
+    actions   = ["iam:CreateUser"]
+    resources = ["*"]
+  }`),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)forbid\[0\] does not hold:\s+arn:aws:iam::111122223333:role/\(known\s+after\s+apply\)` +
+					`.*iam:CreateUser`),
+			},
+			{
+				Config:   config(readOnly, bucketPolicy),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)forbid\[0\] does not hold:.*\(if\s+its\s+ARN\s+is\s+` +
+					`arn:aws:iam::111122223333:role/deployer\).*s3:DeleteBucket`),
+			},
+			{
+				Config: config(readOnly, `forbid {
+    actions   = ["iam:*", "s3:DeleteBucket"]
+    resources = ["*"]
+  }`),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(accessCheck, tfjsonpath.New("passed"), knownvalue.Bool(true)),
+						plancheck.ExpectKnownValue(accessCheck, tfjsonpath.New("violations"), knownvalue.Int64Exact(0)),
+						plancheck.ExpectUnknownValue(accessCheck, tfjsonpath.New("id")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("passed"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				// Without type and account_id, the unknown ARN of a new resource is an unknown input.
+				Config: strings.NewReplacer(`type              = "role"`, "", `account_id        = "111122223333"`, "",
+					"terraform_data.role.output", "terraform_data.new_role.output").Replace(config(readOnly, `forbid {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }`)) + `
+resource "terraform_data" "new_role" {
+  input = "arn:aws:iam::111122223333:role/other"
+}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Access check inputs unknown at plan time.*principal\.arn.*set\s+principal\.type`),
+			},
+		},
+	})
+}
+
+// Principals: the type and account must agree with a known ARN, and without an ARN both are
+// needed.
+func TestAccessCheckPrincipalAttributes(t *testing.T) {
+	config := func(principal string) string {
+		return `
+resource "iam_access_check" "test" {
+  principal {
+    ` + principal + `
+    identity_policies = [` + allowAllHCL + `]
+  }
+  forbid {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }
+}`
+	}
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config:      config(`arn = "arn:aws:iam::111122223333:role/app"` + "\n    type = \"user\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Principal type disagrees with its ARN.*principal\.type is "user"`),
+			},
+			{
+				Config:      config(`arn = "arn:aws:iam::111122223333:role/app"` + "\n    account_id = \"444455556666\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Principal account disagrees with its ARN`),
+			},
+			{
+				Config:      config(`type = "role"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Missing principal.*principal\.arn is required, unless principal\.type\s+and\s+principal\.account_id`),
+			},
+			{
+				// Every role of the account, no ARN given: the grant of iam:* fails.
+				Config:      config(`type = "role"` + "\n    account_id = \"111122223333\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)forbid\[0\] does not hold:\s+arn:aws:iam::111122223333:role/\(known\s+after\s+apply\)`),
+			},
+		},
+	})
+}
+
+// Report-only: with enforce = false the plan and the apply pass, and the results say what
+// does not hold, so that module tests can assert on them.
+func TestAccessCheckReportOnly(t *testing.T) {
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: `
+resource "iam_access_check" "test" {
+  principal {
+    arn               = "arn:aws:iam::111122223333:role/app"
+    identity_policies = [` + allowAllHCL + `]
+  }
+  forbid {
+    actions   = ["iam:CreateUser"]
+    resources = ["*"]
+  }
+  require {
+    action   = "s3:GetObject"
+    resource = "arn:aws:s3:::data/x"
+  }
+  scps    = [[jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:*", Resource = "*" }] })]]
+  enforce = false
+}`,
+			ConfigPlanChecks: tfresource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(accessCheck, tfjsonpath.New("passed"), knownvalue.Bool(false)),
+					plancheck.ExpectKnownValue(accessCheck, tfjsonpath.New("violations"), knownvalue.Int64Exact(2)),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("passed"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("violations"), knownvalue.Int64Exact(2)),
+				statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("findings").AtSliceIndex(0).AtMapKey("kind"), knownvalue.StringExact("violation")),
+				statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("findings").AtSliceIndex(0).AtMapKey("witness").AtMapKey("action"), knownvalue.StringExact("iam:CreateUser")),
+				statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("findings").AtSliceIndex(0).AtMapKey("witness").AtMapKey("principal"),
+					knownvalue.StringExact("arn:aws:iam::111122223333:role/app")),
+				statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("findings").AtSliceIndex(1).AtMapKey("kind"), knownvalue.StringExact("unmet")),
+				statecheck.ExpectKnownValue(accessCheck, tfjsonpath.New("findings").AtSliceIndex(1).AtMapKey("rule"), knownvalue.StringExact("require[0]")),
+			},
+		}},
+	})
+}
+
+// A value that is not a policy document (what a mock provider invents) is named with how it
+// begins.
+func TestAccessCheckNotADocument(t *testing.T) {
+	tfresource.UnitTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: `
+resource "iam_access_check" "test" {
+  principal {
+    arn               = "arn:aws:iam::111122223333:role/app"
+    identity_policies = ["a1b2c3d4e5"]
+  }
+  forbid {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }
+}`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Not a policy document.*identity_policies\[0\] is not a policy document: it\s+begins\s+with\s+"a1b2c3d4e5"`),
+		}},
+	})
+}
+
+// The warning for unknown inputs under on_unknown = "defer", which the acceptance test
+// framework cannot observe: the plan modifier is called directly with a configuration whose
+// identity policy is unknown.
 func TestAccessCheckUnknownWarning(t *testing.T) {
 	ctx := context.Background()
 	r := &accessCheckResource{}
@@ -408,6 +654,7 @@ func TestAccessCheckUnknownWarning(t *testing.T) {
 			"actions":   tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "iam:*")}),
 			"resources": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "*")}),
 		})}),
+		"on_unknown": tftypes.NewValue(tftypes.String, "defer"),
 	})
 	req := resource.ModifyPlanRequest{
 		Config: tfsdk.Config{Raw: config, Schema: sresp.Schema},

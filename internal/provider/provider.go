@@ -7,12 +7,16 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
-var _ provider.Provider = (*iamProvider)(nil)
+var (
+	_ provider.Provider              = (*iamProvider)(nil)
+	_ provider.ProviderWithFunctions = (*iamProvider)(nil)
+)
 
 // iamProvider needs no configuration: every answer is computed offline from the policies given
 // to its data sources and resources, with no AWS account, credentials or network.
@@ -53,5 +57,13 @@ func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewPolicyEvaluationDataSource,
 		NewPolicyValidationDataSource,
+	}
+}
+
+// Functions are the provider-defined functions (Terraform 1.8 and later): the engine's answers
+// as expressions, for preconditions, check blocks, outputs and test assertions.
+func (p *iamProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewEvaluateFunction,
 	}
 }

@@ -217,14 +217,7 @@ func (d *policyValidationDataSource) Read(ctx context.Context, req datasource.Re
 	valid := true
 	elems := make([]validationFindingModel, len(findings))
 	for i, f := range findings {
-		elems[i] = validationFindingModel{
-			Severity: types.StringValue(string(f.Severity)),
-			Code:     types.StringValue(f.Code),
-			Message:  types.StringValue(f.Message),
-			Path:     types.StringValue(f.Path),
-			Line:     types.Int64Value(int64(f.Line)),
-			Column:   types.Int64Value(int64(f.Column)),
-		}
+		elems[i] = newValidationFinding(f)
 		if f.Severity.AtLeast(threshold) {
 			valid = false
 			if fails {
@@ -242,6 +235,19 @@ func (d *policyValidationDataSource) Read(ctx context.Context, req datasource.Re
 	sum := sha256.Sum256([]byte(strings.Join([]string{m.Policy.ValueString(), string(opts.Type), opts.ResourceType, m.FailOn.ValueString()}, "\x00")))
 	m.ID = types.StringValue(hex.EncodeToString(sum[:]))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// newValidationFinding is a finding as an element of findings (and of the validate
+// function's result).
+func newValidationFinding(f evaluator.Finding) validationFindingModel {
+	return validationFindingModel{
+		Severity: types.StringValue(string(f.Severity)),
+		Code:     types.StringValue(f.Code),
+		Message:  types.StringValue(f.Message),
+		Path:     types.StringValue(f.Path),
+		Line:     types.Int64Value(int64(f.Line)),
+		Column:   types.Int64Value(int64(f.Column)),
+	}
 }
 
 // describeValidationFinding is the detail of a finding's diagnostic: where it is and what to do.

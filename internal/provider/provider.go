@@ -65,5 +65,6 @@ func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSou
 func (p *iamProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewEvaluateFunction,
+		NewValidateFunction,
 	}
 }

@@ -94,6 +94,39 @@ func GrantsFirst(allows []StatementRef) []StatementRef {
 	return out
 }
 
+// DescribeGrants says which statements allow a request, as a sentence fragment after "It is
+// allowed by": what grants the access first (identity and resource policies), then the
+// session policy and boundary that let it through, then the guard rails (SCPs and RCPs) that
+// merely do not stop it, summarised in one clause so that FullAWSAccess does not read as the
+// culprit.
+func DescribeGrants(allows []StatementRef) string {
+	if len(allows) == 0 {
+		return "no statement (a grant the flow implies)"
+	}
+	var grants, filters, rails []string
+	for _, s := range allows {
+		switch s.Kind {
+		case KindIdentity, KindResource:
+			grants = append(grants, s.String())
+		case KindSession, KindPermissionsBoundary:
+			filters = append(filters, s.String())
+		default:
+			rails = append(rails, s.String())
+		}
+	}
+	var parts []string
+	if len(grants) > 0 {
+		parts = append(parts, strings.Join(grants, ", "))
+	}
+	if len(filters) > 0 {
+		parts = append(parts, "let through by "+strings.Join(filters, ", "))
+	}
+	if len(rails) > 0 {
+		parts = append(parts, "not stopped by the organisation's guard rails ("+strings.Join(rails, ", ")+")")
+	}
+	return strings.Join(parts, "; ")
+}
+
 // UnmetRequire is a require rule whose request is not allowed.
 type UnmetRequire struct {
 	Require int // index in AccessCheck.Require

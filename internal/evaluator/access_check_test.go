@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -186,5 +187,23 @@ func BenchmarkAccessCheckExample(b *testing.B) {
 		if err != nil || !report.Passed() {
 			b.Fatalf("%v %+v", err, report)
 		}
+	}
+}
+
+// The grant comes first, the boundary's and the guard rails' allows after it, summarised.
+func TestDescribeGrants(t *testing.T) {
+	refs := []StatementRef{
+		{Kind: KindSCP, Policy: "scps[0][0]", Level: 0, Index: 0, Sid: "FullAWSAccess", Effect: "Allow"},
+		{Kind: KindPermissionsBoundary, Policy: "permissions_boundary", Level: -1, Index: 1, Effect: "Allow"},
+		{Kind: KindIdentity, Policy: "identity_policies[0]", Level: -1, Index: 2, Sid: "AllowAll", Effect: "Allow"},
+	}
+	got := DescribeGrants(GrantsFirst(refs))
+	want := regexp.MustCompile(`^identity_policies\[0\] statement 2 \("AllowAll"\); let through by permissions_boundary statement 1; ` +
+		`not stopped by the organisation's guard rails \(scps\[0\]\[0\] statement 0 \("FullAWSAccess"\)\)$`)
+	if !want.MatchString(got) {
+		t.Errorf("DescribeGrants = %q", got)
+	}
+	if got := DescribeGrants(nil); !strings.Contains(got, "no statement") {
+		t.Errorf("DescribeGrants(nil) = %q", got)
 	}
 }

@@ -687,7 +687,7 @@ func evaluateAccessCheck(ctx context.Context, m *accessCheckModel, raw tftypes.V
 	for _, v := range result.Violations {
 		who := caller(v.Principal)
 		msg := fmt.Sprintf("forbid[%d] does not hold: %s can make the request %s. It is allowed by %s.",
-			v.Forbid, who, evaluator.DescribeRequest(&v.Witness), describeStatements(v.Statements))
+			v.Forbid, who, evaluator.DescribeRequest(&v.Witness), evaluator.DescribeGrants(v.Statements))
 		report(path.Root("forbid").AtListIndex(v.Forbid), "Forbidden access is reachable", msg)
 		findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", v.Forbid), "violation", who, &v.Witness, v.Statements, msg, diags))
 	}
@@ -763,17 +763,6 @@ func newFinding(ctx context.Context, rule, kind, caller string, witness *evaluat
 		diags.Append(d...)
 	}
 	return f
-}
-
-func describeStatements(refs []evaluator.StatementRef) string {
-	if len(refs) == 0 {
-		return "no statement (a grant the flow implies)"
-	}
-	parts := make([]string, len(refs))
-	for i, s := range refs {
-		parts[i] = s.String()
-	}
-	return strings.Join(parts, ", ")
 }
 
 func quoted(items []string) []string {

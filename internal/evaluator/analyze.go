@@ -439,7 +439,7 @@ func serviceClass(actionLower string) string {
 	if rcpGoverns(actionLower) {
 		c += "+rcp"
 	}
-	return c
+	return c + reservedActionClass(actionLower)
 }
 
 // typesKey tells apart the units and resource groups of actions.
@@ -554,6 +554,9 @@ func (a *analysis) cellizeResources() error {
 	a.addGroup(true, literalStar) // the resource of actions that take none (exemptAction)
 	a.addGroup(true, arnGlob(lit("kms"), seg, append(lit("key/"), globStar)))
 	a.addGroup(true, arnGlob(lit("iam"), seg, append(lit("role/"), globStar)))
+	for _, g := range reservedResourceGlobs() {
+		a.addGroup(true, g) // resources AWS reserves (reserved.go)
+	}
 	if a.q.ResourceAccount == "" {
 		a.addGroup(true, arnGlob(seg, seg, glob{globStar}))
 		a.addGroup(true, arnGlob(seg, nil, glob{globStar}))

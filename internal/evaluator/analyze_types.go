@@ -32,9 +32,18 @@ func typeGlobs(rt *catalog.ResourceType, partition string) []glob {
 	excludes := rt.FinalPlaceholderExcludes()
 	out := make([]glob, 0, len(formats))
 	for i, f := range formats {
-		out = append(out, formatGlob(strings.TrimSpace(f), excludes[i], partition))
+		out = append(out, formatGlob(strings.TrimSpace(f), excludes[i]+documentedNameExcludes[rt.Service+"/"+rt.Name], partition))
 	}
 	return out
+}
+
+// documentedNameExcludes are characters that a service's documentation rules out of the final
+// name of a resource type, beyond what the ARN formats say. Only documented rules belong here:
+// excluding a character that a name can have would hide real requests from the analysis.
+var documentedNameExcludes = map[string]string{
+	// "It can contain only alphanumeric characters, forward slashes (/), underscores (_), and
+	// dashes (-)" (kms/latest/developerguide/alias-create.html).
+	"kms/alias": ":",
 }
 
 // formatGlob turns an ARN format (arn:${Partition}:s3:::${BucketName}/${ObjectName}) into the

@@ -64,6 +64,10 @@ func (f *flow) decide() Result {
 	if reason := exemptAction(caller, f.e.req); reason != "" {
 		return Result{Decision: Allow, Exempt: reason}
 	}
+	// And requests on resources that AWS reserves, which no policy can allow (reserved.go).
+	if reason := reservedRefusal(caller, f.e.req); reason != "" {
+		return Result{Decision: ExplicitDeny, Reserved: reason}
+	}
 	scpsApply := f.ps.SCPs != nil && hasIdentity && !isServiceLinkedRole(caller)
 	rcpsApply := f.ps.RCPs != nil && !isServiceLinkedRole(caller) && rcpGoverns(f.e.req.Action)
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -76,6 +77,27 @@ func TestReferenceCases(t *testing.T) {
 			}
 			if res.Decision != c.Expected {
 				t.Errorf("decision %s, want %s (%s)", res.Decision, c.Expected, res.Reason())
+			}
+		})
+	}
+}
+
+// TestReservedCases runs the rules of reserved.go: requests on resources AWS reserves are
+// refused under AdministratorAccess with the rule as the reason, and the neighbouring requests
+// (other actions, other paths, the owning service) are not (testdata/cases/reserved.jsonl,
+// each case citing the AWS page of its rule).
+func TestReservedCases(t *testing.T) {
+	for _, c := range loadCases(t, "testdata/cases/reserved.jsonl") {
+		t.Run(c.ID, func(t *testing.T) {
+			res, err := Authorize(&c.Policies, &c.Request, Options{})
+			if err != nil {
+				t.Fatalf("Authorize: %v", err)
+			}
+			if res.Decision != c.Expected {
+				t.Errorf("decision %s, want %s (%s)", res.Decision, c.Expected, res.Reason())
+			}
+			if (res.Reserved != "") != (c.Expected == ExplicitDeny) || (res.Reserved != "" && !strings.HasPrefix(res.Reason(), "AWS reserves this resource")) {
+				t.Errorf("reserved reason %q for decision %s", res.Reserved, res.Decision)
 			}
 		})
 	}

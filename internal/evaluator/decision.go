@@ -54,6 +54,10 @@ type Result struct {
 	// Exempt, when set, says why the request is allowed whatever the policies say (for
 	// example sts:GetCallerIdentity, which needs no permission); Allows is then empty.
 	Exempt string
+	// Reserved, when set, says why AWS refuses the request whatever the policies say: the
+	// resource is one AWS reserves (an AWS managed policy, a service-linked role, ...). The
+	// decision is then ExplicitDeny with no Deny statement.
+	Reserved string
 }
 
 // Reason says in one sentence why: the statements that denied or allowed, or the layers that
@@ -62,6 +66,9 @@ type Result struct {
 func (r Result) Reason() string {
 	if r.Exempt != "" {
 		return r.Exempt
+	}
+	if r.Reserved != "" {
+		return r.Reserved
 	}
 	switch r.Decision {
 	case ExplicitDeny:

@@ -24,8 +24,10 @@ var reservedRules = []reservedRule{
 		// (aws-managed-policy/latest/reference/about-managed-policy-reference.html). They live in
 		// the account "aws": customers cannot create them or their versions, delete them, change
 		// their default version or tag them.
-		name:    "aws-managed-policy",
-		matches: func(a arnParts) bool { return a.service == "iam" && a.account == "aws" && strings.HasPrefix(a.resource, "policy/") },
+		name: "aws-managed-policy",
+		matches: func(a arnParts) bool {
+			return a.service == "iam" && a.account == "aws" && strings.HasPrefix(a.resource, "policy/")
+		},
 		actions: []string{"iam:createpolicy", "iam:createpolicyversion", "iam:deletepolicy", "iam:deletepolicyversion",
 			"iam:setdefaultpolicyversion", "iam:tagpolicy", "iam:untagpolicy"},
 		reason: "AWS reserves this resource: it is an AWS managed policy, which only AWS can create, change, tag or delete",
@@ -36,8 +38,10 @@ var reservedRules = []reservedRule{
 		// their service: IAM answers "Cannot perform the operation on the protected role ... this
 		// role is only modifiable by AWS"; IAM Identity Center's service-linked role manages them
 		// (singlesignon/latest/userguide/using-service-linked-roles.html).
-		name:    "aws-reserved-role",
-		matches: func(a arnParts) bool { return a.service == "iam" && strings.HasPrefix(a.resource, "role/aws-reserved/") },
+		name: "aws-reserved-role",
+		matches: func(a arnParts) bool {
+			return a.service == "iam" && strings.HasPrefix(a.resource, "role/aws-reserved/")
+		},
 		actions: []string{"iam:createrole", "iam:attachrolepolicy", "iam:detachrolepolicy", "iam:putrolepolicy",
 			"iam:deleterolepolicy", "iam:updateassumerolepolicy", "iam:putrolepermissionsboundary",
 			"iam:deleterolepermissionsboundary", "iam:deleterole"},
@@ -49,8 +53,10 @@ var reservedRules = []reservedRule{
 		// be deleted" (IAM API CreateServiceLinkedRole); they are created with
 		// iam:CreateServiceLinkedRole and deleted with iam:DeleteServiceLinkedRole; customers can
 		// edit the description (id_roles_update-service-linked-role.html).
-		name:    "service-linked-role",
-		matches: func(a arnParts) bool { return a.service == "iam" && strings.HasPrefix(a.resource, "role/aws-service-role/") },
+		name: "service-linked-role",
+		matches: func(a arnParts) bool {
+			return a.service == "iam" && strings.HasPrefix(a.resource, "role/aws-service-role/")
+		},
 		actions: []string{"iam:createrole", "iam:deleterole", "iam:attachrolepolicy", "iam:detachrolepolicy",
 			"iam:putrolepolicy", "iam:deleterolepolicy", "iam:updateassumerolepolicy",
 			"iam:putrolepermissionsboundary", "iam:deleterolepermissionsboundary"},

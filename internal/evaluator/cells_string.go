@@ -2,7 +2,7 @@ package evaluator
 
 import (
 	"errors"
-	"math/bits"
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -47,13 +47,17 @@ type groupLayout struct {
 	groups  []globGroup
 	offsets [][]int
 	satBit  []int
-	words   int
 
 	atom      []rune // per position: the atom there, or posEnd after a pattern's last atom
 	group     []int32
 	fold      []bool
 	saturates []bool // a star from which only stars remain: reaching it saturates the group
 	first     []int  // per group: its first position (its saturation bit ends its range)
+
+	// mark and gen deduplicate the positions of the set being built: position p is in it when
+	// mark[p] == gen.
+	mark []uint32
+	gen  uint32
 }
 
 // posEnd marks the position after a pattern's last atom (and a saturation bit).
@@ -83,11 +87,6 @@ func newGroupLayout(groups []globGroup) *groupLayout {
 		l.fold = append(l.fold, false)
 		l.saturates = append(l.saturates, false)
 	}
-	n := len(l.atom)
-	l.words = (n + 63) / 64
-	if l.words == 0 {
-		l.words = 1
-	}
 	return l
 }
 
@@ -101,6 +100,11 @@ func cellizeStrings(groups []globGroup, budget int) ([]stringCell, error) {
 // and, when anyOf is not empty, some group of anyOf accepts: states from which that can no
 // longer happen are not explored, so only the cells inside are listed (with every signature
 // they reach; groups outside must and anyOf are tracked as usual).
+//
+// budget bounds the work and the memory: each visited state costs one unit plus one per 32
+// positions it holds, so that thousands of patterns active at once (a long list of bucket
+// names, hundreds of StringLike patterns on one key) end in errBudget quickly instead of
+// filling memory.
 func cellizeStringsWithin(groups []globGroup, budget int, must, anyOf []int) ([]stringCell, error) {
 	l := newGroupLayout(groups)
 	var atoms []globAtom
@@ -112,18 +116,19 @@ func cellizeStringsWithin(groups []globGroup, budget int, must, anyOf []int) ([]
 	digit := otherDigit(literals)
 
 	type node struct {
-		state  bitset
+		state  posSet
 		parent int
 		r      rune
 	}
-	start := make(bitset, l.words)
+	l.begin()
+	var start posSet
 	for i, g := range groups {
 		for j := range g {
-			start.set(l.offsets[i][j])
+			start = l.add(start, int32(l.offsets[i][j]))
 		}
 	}
-	l.normalize(start)
-	inside := func(state bitset) bool {
+	start = l.normalize(start)
+	inside := func(state posSet) bool {
 		for _, i := range must {
 			if !l.live(state, i) {
 				return false
@@ -142,12 +147,13 @@ func cellizeStringsWithin(groups []globGroup, budget int, must, anyOf []int) ([]
 	if !inside(start) {
 		return nil, nil
 	}
-	var outside []bitset // visited states outside the strings of interest
+	var outside []posSet // visited states outside the strings of interest
 	nodes := []node{{state: start, parent: -1}}
-	// seen finds visited states by a hash of their words, compared in full on a collision.
+	spent := start.cost()
+	// seen finds visited states by a hash of their positions, compared in full on a collision.
 	seen := map[uint64][]int32{start.hash(): {0}}
-	visited := func(state bitset) bool {
-		for _, i := range seen[state.hash()] {
+	visited := func(state posSet, h uint64) bool {
+		for _, i := range seen[h] {
 			if i >= 0 && nodes[i].state.equal(state) || i < 0 && outside[-i-1].equal(state) {
 				return true
 			}
@@ -167,23 +173,54 @@ func cellizeStringsWithin(groups []globGroup, budget int, must, anyOf []int) ([]
 		runes = l.relevantRunes(cur, other, digit, runes[:0])
 		for _, r := range runes {
 			next := l.step(cur, r)
-			if visited(next) {
+			h := next.hash()
+			if visited(next, h) {
 				continue
 			}
-			h := next.hash()
+			spent += next.cost()
+			if spent >= budget {
+				return nil, errBudget
+			}
 			if !inside(next) {
 				outside = append(outside, next)
 				seen[h] = append(seen[h], int32(-len(outside)))
 				continue
-			}
-			if len(nodes) >= budget {
-				return nil, errBudget
 			}
 			seen[h] = append(seen[h], int32(len(nodes)))
 			nodes = append(nodes, node{state: next, parent: head, r: r})
 		}
 	}
 	return cells, nil
+}
+
+// posSet is a state of the product automaton: the active pattern positions, sorted. States
+// are sparse (a handful of the thousands of positions of a large question are active), so a
+// sorted list costs a fraction of a bitset over every position.
+type posSet []int32
+
+// cost is what storing the state charges to the budget.
+func (s posSet) cost() int { return 1 + len(s)/32 }
+
+// hash is an FNV-1a hash of the positions, for finding equal states.
+func (s posSet) hash() uint64 {
+	h := uint64(14695981039346656037)
+	for _, p := range s {
+		h ^= uint64(uint32(p))
+		h *= 1099511628211
+	}
+	return h
+}
+
+func (s posSet) equal(o posSet) bool {
+	if len(s) != len(o) {
+		return false
+	}
+	for i := range s {
+		if s[i] != o[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // acceptsAll reports whether a signature is inside: every group of must and, when anyOf is
@@ -207,56 +244,59 @@ func (l *groupLayout) acceptsAll(sig bitset, must, anyOf []int) bool {
 
 // live reports whether group i can still accept some continuation of the text read: one of
 // its positions is set (every position can reach its pattern's end) or it is saturated.
-func (l *groupLayout) live(state bitset, i int) bool {
-	lo, hi := l.first[i], l.satBit[i]
-	for p := lo; p <= hi; {
-		w := state[p/64] >> (p % 64)
-		if w == 0 {
-			p += 64 - p%64
-			continue
-		}
-		p += bits.TrailingZeros64(w)
-		return p <= hi
-	}
-	return false
+func (l *groupLayout) live(state posSet, i int) bool {
+	lo, hi := int32(l.first[i]), int32(l.satBit[i])
+	k := sort.Search(len(state), func(k int) bool { return state[k] >= lo })
+	return k < len(state) && state[k] <= hi
 }
 
-// forEach calls f with every position set in state, in increasing order; f may set positions
-// after the current one, which are then visited too.
-func forEach(state bitset, f func(p int)) {
-	for w := range state {
-		for done := uint64(0); ; {
-			word := state[w] &^ done
-			if word == 0 {
-				break
-			}
-			b := bits.TrailingZeros64(word)
-			done |= 1 << b
-			f(w*64 + b)
-		}
+// begin starts building a new set.
+func (l *groupLayout) begin() {
+	if l.mark == nil {
+		l.mark = make([]uint32, len(l.atom))
 	}
+	l.gen++
 }
 
-// normalize closes the stars (a star matches the empty run) and saturates groups that
-// accept forever.
-func (l *groupLayout) normalize(state bitset) {
-	var saturated []int32
-	forEach(state, func(p int) {
+// add puts position p in the set being built (once: marks hold the generation of the build).
+func (l *groupLayout) add(out posSet, p int32) posSet {
+	if l.mark[p] == l.gen {
+		return out
+	}
+	l.mark[p] = l.gen
+	return append(out, p)
+}
+
+// normalize closes the stars of a set being built (a star matches the empty run), saturates
+// groups that accept forever, and sorts the result. out must have been built with begin and
+// add.
+func (l *groupLayout) normalize(out posSet) posSet {
+	saturated := false
+	for k := 0; k < len(out); k++ {
+		p := out[k]
 		if isStarAtom(l.atom[p]) {
-			state.set(p + 1)
+			out = l.add(out, p+1)
 			// A star that only a run of stars separates from the end makes the pattern accept
 			// every continuation (a segment star does not: it stops at colons).
 			if l.saturates[p] {
-				saturated = append(saturated, l.group[p])
+				out = l.add(out, int32(l.satBit[l.group[p]]))
+				saturated = true
 			}
 		}
-	})
-	for _, i := range saturated {
-		for p := l.first[i]; p < l.satBit[i]; p++ {
-			state.clear(p)
-		}
-		state.set(l.satBit[i])
 	}
+	if saturated {
+		// A saturated group's positions no longer matter: keep only its saturation bit.
+		kept := out[:0]
+		for _, p := range out {
+			g := l.group[p]
+			if int(p) == l.satBit[g] || !l.isSaturatedIn(g) {
+				kept = append(kept, p)
+			}
+		}
+		out = kept
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a] < out[b] })
+	return out
 }
 
 func allStars(g glob) bool {
@@ -268,39 +308,44 @@ func allStars(g glob) bool {
 	return true
 }
 
+// isSaturatedIn reports whether group g's saturation bit is in the set being built.
+func (l *groupLayout) isSaturatedIn(g int32) bool {
+	return l.mark[l.satBit[g]] == l.gen
+}
+
 // step reads r from state.
-func (l *groupLayout) step(state bitset, r rune) bitset {
-	next := make(bitset, len(state))
-	forEach(state, func(p int) {
+func (l *groupLayout) step(state posSet, r rune) posSet {
+	l.begin()
+	next := make(posSet, 0, len(state))
+	for _, p := range state {
 		t := l.atom[p]
 		switch {
 		case t == posEnd:
-			if p == l.satBit[l.group[p]] {
-				next.set(p)
+			if int(p) == l.satBit[l.group[p]] {
+				next = l.add(next, p)
 			}
 		case t >= 0:
 			if t == r || (l.fold[p] && equalFoldRune(t, r)) {
-				next.set(p + 1)
+				next = l.add(next, p+1)
 			}
 		case !wildcardTakes(t, r):
 		case isStarAtom(t):
-			next.set(p)
+			next = l.add(next, p)
 		default:
-			next.set(p + 1)
+			next = l.add(next, p+1)
 		}
-	})
-	l.normalize(next)
-	return next
+	}
+	return l.normalize(next)
 }
 
 // accepting is the signature of a state: the groups with a pattern at its end.
-func (l *groupLayout) accepting(state bitset) bitset {
+func (l *groupLayout) accepting(state posSet) bitset {
 	sig := newBitset(len(l.groups))
-	forEach(state, func(p int) {
+	for _, p := range state {
 		if l.atom[p] == posEnd {
 			sig.set(int(l.group[p]))
 		}
-	})
+	}
 	return sig
 }
 
@@ -309,7 +354,7 @@ func (l *groupLayout) accepting(state bitset) bitset {
 // and the slash (restricted wildcards stop at them), one digit that no pattern names (digit
 // wildcards take it) and one character that no pattern names. Every other character leads
 // where one of those does.
-func (l *groupLayout) relevantRunes(state bitset, other, digit rune, out []rune) []rune {
+func (l *groupLayout) relevantRunes(state posSet, other, digit rune, out []rune) []rune {
 	out = append(out, other, ':', '/')
 	if digit >= 0 {
 		out = append(out, digit)
@@ -322,19 +367,19 @@ func (l *groupLayout) relevantRunes(state bitset, other, digit rune, out []rune)
 		}
 		out = append(out, r)
 	}
-	forEach(state, func(p int) {
+	for _, p := range state {
 		r := l.atom[p]
 		if r < 0 {
-			return
+			continue
 		}
 		if l.fold[p] {
 			for _, x := range foldOrbit(r) {
 				add(x)
 			}
-			return
+			continue
 		}
 		add(r)
-	})
+	}
 	return out
 }
 

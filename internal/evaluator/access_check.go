@@ -143,7 +143,8 @@ type UndecidedForbid struct {
 	Reason string
 }
 
-// Run decides every rule of the check. budget bounds each forbid's analysis (0: DefaultBudget).
+// Run decides every rule of the check. budget bounds the analysis of all its forbid rules
+// together (0: DefaultBudget).
 // The error is for a check that cannot be evaluated at all: a malformed principal.
 func (c *AccessCheck) Run(opts Options, budget int) (CheckReport, error) {
 	return c.RunContext(context.Background(), opts, budget)
@@ -167,6 +168,13 @@ func (c *AccessCheck) RunContext(ctx context.Context, opts Options, budget int) 
 			return report, fmt.Errorf("require[%d].resource: %s", i, msg)
 		}
 	}
+	// One budget for the whole check: its forbid rules (and, for an unknown principal, their
+	// candidates) share it, so that a check's work is bounded as a whole.
+	total := budget
+	if total <= 0 {
+		total = DefaultBudget
+	}
+	spent := 0
 	for i := range c.Forbid {
 		if principals.undecided != "" {
 			report.Undecided = append(report.Undecided, UndecidedForbid{Forbid: i, Reason: principals.undecided})
@@ -177,7 +185,12 @@ func (c *AccessCheck) RunContext(ctx context.Context, opts Options, budget int) 
 		var undecidedReason string
 		var violation *Violation
 		for _, p := range principals.candidates {
-			a := c.analyzeForbid(ctx, i, p.ARN, opts, budget)
+			if spent >= total {
+				undecidedReason = fmt.Sprintf("the check's budget (%d) was spent before this rule was decided", total)
+				break
+			}
+			a := c.analyzeForbid(ctx, i, p.ARN, opts, total-spent)
+			spent += a.Searched
 			if a.NoRequest {
 				return report, fmt.Errorf("forbid[%d]: the rule matches no request: %s", i, a.Reason)
 			}

@@ -121,6 +121,15 @@ func AnalyzeContext(ctx context.Context, q *Question) Answer {
 	return Analyze(&cp)
 }
 
+// remaining is what is left of the budget: the cells of every dimension and the search share
+// one budget, so that a question's work is bounded as a whole.
+func (a *analysis) remaining() int {
+	if r := a.budget - a.nodes; r > 0 {
+		return r
+	}
+	return 1
+}
+
 // undecidedError marks a construct the analysis does not decide.
 type undecidedError struct{ reason string }
 
@@ -602,7 +611,8 @@ func (a *analysis) unitCells(ui int) ([]resourceCell, error) {
 			groups[gi] = g
 		}
 	}
-	cells, err := cellizeStringsWithin(groups, a.budget, []int{a.forbidGroup}, u.typeGroups)
+	cells, spent, err := cellizeStringsSpent(groups, a.remaining(), []int{a.forbidGroup}, u.typeGroups)
+	a.nodes += spent
 	if err != nil {
 		u.err = undecided("the resource patterns have too many combinations for the budget (%v)", err)
 		return nil, u.err
@@ -932,7 +942,8 @@ func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*key
 		if boolToo {
 			groups = append(groups, globGroup{{g: lit("true"), fold: true}}, globGroup{{g: lit("false"), fold: true}})
 		}
-		cells, err := cellizeStrings(groups, a.budget)
+		cells, spent, err := cellizeStringsSpent(groups, a.remaining(), nil, nil)
+		a.nodes += spent
 		if err != nil {
 			return nil, undecided("the values compared with %s have too many combinations for the budget", name)
 		}
@@ -1017,7 +1028,7 @@ func (a *analysis) valueSets(k *keyDim, conds []*compiledCondition) ([][]int, er
 			if _, ok := seen[v]; ok {
 				continue
 			}
-			if len(sets) >= a.budget {
+			if len(sets) >= a.remaining() {
 				return nil, undecided("the values of %s have too many combinations for the budget", k.name)
 			}
 			grown := append(append([]int(nil), sets[head]...), i)

@@ -106,6 +106,12 @@ func cellizeStrings(groups []globGroup, budget int) ([]stringCell, error) {
 // names, hundreds of StringLike patterns on one key) end in errBudget quickly instead of
 // filling memory.
 func cellizeStringsWithin(groups []globGroup, budget int, must, anyOf []int) ([]stringCell, error) {
+	cells, _, err := cellizeStringsSpent(groups, budget, must, anyOf)
+	return cells, err
+}
+
+// cellizeStringsSpent is cellizeStringsWithin that also returns the budget it spent.
+func cellizeStringsSpent(groups []globGroup, budget int, must, anyOf []int) ([]stringCell, int, error) {
 	l := newGroupLayout(groups)
 	var atoms []globAtom
 	for _, g := range groups {
@@ -145,7 +151,7 @@ func cellizeStringsWithin(groups []globGroup, budget int, must, anyOf []int) ([]
 		return false
 	}
 	if !inside(start) {
-		return nil, nil
+		return nil, 1, nil
 	}
 	var outside []posSet // visited states outside the strings of interest
 	nodes := []node{{state: start, parent: -1}}
@@ -179,7 +185,7 @@ func cellizeStringsWithin(groups []globGroup, budget int, must, anyOf []int) ([]
 			}
 			spent += next.cost()
 			if spent >= budget {
-				return nil, errBudget
+				return nil, spent, errBudget
 			}
 			if !inside(next) {
 				outside = append(outside, next)
@@ -190,7 +196,7 @@ func cellizeStringsWithin(groups []globGroup, budget int, must, anyOf []int) ([]
 			nodes = append(nodes, node{state: next, parent: head, r: r})
 		}
 	}
-	return cells, nil
+	return cells, spent, nil
 }
 
 // posSet is a state of the product automaton: the active pattern positions, sorted. States

@@ -228,9 +228,11 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Default:  booldefault.StaticBool(true),
 			},
 			"budget": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("The search budget of the analysis of each forbid block, in "+
-					"explored states (default %d). A forbid that the analysis cannot decide within it fails the check "+
-					"as undecided; raise it for policies with very many patterns on the same condition key.", evaluator.DefaultBudget),
+				MarkdownDescription: fmt.Sprintf("The work budget of the analysis, shared by all the forbid blocks "+
+					"of the check (default %d units: one per explored state, plus one per 32 pattern positions it "+
+					"holds, so it bounds memory too). A forbid that the analysis cannot decide within what is left "+
+					"fails the check as undecided; raise it for policies with very many patterns on the same "+
+					"condition key.", evaluator.DefaultBudget),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},

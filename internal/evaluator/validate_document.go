@@ -303,39 +303,22 @@ func (v *validator) checkPrincipalValues(pr *Principal) {
 	}, "a canonical user ID (64 hexadecimal digits)")
 }
 
-// checkDuplicateStatements reports statements equal to an earlier one, Sid aside. Statements
-// are first grouped by a cheap shape (effect, elements, list lengths); only statements of the
-// same shape are compared in full.
+// checkDuplicateStatements reports statements equal to an earlier one, Sid aside. Each
+// statement's canonical text is looked up in a map of the texts seen so far, so the check is
+// linear in the number of statements (policies of tens of thousands of statements included).
 func (v *validator) checkDuplicateStatements() {
 	if len(v.policy.Statements) < 2 {
 		return
 	}
-	byShape := map[string][]*Statement{}
+	first := make(map[string]*Statement, len(v.policy.Statements))
 	for _, s := range v.policy.Statements {
-		byShape[statementShape(s)] = append(byShape[statementShape(s)], s)
-	}
-	keys := map[*Statement]string{}
-	for _, s := range v.policy.Statements {
-		group := byShape[statementShape(s)]
-		if len(group) < 2 {
+		k := statementKey(s)
+		if prev, ok := first[k]; ok {
+			v.add("DUPLICATE_STATEMENT", s.Path, s.Pos, "this statement repeats %s (only the Sid may differ): delete one of them", prev.Path)
 			continue
 		}
-		k := statementKey(s)
-		keys[s] = k
-		for _, prev := range group {
-			if prev == s {
-				break
-			}
-			if keys[prev] == k {
-				v.add("DUPLICATE_STATEMENT", s.Path, s.Pos, "this statement repeats %s (only the Sid may differ): delete one of them", prev.Path)
-				break
-			}
-		}
+		first[k] = s
 	}
-}
-
-func statementShape(s *Statement) string {
-	return fmt.Sprintf("%d %t %t %t %d %d %d %t", s.Effect, s.NotAction, s.NotResource, s.NoResource, len(s.Actions), len(s.Resources), len(s.Conditions), s.Principal != nil)
 }
 
 // statementKey is a canonical text of a statement without its Sid: lists are sorted, actions

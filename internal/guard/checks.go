@@ -54,6 +54,7 @@ func (g *guard) reportAnswer(a ev.Answer, check string, p *principal, unknowns [
 	case ev.Allowed:
 		f.Witness = a.Witness
 		f.Allows = a.Result.Allows
+		f.Message += p.sessionTagsNote(a.Witness)
 		g.add(f)
 		return true
 	case ev.Undecided:

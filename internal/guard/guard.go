@@ -362,18 +362,15 @@ func (g *guard) isAdministrator(p *principal) bool {
 // ---- questions to the engine
 
 // question builds the engine's question "may p do any of actions on any of resources?".
-// The principal's tags are given as aws:PrincipalTag keys.
+// The principal's tags are all of its tags when the plan gives them and its sessions cannot be
+// tagged by their caller (tags.go); otherwise they are free.
 func (w *world) question(p *principal, actions, resources []string, withResourcePolicies bool) *ev.Question {
 	q := &ev.Question{Principal: p.ARN, Policies: p.Policies, Actions: actions, Resources: resources}
 	if withResourcePolicies {
 		q.ResourcePolicies = w.resourcePoliciesFor(actions)
 		q.Policies.RCPs = w.rcps
 	}
-	if p.Tags.Known {
-		for k, v := range p.Tags.Values {
-			q.Context.Set("aws:PrincipalTag/"+k, v)
-		}
-	}
+	q.PrincipalTags = p.principalTags()
 	return q
 }
 

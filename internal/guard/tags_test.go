@@ -1,0 +1,38 @@
+package guard
+
+import (
+	"strings"
+	"testing"
+)
+
+// A role's tags from the plan are all of its tags, unless its trust policy lets callers tag
+// their sessions (sts:TagSession): then a session may carry the tag a policy wants, and the
+// finding says why.
+func TestPrincipalTagsFromPlanAndSessionTags(t *testing.T) {
+	grant := policy(`{"Effect":"Allow","Action":"s3:DeleteBucket","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"platform"}}}`)
+	build := func(trust string) *Report {
+		app := role("app", policy(trust))
+		app.values["tags"] = map[string]any{"team": "app"}
+		app.values["tags_all"] = map[string]any{"team": "app"}
+		p := (&miniPlan{}).add(app, rolePolicy("app", grant)).plan(t)
+		return Check(p, rulesFrom(t, `
+forbid "buckets" {
+  actions = ["s3:DeleteBucket"]
+}`))
+	}
+	// Tagged team=app by the plan, and no caller can tag its sessions: the grant never applies.
+	r := build(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/dev"},"Action":"sts:AssumeRole"}`)
+	if got := only(r, CodeForbiddenAccess); len(got) != 0 {
+		t.Errorf("without sts:TagSession: %v", codesOf(r))
+	}
+	// The trust policy allows sts:TagSession: a session tagged team=platform deletes buckets.
+	r = build(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/dev"},"Action":["sts:AssumeRole","sts:TagSession"]}`)
+	got := only(r, CodeForbiddenAccess)
+	if len(got) != 1 {
+		t.Fatalf("with sts:TagSession: %v", codesOf(r))
+	}
+	if v, _ := got[0].Witness.Context.Lookup("aws:PrincipalTag/team"); len(v.Values) != 1 || v.Values[0] != "platform" ||
+		!strings.Contains(got[0].Message, "sts:TagSession") {
+		t.Errorf("witness %s, message %q", got[0].WitnessText(), got[0].Message)
+	}
+}

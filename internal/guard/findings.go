@@ -78,6 +78,7 @@ var codeInfo = map[string]struct {
 	CodeConsoleNoMFA:     {LevelWarning, "A console user's policies allow sensitive actions without MFA."},
 	CodeOpenTrust:        {LevelError, "A role trust policy that any AWS account or any web identity can assume without a condition."},
 	CodePassRoleWildcard: {LevelWarning, "iam:PassRole on every role (Resource \"*\"): any role can be handed to a service."},
+	CodeExistingCompute:  {LevelWarning, "A grant to change or command compute that may exist outside the plan (Lambda code, user data, SSM commands, stacks): its holder runs code as that compute's role."},
 }
 
 // Codes returns every finding code, sorted.

@@ -62,6 +62,7 @@ func Check(p *Plan, rules *Rules) *Report {
 	g.checkConsoleMFA()
 	g.checkOpenTrust()
 	g.checkPassRoleWildcard()
+	g.checkExistingCompute()
 
 	sortFindings(g.findings)
 	return &Report{Plan: p.Name, Account: g.account, AccountSource: g.accountSource, Findings: g.findings}

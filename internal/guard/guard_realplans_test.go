@@ -53,6 +53,7 @@ func TestGuardNestedModules(t *testing.T) {
 	r := guardFixture(t, "nested-modules", nil)
 	wantFindings(t, r,
 		"admin-policy module.platform.module.ops.aws_iam_role_policy_attachment.managed",
+		"existing-compute module.platform.module.ops.aws_iam_role.this",
 		"passrole-wildcard module.platform.module.ops.aws_iam_role_policy.inline")
 	// With a rule that nobody may change IAM, the role is checked through its boundary, which
 	// was resolved through the module variables: the rule holds.

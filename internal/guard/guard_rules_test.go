@@ -161,7 +161,7 @@ forbid "no-ec2" {
 		t.Fatal(err)
 	}
 	r := Check(p, rules)
-	wantFindings(t, r, "forbidden-access aws_iam_role.ops", "required-access aws_iam_role.ops")
+	wantFindings(t, r, "existing-compute aws_iam_role.ops", "forbidden-access aws_iam_role.ops", "required-access aws_iam_role.ops")
 	req := finding(t, r, CodeRequiredAccess, "aws_iam_role.ops")
 	if !strings.Contains(req.Message, "regions.json") {
 		t.Errorf("the SCP file denies: %s", req.Message)

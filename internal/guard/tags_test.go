@@ -36,3 +36,22 @@ forbid "buckets" {
 		t.Errorf("witness %s, message %q", got[0].WitnessText(), got[0].Message)
 	}
 }
+
+// A grant to change code or send commands to existing compute is reported with the actions
+// the analysis finds; a role without such a grant, or one that is already an administrator,
+// is not.
+func TestExistingCompute(t *testing.T) {
+	p := (&miniPlan{}).add(
+		role("deployer", policy(lambdaTrust)), rolePolicy("deployer", policy(
+			`{"Effect":"Allow","Action":["lambda:UpdateFunctionCode","ssm:Send*"],"Resource":"*"}`)),
+		role("reader", policy(lambdaTrust)), rolePolicy("reader", policy(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)),
+	).plan(t)
+	r := Check(p, rulesFrom(t, `account = "111122223333"`))
+	got := only(r, CodeExistingCompute)
+	if len(got) != 1 || got[0].Address != "aws_iam_role.deployer" {
+		t.Fatalf("findings: %v", codesOf(r))
+	}
+	if strings.Join(got[0].Actions, ",") != "lambda:UpdateFunctionCode,ssm:SendCommand" || got[0].Witness == nil || got[0].Level != LevelWarning {
+		t.Errorf("actions %v witness %v level %v", got[0].Actions, got[0].WitnessText(), got[0].Level)
+	}
+}

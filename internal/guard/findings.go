@@ -78,6 +78,8 @@ var codeInfo = map[string]struct {
 	CodeConsoleNoMFA:     {LevelWarning, "A console user's policies allow sensitive actions without MFA."},
 	CodeOpenTrust:        {LevelError, "A role trust policy that any AWS account or any web identity can assume without a condition."},
 	CodePassRoleWildcard: {LevelWarning, "iam:PassRole on every role (Resource \"*\"): any role can be handed to a service."},
+	CodeUserPolicy:       {levelOff, "A policy attached directly to an IAM user: prefer groups or roles (off by default)."},
+	CodeIAMUser:          {levelOff, "An IAM user with a console password or an access key where people should sign in through federation (off by default)."},
 	CodeExistingCompute:  {LevelWarning, "A grant to change or command compute that may exist outside the plan (Lambda code, user data, SSM commands, stacks): its holder runs code as that compute's role."},
 }
 

@@ -63,6 +63,7 @@ func Check(p *Plan, rules *Rules) *Report {
 	g.checkOpenTrust()
 	g.checkPassRoleWildcard()
 	g.checkExistingCompute()
+	g.checkUsers()
 
 	sortFindings(g.findings)
 	return &Report{Plan: p.Name, Account: g.account, AccountSource: g.accountSource, Findings: g.findings}

@@ -428,12 +428,14 @@ func (d *decoder) rules(raw *rulesFile) *Rules {
 				continue
 			}
 			r.Levels[b.Code] = levelOff
+		case "note":
+			r.Levels[b.Code] = LevelNote
 		case "report":
 			r.Levels[b.Code] = LevelWarning
 		case "fail":
 			r.Levels[b.Code] = LevelError
 		default:
-			d.errorf(b.Level.Range(), "Invalid level", "level must be \"off\", \"report\" or \"fail\", not %q", s)
+			d.errorf(b.Level.Range(), "Invalid level", "level must be \"off\", \"note\", \"report\" or \"fail\", not %q", s)
 		}
 	}
 	return r

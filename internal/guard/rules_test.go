@@ -72,7 +72,7 @@ func TestParseRulesErrors(t *testing.T) {
 		{"principal", "forbid \"x\" {\n  principals = [\"role/admin\"]\n  actions = [\"s3:*\"]\n}\n", "bad.hcl:2:16: Invalid principal pattern"},
 		{"mode", "public_access {\n  mode = \"block\"\n}\n", `bad.hcl:2:10: Invalid mode: mode must be "forbid" or "report", not "block"`},
 		{"severity", "validation {\n  fail = \"FATAL\"\n}\n", "bad.hcl:2:10: Invalid severity"},
-		{"level", "finding \"access-key\" {\n  level = \"loud\"\n}\n", `bad.hcl:2:11: Invalid level: level must be "off", "report" or "fail", not "loud"`},
+		{"level", "finding \"access-key\" {\n  level = \"loud\"\n}\n", `bad.hcl:2:11: Invalid level: level must be "off", "note", "report" or "fail", not "loud"`},
 		{"code", "finding \"access-keys\" {\n  level = \"off\"\n}\n", `bad.hcl:1:1: Unknown finding code: "access-keys" is not a finding code`},
 		{"undecided off", "finding \"undecided\" {\n  level = \"off\"\n}\n", "bad.hcl:2:11: Invalid level: undecided findings cannot be turned off"},
 		{"duplicate", "forbid \"x\" {\n  actions = [\"s3:*\"]\n}\nforbid \"x\" {\n  actions = [\"s3:*\"]\n}\n", `bad.hcl:4:1: Duplicate rule: forbid "x" is already defined at line 1`},

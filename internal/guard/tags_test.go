@@ -55,3 +55,23 @@ func TestExistingCompute(t *testing.T) {
 		t.Errorf("actions %v witness %v level %v", got[0].Actions, got[0].WitnessText(), got[0].Level)
 	}
 }
+
+// The IAM user practices are off by default and reported once a finding block turns them on.
+func TestUserPractices(t *testing.T) {
+	dev := user("dev")
+	key := res{addr: "aws_iam_access_key.dev", values: map[string]any{"user": "dev"}}
+	p := (&miniPlan{}).add(dev, userPolicy("dev", policy(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)), key).plan(t)
+	if r := Check(p, rulesFrom(t, `account = "111122223333"`)); len(only(r, CodeUserPolicy))+len(only(r, CodeIAMUser)) != 0 {
+		t.Errorf("on by default: %v", codesOf(r))
+	}
+	r := Check(p, rulesFrom(t, `account = "111122223333"
+finding "user-policy" { level = "note" }
+finding "iam-user" { level = "report" }`))
+	up, iu := only(r, CodeUserPolicy), only(r, CodeIAMUser)
+	if len(up) != 1 || up[0].Address != "aws_iam_user_policy.dev" || up[0].Level != LevelNote {
+		t.Errorf("user-policy: %v", codesOf(r))
+	}
+	if len(iu) != 1 || iu[0].Level != LevelWarning || !strings.Contains(iu[0].Message, "an access key") {
+		t.Errorf("iam-user: %v", codesOf(r))
+	}
+}

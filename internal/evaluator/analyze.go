@@ -144,7 +144,12 @@ type analysis struct {
 	q      *Question
 	budget int
 	nodes  int
-	caller CallerIdentity
+	// outcomeOnly makes searchPair report an allowed pair without building its witness, and
+	// plainWitness keeps the cell's own resource in a witness instead of looking for a more
+	// readable one (Effective builds thousands of witnesses).
+	outcomeOnly  bool
+	plainWitness bool
+	caller       CallerIdentity
 	// ctx is the question's Context with the principal's tags when the question gives all
 	// of them: the keys fixed for every request.
 	ctx  Context
@@ -201,6 +206,7 @@ type resourceCell struct {
 	stringCell
 	policies []*Policy // per side, the merged resource policy of the cell, or nil
 	hits     bitset    // bit i: statement i's Resource/NotResource element covers the resource
+	readable []string  // realSegments of the witness, cached for Effective's plain witnesses
 }
 
 // side is one policy set of the question and what its decision must be.
@@ -611,6 +617,7 @@ func (a *analysis) unitCells(ui int) ([]resourceCell, error) {
 			groups[gi] = g
 		}
 	}
+	u.groups = groups
 	cells, spent, err := cellizeStringsSpent(groups, a.remaining(), []int{a.forbidGroup}, u.typeGroups)
 	a.nodes += spent
 	if err != nil {

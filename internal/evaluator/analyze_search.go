@@ -199,11 +199,21 @@ func (a *analysis) searchPair(rc *resourceCell, ac *actionCell, alive bitset, ch
 		if !s.cheapContexts() {
 			return nil, nil
 		}
-		return a.witness(s)
+		return a.witnessOf(s)
 	}
 	found, err := s.dfs(0)
 	if err != nil || !found {
 		return nil, err
+	}
+	return a.witnessOf(s)
+}
+
+// witnessOf is the answer of a pair found allowed: its witness, or only the outcome when the
+// caller already has a witness for the pair's actions (Effective decides every pair, and
+// building a readable witness for each would cost more than deciding it).
+func (a *analysis) witnessOf(s *pairSearch) (*Answer, error) {
+	if a.outcomeOnly {
+		return &Answer{Outcome: Allowed}, nil
 	}
 	return a.witness(s)
 }
@@ -404,7 +414,7 @@ func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 	}
 	// Prefer a resource in the action's own ARN format: any resource of the question's set
 	// that every side still decides as the question wants will do, whichever cell it is in.
-	for _, cand := range a.readableResources(req.Action, s.rc, s.ac) {
+	for _, cand := range a.readableResources(req.Action, s.rc, s.ac, a.plainWitness) {
 		trial := req
 		trial.Resource = cand
 		if _, ok, err := s.checkWitness(&trial); err == nil && ok {
@@ -435,12 +445,13 @@ func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 func (s *pairSearch) checkWitness(req *Request) (Result, bool, error) {
 	var first Result
 	found := false
-	sig := signatureOf(s.a.resourceGroups, req.Resource)
-	for i, sd := range s.a.sides {
+	for _, sd := range s.a.sides {
 		// The resource policy is the one of the witness's own resource, which need not be in
-		// the cell the search chose.
+		// the cell the search chose: only the groups of the policies' patterns are matched.
 		ps := sd.policies
-		ps.Resource = s.a.mergedResourcePolicy(&s.a.sides[i], sig)
+		ps.Resource = mergeResourcePolicies(sd.resourcePolicies, func(k int) bool {
+			return groupMatches(s.a.resourceGroups[sd.policyGroups[k]], req.Resource)
+		})
 		r, err := Authorize(&ps, req, s.a.q.Options)
 		if err != nil {
 			return Result{}, false, err
@@ -459,7 +470,21 @@ func (s *pairSearch) checkWitness(req *Request) (Result, bool, error) {
 // the action's resource types filled with examples, then the cell's string with real values
 // in its region and account segments and some text where a star begins. Only resources inside
 // the question's patterns and of the action's resource types are listed.
-func (a *analysis) readableResources(action string, rc *resourceCell, ac *actionCell) []string {
+func (a *analysis) readableResources(action string, rc *resourceCell, ac *actionCell, plain bool) []string {
+	if plain {
+		// Only the cell's own segments made real (a region, an account), computed once per cell.
+		if rc.readable == nil {
+			account := a.caller.Account
+			if a.q.ResourceAccount != "" {
+				account = a.q.ResourceAccount
+			}
+			if account == "" {
+				account = exampleAccount
+			}
+			rc.readable = append([]string{}, realSegments(rc.witness, account, rc.sig, a.units[ac.unit].groups)...)
+		}
+		return rc.readable
+	}
 	account := a.caller.Account
 	if a.q.ResourceAccount != "" {
 		account = a.q.ResourceAccount
@@ -481,15 +506,17 @@ func (a *analysis) readableResources(action string, rc *resourceCell, ac *action
 	// The shortest format is usually the resource the action is about (an S3 object rather
 	// than an object behind an access point).
 	sort.SliceStable(cands, func(i, j int) bool { return len(cands[i]) < len(cands[j]) })
-	cands = append(cands, realSegments(rc.witness, account, rc.sig, a.resourceGroups)...)
+	cands = append(cands, realSegments(rc.witness, account, rc.sig, a.units[ac.unit].groups)...)
 	var out []string
 	for _, c := range cands {
-		if c == rc.witness {
+		if c == rc.witness || !groupMatches(a.resourceGroups[a.forbidGroup], c) {
 			continue
 		}
-		sig := signatureOf(a.resourceGroups, c)
-		if sig.has(a.forbidGroup) && actsOnSig(ac, sig) {
-			out = append(out, c)
+		for _, g := range ac.types {
+			if groupMatches(a.resourceGroups[g], c) {
+				out = append(out, c)
+				break
+			}
 		}
 	}
 	return out

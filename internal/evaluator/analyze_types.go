@@ -21,6 +21,7 @@ type resourceUnit struct {
 	typeGroups []int
 	actions    []int // action cells
 	cells      []resourceCell
+	groups     []globGroup // the resource groups the unit's cells tell apart (nil: left out)
 	cellized   bool
 	err        error
 }

@@ -466,6 +466,16 @@ func otherRune(literals map[rune]bool) rune {
 	}
 }
 
+// groupMatches reports whether some pattern of the group accepts s.
+func groupMatches(g globGroup, s string) bool {
+	for _, a := range g {
+		if a.g.matchFunc(s, a.fold) {
+			return true
+		}
+	}
+	return false
+}
+
 // signatureOf computes the signature of a concrete string.
 func signatureOf(groups []globGroup, s string) bitset {
 	sig := newBitset(len(groups))

@@ -1,0 +1,128 @@
+package evaluator
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+)
+
+func effectiveCases(tb testing.TB) map[string]*Question {
+	tb.Helper()
+	managed := func(name string) *Policy {
+		p, err := ManagedPolicy("arn:aws:iam::aws:policy/" + name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return p
+	}
+	parse := func(doc string) *Policy {
+		p, err := ParsePolicy([]byte(doc))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return p
+	}
+	full := parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	const role = "arn:aws:iam::111122223333:role/app"
+	return map[string]*Question{
+		"AdministratorAccess-2-SCP-levels-boundary": {Principal: role, Actions: []string{"*"}, Resources: []string{"*"},
+			Policies: PolicySet{Identity: []*Policy{managed("AdministratorAccess")},
+				Boundary: parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":["iam:*","organizations:*"],"Resource":"*"}]}`),
+				SCPs: [][]*Policy{{full}, {full, parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Delete*","Resource":"arn:aws:s3:::prod-*"},` +
+					`{"Effect":"Deny","Action":"ec2:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1"]}}}]}`)}}}},
+		"ReadOnlyAccess": {Principal: role, Actions: []string{"*"}, Resources: []string{"*"},
+			Policies: PolicySet{Identity: []*Policy{managed("ReadOnlyAccess")}}},
+		"scoped-with-conditions": {Principal: role, Actions: []string{"s3:*", "kms:*", "iam:*"}, Resources: []string{"*"},
+			Policies: PolicySet{Identity: []*Policy{parse(`{"Version":"2012-10-17","Statement":[` +
+				`{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::data/*"},` +
+				`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::data","Condition":{"StringLike":{"s3:prefix":"reports/*"}}},` +
+				`{"Effect":"Allow","Action":"iam:Get*","Resource":"*"},` +
+				`{"Effect":"Deny","Action":"iam:GetUser","Resource":"*"},` +
+				`{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}`)}}},
+	}
+}
+
+// Every reported action has a witness that Authorize allows; every action of a sample that is
+// not reported is Denied by Analyze on its own; every reported action of the sample is
+// Allowed by it.
+func TestEffectiveAgreesWithAnalyze(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for name, q := range effectiveCases(t) {
+		t.Run(name, func(t *testing.T) {
+			eff, err := Effective(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(eff.Undecided) > 0 {
+				t.Fatalf("undecided: %v (%s)", eff.Undecided, eff.Reason)
+			}
+			reported := map[string]bool{}
+			for _, acc := range eff.Actions {
+				reported[acc.Action] = true
+				w := acc.Witness
+				ps := q.Policies
+				ps.Resource = ResourcePolicyFor(q.ResourcePolicies, w.Resource)
+				if res, err := Authorize(&ps, &w, Options{}); err != nil || res.Decision != Allow {
+					t.Errorf("%s: witness on %s is %v (%v)", acc.Action, w.Resource, res.Decision, err)
+				}
+			}
+			// A sample of the question's actions, decided one by one.
+			var candidates []string
+			for _, p := range q.Actions {
+				for _, i := range catalog.ExpandActionPattern(p) {
+					candidates = append(candidates, catalog.ActionByIndex(i).Name())
+				}
+			}
+			for k := 0; k < 150; k++ {
+				act := candidates[rng.Intn(len(candidates))]
+				one := *q
+				one.Actions = []string{act}
+				a := Analyze(&one)
+				if (a.Outcome == Allowed) != reported[act] {
+					t.Errorf("%s: Analyze %v (%s), reported %v", act, a.Outcome, a.Reason, reported[act])
+				}
+			}
+			t.Logf("%d actions allowed", len(eff.Actions))
+		})
+	}
+}
+
+func TestEffectiveDetails(t *testing.T) {
+	eff, err := Effective(effectiveCases(t)["scoped-with-conditions"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]ActionAccess{}
+	for _, a := range eff.Actions {
+		got[a.Action] = a
+	}
+	if a := got["s3:GetObject"]; a.Conditional || len(a.Resources) != 1 || a.Resources[0] != "arn:aws:s3:::data/*" || a.AccessLevel != "Read" {
+		t.Errorf("s3:GetObject: %+v", a)
+	}
+	if a := got["s3:ListBucket"]; !a.Conditional || len(a.ConditionKeys) != 1 || a.ConditionKeys[0] != "s3:prefix" || a.AccessLevel != "List" {
+		t.Errorf("s3:ListBucket: %+v", a)
+	}
+	if _, ok := got["iam:GetUser"]; ok {
+		t.Error("iam:GetUser is denied explicitly but reported")
+	}
+	if _, ok := got["iam:GetRole"]; !ok {
+		t.Error("iam:GetRole not reported")
+	}
+	if _, ok := got["s3:DeleteObject"]; ok {
+		t.Error("s3:DeleteObject reported")
+	}
+}
+
+func BenchmarkEffective(b *testing.B) {
+	for name, q := range effectiveCases(b) {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := Effective(q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

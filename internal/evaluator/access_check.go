@@ -552,6 +552,20 @@ type accessCheckJSON struct {
 // misspelt "forbid" would otherwise make a check pass with no rule at all. Errors name the
 // field, and for a policy the JSON path and the line and column within that policy.
 func ParseAccessCheck(line []byte) (*AccessCheck, error) {
+	return parseAccessCheck(line, true)
+}
+
+// ParsePrincipal reads one line of the `access` command: a check's principal and policies,
+// without rules (forbid and require are refused: access lists what is allowed).
+func ParsePrincipal(line []byte) (*AccessCheck, error) {
+	c, err := parseAccessCheck(line, false)
+	if err == nil && (len(c.Forbid) > 0 || len(c.Require) > 0) {
+		return nil, errors.New("forbid, require: not used by access, which lists everything the principal may do; use check to test rules")
+	}
+	return c, err
+}
+
+func parseAccessCheck(line []byte, needRules bool) (*AccessCheck, error) {
 	var w accessCheckJSON
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
@@ -603,7 +617,7 @@ func ParseAccessCheck(line []byte) (*AccessCheck, error) {
 		}
 		c.ResourcePolicies = append(c.ResourcePolicies, ResourcePolicy{Pattern: pattern, Policy: p})
 	}
-	if len(w.Forbid) == 0 && len(w.Require) == 0 {
+	if needRules && len(w.Forbid) == 0 && len(w.Require) == 0 {
 		return nil, errors.New("forbid, require: both missing; a check needs at least one rule")
 	}
 	for i, f := range w.Forbid {

@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+func init() {
+	extraCommands = append(extraCommands, command{
+		name:    "access",
+		summary: "list everything a principal may do, by service and access level (effective permissions)",
+		run:     runAccess,
+	})
+}
+
+// accessOutput is one line of `access` output.
+type accessOutput struct {
+	ID json.RawMessage `json:"id"`
+	// Summary counts the allowed actions per service and access level.
+	Summary   map[string]map[string]int `json:"summary"`
+	Actions   []accessAction            `json:"actions"`
+	Undecided []string                  `json:"undecided"`
+	Reason    string                    `json:"reason,omitempty"`
+}
+
+type accessAction struct {
+	Action        string        `json:"action"`
+	AccessLevel   string        `json:"accessLevel"`
+	Resources     []string      `json:"resources"`
+	Conditional   bool          `json:"conditional"`
+	ConditionKeys []string      `json:"conditionKeys,omitempty"`
+	Witness       witnessOutput `json:"witness"`
+}
+
+func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("access", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	service := fs.String("service", "", "only the actions of this service prefix (for example s3)")
+	level := fs.String("level", "", "only the actions of this access level: List, Read, Write, Tagging or \"Permissions management\"")
+	resource := fs.String("resource", "*", "only requests on resources matching this ARN pattern")
+	format := fs.String("format", "json", "output format: json (one JSON line per input line) or text")
+	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of the analysis; 0 means %d", evaluator.DefaultBudget))
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: terraform-provider-iam access [flags] [FILE|-]")
+		fmt.Fprintln(stderr, "Reads principals as JSON Lines in the check format without forbid and require: request.principal")
+		fmt.Fprintln(stderr, "(and request.principalTags), identityPolicies, permissionsBoundary, sessionPolicy, scps, rcps,")
+		fmt.Fprintln(stderr, `resourcePolicies. Writes, per line, every action the principal may perform: its access level, the`)
+		fmt.Fprintln(stderr, "Resource patterns that grant it, whether conditions restrict it, and a witness request. Exact:")
+		fmt.Fprintln(stderr, "every action not listed is proven denied. Exit status 1 when a line cannot be read or is undecided.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 1 || *budget < 0 || (*format != "json" && *format != "text") {
+		fs.Usage()
+		return exitUsage
+	}
+	if *level != "" && !validLevel(*level) {
+		fmt.Fprintf(stderr, "access: --level %q: expected List, Read, Write, Tagging or \"Permissions management\"\n", *level)
+		return exitUsage
+	}
+	if msg := evaluator.ResourcePatternProblem(*resource); msg != "" {
+		fmt.Fprintf(stderr, "access: --resource: %s\n", msg)
+		return exitUsage
+	}
+	actions := "*"
+	if *service != "" {
+		actions = *service + ":*"
+		if msg := evaluator.ActionPatternProblem(actions); msg != "" {
+			fmt.Fprintf(stderr, "access: --service %q: %s\n", *service, msg)
+			return exitUsage
+		}
+	}
+	in, name, closeIn, err := openInput(fs.Arg(0), stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "access: %v\n", err)
+		return exitUsage
+	}
+	defer closeIn()
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	failed, lines := false, 0
+	r := bufio.NewReaderSize(in, 64<<10)
+	for lineNo := 1; ; lineNo++ {
+		line, readErr := r.ReadBytes('\n')
+		if readErr != nil && !errors.Is(readErr, io.EOF) {
+			out.Flush()
+			fmt.Fprintf(stderr, "access: reading %s: %v\n", name, readErr)
+			return exitUsage
+		}
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			lines++
+			o, err := accessLine(line, actions, *resource, *level, *budget)
+			switch {
+			case err != nil:
+				failed = true
+				e := checkError{ID: evaluator.CaseID(line), Error: fmt.Sprintf("%s:%d: %v", name, lineNo, err)}
+				if *format == "text" {
+					fmt.Fprintf(out, "error: %s\n", e.Error)
+				} else if err := enc.Encode(e); err != nil {
+					return exitUsage
+				}
+			case *format == "text":
+				failed = failed || len(o.Undecided) > 0
+				writeAccessText(out, o)
+			default:
+				failed = failed || len(o.Undecided) > 0
+				if err := enc.Encode(o); err != nil {
+					return exitUsage
+				}
+			}
+		}
+		if readErr != nil {
+			break
+		}
+	}
+	if lines == 0 {
+		out.Flush()
+		fmt.Fprintf(stderr, "access: %s holds no principal (expected one JSON object per line)\n", name)
+		return exitUsage
+	}
+	if failed {
+		return exitViolation
+	}
+	return exitOK
+}
+
+func validLevel(l string) bool {
+	switch l {
+	case "List", "Read", "Write", "Tagging", "Permissions management":
+		return true
+	}
+	return false
+}
+
+// accessLine reads one principal and lists its effective permissions.
+func accessLine(line []byte, actions, resource, level string, budget int) (*accessOutput, error) {
+	c, err := evaluator.ParsePrincipal(line)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := evaluator.ParseCaller(c.Principal); err != nil {
+		return nil, fmt.Errorf("request.principal: %v", err)
+	}
+	q := &evaluator.Question{Principal: c.Principal, Policies: c.Policies, ResourcePolicies: c.ResourcePolicies,
+		Actions: []string{actions}, Resources: []string{resource}, ResourceAccount: c.ResourceAccount,
+		Context: c.Context, PrincipalTags: c.PrincipalTags, Budget: budget}
+	eff, err := evaluator.Effective(q)
+	if err != nil {
+		return nil, err
+	}
+	o := &accessOutput{ID: evaluator.CaseID(line), Summary: map[string]map[string]int{}, Actions: []accessAction{},
+		Undecided: eff.Undecided, Reason: eff.Reason}
+	if o.Undecided == nil {
+		o.Undecided = []string{}
+	}
+	for _, a := range eff.Actions {
+		if level != "" && a.AccessLevel != level {
+			continue
+		}
+		if o.Summary[a.Service] == nil {
+			o.Summary[a.Service] = map[string]int{}
+		}
+		o.Summary[a.Service][a.AccessLevel]++
+		o.Actions = append(o.Actions, accessAction{Action: a.Action, AccessLevel: a.AccessLevel, Resources: a.Resources,
+			Conditional: a.Conditional, ConditionKeys: a.ConditionKeys, Witness: newWitnessOutput(&a.Witness)})
+	}
+	return o, nil
+}
+
+// writeAccessText prints the summary per service and level, then the actions grouped so.
+func writeAccessText(w io.Writer, o *accessOutput) {
+	id := strings.Trim(string(o.ID), `"`)
+	if id == "" || id == "null" {
+		id = "principal"
+	}
+	fmt.Fprintf(w, "%s: %d actions allowed\n", id, len(o.Actions))
+	services := make([]string, 0, len(o.Summary))
+	for s := range o.Summary {
+		services = append(services, s)
+	}
+	sort.Strings(services)
+	levels := []string{"Permissions management", "Write", "Tagging", "Read", "List", ""}
+	for _, s := range services {
+		var parts []string
+		for _, l := range levels {
+			if n := o.Summary[s][l]; n > 0 {
+				name := l
+				if name == "" {
+					name = "unknown level"
+				}
+				parts = append(parts, fmt.Sprintf("%s %d", name, n))
+			}
+		}
+		fmt.Fprintf(w, "  %-24s %s\n", s, strings.Join(parts, ", "))
+	}
+	if len(o.Actions) <= 200 {
+		for _, a := range o.Actions {
+			cond := ""
+			if a.Conditional {
+				cond = " (conditional on " + strings.Join(a.ConditionKeys, ", ") + ")"
+			}
+			on := strings.Join(a.Resources, ", ")
+			if on == "" {
+				on = "any resource (no policy needs to grant it)"
+			}
+			fmt.Fprintf(w, "    %s [%s] on %s%s\n", a.Action, a.AccessLevel, on, cond)
+		}
+	} else {
+		fmt.Fprintf(w, "  (%d actions: use --service, --level or --format json for the list)\n", len(o.Actions))
+	}
+	for _, u := range o.Undecided {
+		fmt.Fprintf(w, "  undecided: %s (%s)\n", u, o.Reason)
+	}
+}

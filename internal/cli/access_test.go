@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+const accessInput = `{"id":"deployer","request":{"principal":"arn:aws:iam::111122223333:role/deployer"},"identityPolicies":[{"Version":"2012-10-17","Statement":[` +
+	`{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::data/*"},` +
+	`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::data","Condition":{"StringLike":{"s3:prefix":"builds/*"}}}]}]}`
+
+func TestAccessCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"access", "--service", "s3"}, strings.NewReader(accessInput+"\n"), &out, &errOut, "test"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var o accessOutput
+	if err := json.Unmarshal(out.Bytes(), &o); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]accessAction{}
+	for _, a := range o.Actions {
+		got[a.Action] = a
+	}
+	if len(got) != 3 || o.Summary["s3"]["Read"] != 1 || o.Summary["s3"]["Write"] != 1 || o.Summary["s3"]["List"] != 1 {
+		t.Fatalf("actions %v summary %v", o.Actions, o.Summary)
+	}
+	if a := got["s3:ListBucket"]; !a.Conditional || strings.Join(a.ConditionKeys, ",") != "s3:prefix" {
+		t.Errorf("s3:ListBucket: %+v", a)
+	}
+	if a := got["s3:PutObject"]; a.Conditional || strings.Join(a.Resources, ",") != "arn:aws:s3:::data/*" || !strings.HasPrefix(a.Witness.Resource, "arn:aws:s3:::data/") {
+		t.Errorf("s3:PutObject: %+v", a)
+	}
+
+	out.Reset()
+	if code := Run([]string{"access", "--format", "text", "--level", "Write"}, strings.NewReader(accessInput), &out, &errOut, "test"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if s := out.String(); !strings.Contains(s, "deployer: 1 actions allowed") || !strings.Contains(s, "s3:PutObject [Write] on arn:aws:s3:::data/*") {
+		t.Errorf("text output:\n%s", s)
+	}
+}
+
+func TestAccessCommandErrors(t *testing.T) {
+	tests := []struct {
+		args  []string
+		input string
+		code  int
+		msg   string
+	}{
+		{[]string{"access"}, "", exitUsage, "holds no principal"},
+		{[]string{"access", "--level", "Admin"}, accessInput, exitUsage, "--level"},
+		{[]string{"access", "--service", "nosuchservice"}, accessInput, exitUsage, "--service"},
+		{[]string{"access"}, strings.Replace(accessInput, `"identityPolicies"`, `"forbid":[{"actions":["s3:*"],"resources":["*"]}],"identityPolicies"`, 1), exitViolation, "not used by access"},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		code := Run(tt.args, strings.NewReader(tt.input), &out, &errOut, "test")
+		if code != tt.code || !strings.Contains(out.String()+errOut.String(), tt.msg) {
+			t.Errorf("%v: exit %d, output %q %q; want %d and %q", tt.args, code, out.String(), errOut.String(), tt.code, tt.msg)
+		}
+	}
+}

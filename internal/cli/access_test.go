@@ -63,3 +63,29 @@ func TestAccessCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestLeastPrivilegeCommand(t *testing.T) {
+	in := `{"id":"app","require":[{"action":"s3:GetObject","resource":"arn:aws:s3:::data/*"},{"action":"s3:PutObject","resource":"arn:aws:s3:::data/*"},` +
+		`{"action":"sqs:SendMessage","resource":"arn:aws:sqs:eu-west-1:111122223333:jobs","context":{"aws:SourceVpc":"vpc-1"}}]}` + "\n" +
+		`{"id":"bad","require":[{"action":"s3:Nope","resource":"*"}]}` + "\n"
+	var out, errOut bytes.Buffer
+	code := Run([]string{"least-privilege"}, strings.NewReader(in), &out, &errOut, "test")
+	if code != exitViolation {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	var o leastPrivilegeOutput
+	if err := json.Unmarshal([]byte(lines[0]), &o); err != nil {
+		t.Fatal(err)
+	}
+	if o.Statements != 2 || !strings.Contains(string(o.Policy), `"Action":["s3:GetObject","s3:PutObject"]`) ||
+		!strings.Contains(string(o.Policy), `"StringEquals":{"aws:SourceVpc":["vpc-1"]}`) {
+		t.Errorf("policy %s (%d statements)", o.Policy, o.Statements)
+	}
+	if !strings.Contains(lines[1], "stdin>:2: require[0].action") {
+		t.Errorf("error line: %s", lines[1])
+	}
+}

@@ -1,0 +1,237 @@
+package evaluator
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+)
+
+// LeastPrivilege writes the smallest identity policy that allows the required requests and
+// nothing else: actions spelt exactly (no wildcards), resources exactly as required,
+// statements grouped so that requests with the same resources share one statement, and a
+// request's context turned into conditions that fix each of its keys. The policy is checked
+// before it is returned: Authorize allows every required request with it, and Effective finds
+// no action besides the required ones. KMS keys and roles also need their own policy to grant
+// (a key policy that delegates to IAM, a trust policy): the policy written is the identity side.
+
+// LeastPrivilegePolicy is the policy written for a set of required requests.
+type LeastPrivilegePolicy struct {
+	Document []byte // the policy JSON, indented
+	Policy   *Policy
+	// Statements is the number of statements, Size the document's length without white space.
+	Statements int
+	Size       int
+}
+
+// LeastPrivilege writes the policy for the required requests (Principal and ResourceAccount
+// are ignored: the policy is an identity policy for whoever makes them).
+func LeastPrivilege(required []Request) (*LeastPrivilegePolicy, error) {
+	if len(required) == 0 {
+		return nil, fmt.Errorf("no required request: a least-privilege policy needs at least one")
+	}
+	type group struct {
+		resources  map[string]bool
+		actions    map[string]bool
+		conditions map[string]map[string][]string // operator -> key -> values
+		condKey    string
+	}
+	byKey := map[string]*group{}
+	var order []string
+	for i, r := range required {
+		act, ok := catalog.LookupAction(r.Action)
+		if !ok {
+			return nil, fmt.Errorf("require[%d].action: %q is not an action of the catalogue (expected service:Action, such as s3:GetObject)", i, r.Action)
+		}
+		if r.Resource == "" {
+			return nil, fmt.Errorf("require[%d].resource: missing; give the resource ARN, or \"*\" for an action without resource types", i)
+		}
+		if msg := ResourcePatternProblem(r.Resource); msg != "" {
+			return nil, fmt.Errorf("require[%d].resource: %s", i, msg)
+		}
+		conds, err := conditionsFor(r.Context)
+		if err != nil {
+			return nil, fmt.Errorf("require[%d].context: %v", i, err)
+		}
+		ck, _ := json.Marshal(conds)
+		// Requests are grouped first by their conditions and action; the resources of one
+		// action with the same conditions share a statement.
+		k := string(ck) + "\x00" + act.Name()
+		g := byKey[k]
+		if g == nil {
+			g = &group{resources: map[string]bool{}, actions: map[string]bool{act.Name(): true}, conditions: conds, condKey: string(ck)}
+			byKey[k] = g
+			order = append(order, k)
+		}
+		g.resources[r.Resource] = true
+	}
+	// Merge the actions whose resource sets (and conditions) are equal into one statement.
+	merged := map[string]*group{}
+	var mergedOrder []string
+	for _, k := range order {
+		g := byKey[k]
+		rk := g.condKey + "\x00" + strings.Join(sortedKeys(g.resources), "\x00")
+		if m, ok := merged[rk]; ok {
+			for a := range g.actions {
+				m.actions[a] = true
+			}
+			continue
+		}
+		merged[rk] = g
+		mergedOrder = append(mergedOrder, rk)
+	}
+	sort.Strings(mergedOrder)
+	type statementJSON struct {
+		Sid       string                         `json:"Sid"`
+		Effect    string                         `json:"Effect"`
+		Action    []string                       `json:"Action"`
+		Resource  []string                       `json:"Resource"`
+		Condition map[string]map[string][]string `json:"Condition,omitempty"`
+	}
+	doc := struct {
+		Version   string          `json:"Version"`
+		Statement []statementJSON `json:"Statement"`
+	}{Version: "2012-10-17"}
+	for i, k := range mergedOrder {
+		g := merged[k]
+		st := statementJSON{Sid: fmt.Sprintf("Required%d", i+1), Effect: "Allow", Action: sortedKeys(g.actions), Resource: sortedKeys(g.resources)}
+		if len(g.conditions) > 0 {
+			st.Condition = g.conditions
+		}
+		doc.Statement = append(doc.Statement, st)
+	}
+	text, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	p, err := ParsePolicy(text)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: the written policy does not parse: %v", err)
+	}
+	p.Name = "least-privilege policy"
+	if err := checkLeastPrivilege(p, required); err != nil {
+		return nil, err
+	}
+	return &LeastPrivilegePolicy{Document: text, Policy: p, Statements: len(p.Statements), Size: p.SizeNoSpace}, nil
+}
+
+// conditionsFor fixes each key of a request's context with the operator of its type.
+func conditionsFor(ctx Context) (map[string]map[string][]string, error) {
+	keys := ctx.Keys()
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	out := map[string]map[string][]string{}
+	for _, k := range keys {
+		v, _ := ctx.Lookup(k)
+		op := "StringEquals"
+		if ck, ok := catalog.LookupConditionKey(k); ok {
+			switch ck.Type {
+			case catalog.TypeARN:
+				op = "ArnEquals"
+			case catalog.TypeNumeric:
+				op = "NumericEquals"
+			case catalog.TypeDate:
+				op = "DateEquals"
+			case catalog.TypeBool:
+				op = "Bool"
+			case catalog.TypeIPAddress:
+				op = "IpAddress"
+			}
+		}
+		if v.Multi {
+			// Every value of the request must be one of those required.
+			op = "ForAllValues:" + op
+		}
+		if out[op] == nil {
+			out[op] = map[string][]string{}
+		}
+		out[op][k] = append([]string(nil), v.Values...)
+	}
+	return out, nil
+}
+
+// checkLeastPrivilege verifies the written policy: each required request is allowed, and the
+// policy allows no action outside the required ones.
+func checkLeastPrivilege(p *Policy, required []Request) error {
+	want := map[string]bool{}
+	var actions []string
+	for _, r := range required {
+		act, _ := catalog.LookupAction(r.Action)
+		if !want[act.Name()] {
+			want[act.Name()] = true
+			actions = append(actions, act.Name())
+		}
+	}
+	const caller = "arn:aws:iam::111122223333:role/least-privilege"
+	ps := PolicySet{Identity: []*Policy{p}}
+	// KMS keys and roles are reached only when their own policy grants too: the check assumes
+	// it delegates to the account's IAM policies, as the default key policy does.
+	delegate, err := ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"*","Resource":"*"}]}`))
+	if err != nil {
+		return err
+	}
+	for i, r := range required {
+		req := r
+		req.Principal = caller
+		req.ResourceAccount = "111122223333"
+		withKey := ps
+		withKey.Resource = delegate
+		res, err := Authorize(&withKey, &req, Options{})
+		if err != nil {
+			return fmt.Errorf("require[%d]: %v", i, err)
+		}
+		if res.Decision != Allow {
+			return fmt.Errorf("require[%d]: the written policy does not allow %s on %s (%s); the request may need a resource of another type", i, r.Action, r.Resource, res.Reason())
+		}
+	}
+	eff, err := Effective(&Question{Principal: caller, Policies: ps, Actions: []string{"*"}, Resources: []string{"*"}})
+	if err != nil {
+		return err
+	}
+	for _, a := range eff.Actions {
+		if !want[a.Action] && !strings.EqualFold(a.Action, "sts:GetCallerIdentity") {
+			return fmt.Errorf("internal error: the written policy also allows %s", a.Action)
+		}
+	}
+	return nil
+}
+
+// ParseRequired reads one line of the least-privilege command: {"id": ..., "require": [{
+// "action", "resource", "context"}]}, in the require format of the check command.
+func ParseRequired(line []byte) ([]Request, error) {
+	var w struct {
+		ID      json.RawMessage `json:"id"`
+		Require []struct {
+			Action   string                     `json:"action"`
+			Resource string                     `json:"resource"`
+			Context  map[string]json.RawMessage `json:"context"`
+		} `json:"require"`
+	}
+	dec := json.NewDecoder(strings.NewReader(string(line)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return nil, fmt.Errorf("not valid: %s", describeJSONError(err))
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("not valid: text after the JSON object; expected one object per line")
+	}
+	if len(w.Require) == 0 {
+		return nil, fmt.Errorf(`require: missing or empty; expected [{"action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/*"}, ...]`)
+	}
+	out := make([]Request, 0, len(w.Require))
+	for i, rq := range w.Require {
+		at := fmt.Sprintf("require[%d]", i)
+		if rq.Action == "" {
+			return nil, fmt.Errorf("%s.action: missing; expected \"service:Action\"", at)
+		}
+		req := Request{Action: rq.Action, Resource: rq.Resource}
+		if err := setContextMap(&req.Context, rq.Context, at+".context"); err != nil {
+			return nil, err
+		}
+		out = append(out, req)
+	}
+	return out, nil
+}

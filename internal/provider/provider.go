@@ -57,6 +57,7 @@ func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewPolicyEvaluationDataSource,
 		NewPolicyValidationDataSource,
+		NewPrincipalAccessDataSource,
 	}
 }
 

@@ -25,16 +25,9 @@ func ManagedPolicy(arn string) (*Policy, error) {
 	if ok {
 		return cached, nil
 	}
-	if !catalog.IsManagedPolicyARN(arn) {
-		return nil, fmt.Errorf("%q is not an AWS managed policy ARN (arn:aws:iam::aws:policy/NAME); customer managed policies must be given as documents", arn)
-	}
-	mp, ok := catalog.ManagedPolicyByARN(arn)
-	if !ok {
-		hint := "check the name and path, which are case-sensitive"
-		if alt, ok := catalog.ManagedPolicyByName(arn[strings.LastIndexByte(arn, '/')+1:]); ok {
-			hint = "did you mean " + alt.ARN + "? The ARN of an AWS managed policy includes its path"
-		}
-		return nil, fmt.Errorf("AWS managed policy %q is not in the catalogue (data %s); %s", arn, catalog.DataVersion(), hint)
+	mp, err := lookupManagedPolicy(arn)
+	if err != nil {
+		return nil, err
 	}
 	p, err := ParsePolicy([]byte(mp.Document))
 	if err != nil {
@@ -53,6 +46,23 @@ func ManagedPolicy(arn string) (*Policy, error) {
 	}
 	managedCache.byARN[arn] = p
 	return p, nil
+}
+
+// lookupManagedPolicy finds an AWS managed policy of the catalogue by its exact ARN; the error
+// says what is wrong with an ARN it does not know (not a managed policy ARN, or a path left out).
+func lookupManagedPolicy(arn string) (catalog.ManagedPolicy, error) {
+	if !catalog.IsManagedPolicyARN(arn) {
+		return catalog.ManagedPolicy{}, fmt.Errorf("%q is not an AWS managed policy ARN (arn:aws:iam::aws:policy/NAME); customer managed policies must be given as documents", arn)
+	}
+	mp, ok := catalog.ManagedPolicyByARN(arn)
+	if !ok {
+		hint := "check the name and path, which are case-sensitive"
+		if alt, ok := catalog.ManagedPolicyByName(arn[strings.LastIndexByte(arn, '/')+1:]); ok {
+			hint = "did you mean " + alt.ARN + "? The ARN of an AWS managed policy includes its path"
+		}
+		return catalog.ManagedPolicy{}, fmt.Errorf("AWS managed policy %q is not in the catalogue (data %s); %s", arn, catalog.DataVersion(), hint)
+	}
+	return mp, nil
 }
 
 // isManagedPolicyRef reports whether a policy given as a string is an ARN rather than a

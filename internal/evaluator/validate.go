@@ -103,6 +103,20 @@ type Finding struct {
 	// Line and Column (1-based, the column in bytes) locate the element; 0 when unknown.
 	Line   int `json:"line"`
 	Column int `json:"column"`
+	// AWSIssueCode is the issue code of IAM Access Analyzer's policy check for the same defect
+	// ("INVALID_ACTION"); empty when Access Analyzer has none.
+	AWSIssueCode string `json:"aws_issue_code,omitempty"`
+	// HelpURI links to the code's section of the validation codes guide.
+	HelpURI string `json:"help_uri"`
+}
+
+// validationGuideURL is the published validation codes guide (docs/guides/validation-codes.md).
+const validationGuideURL = "https://github.com/iamguard/terraform-provider-iam/blob/main/docs/guides/validation-codes.md"
+
+// ValidationCodeHelpURI links to the section of the validation codes guide that documents code:
+// the guide's headings are the codes, whose anchors are the codes in lower case.
+func ValidationCodeHelpURI(code string) string {
+	return validationGuideURL + "#" + strings.ToLower(code)
 }
 
 // ValidateOptions says what a document is validated as.
@@ -112,6 +126,10 @@ type ValidateOptions struct {
 	// CloudFormation writes the type ("AWS::S3::Bucket"); see ResourcePolicyTypes. It selects
 	// the size quota and the service whose actions the policy may name.
 	ResourceType string
+	// AWSManaged says that the document is an AWS managed policy: AWS wrote it, and the rules
+	// that bind only customers' policies (the size quota, names missing from the catalogue; see
+	// ValidationCode.CustomerOnly) give WARNING findings instead of ERROR ones.
+	AWSManaged bool
 }
 
 // ValidatePolicy checks a policy document for its policy type and returns the findings, sorted
@@ -199,23 +217,39 @@ func (v *validator) add(code, path string, pos Position, format string, args ...
 }
 
 func (v *validator) addAt(code, path string, line, column int, format string, args ...any) {
+	v.addFinding(code, validationCodeByName[code].AWSIssueCode, path, line, column, format, args...)
+}
+
+// addIssue records a finding whose Access Analyzer issue code is a more precise one than the
+// code's usual one (MISSING_ARN_FIELD for an INVALID_ARN with too few parts).
+func (v *validator) addIssue(code, awsIssueCode, path string, pos Position, format string, args ...any) {
+	v.addFinding(code, awsIssueCode, path, pos.Line, pos.Column, format, args...)
+}
+
+func (v *validator) addFinding(code, awsIssueCode, path string, line, column int, format string, args ...any) {
 	v.findings = append(v.findings, Finding{
-		Severity: v.severityOf(code),
-		Code:     code,
-		Message:  fmt.Sprintf(format, args...),
-		Path:     path,
-		Line:     line,
-		Column:   column,
+		Severity:     v.severityOf(code),
+		Code:         code,
+		Message:      fmt.Sprintf(format, args...),
+		Path:         path,
+		Line:         line,
+		Column:       column,
+		AWSIssueCode: awsIssueCode,
+		HelpURI:      ValidationCodeHelpURI(code),
 	})
 }
 
-// severityOf gives a code's severity.
+// severityOf gives a code's severity: the table's, except that in an AWS managed policy the
+// rules that bind only customers are warnings.
 func (v *validator) severityOf(code string) Severity {
 	c, ok := validationCodeByName[code]
 	if !ok {
 		// A code missing from the table is a programming error; TestValidationCodesCovered and
 		// the fuzz test catch it.
 		return SeverityError
+	}
+	if v.opts.AWSManaged && c.CustomerOnly && c.Severity == SeverityError {
+		return SeverityWarning
 	}
 	return c.Severity
 }

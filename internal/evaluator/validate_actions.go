@@ -104,6 +104,10 @@ func (v *validator) checkAction(a Value, sa *statementActions) []int {
 	if strings.ContainsAny(prefix, "*?") {
 		// A wildcard in the service part ("*:Get*") ranges over every service.
 		matched := catalog.ExpandActionPattern(text)
+		if len(matched) == 0 && v.retired(a) {
+			sa.any = true
+			return nil
+		}
 		if len(matched) == 0 {
 			v.add("ACTION_MATCHES_NOTHING", a.Path, a.Pos, "the action pattern %q matches no action of any service: check the spelling", text)
 		}
@@ -111,6 +115,9 @@ func (v *validator) checkAction(a Value, sa *statementActions) []int {
 		return matched
 	}
 	svc, ok := catalog.LookupService(prefix)
+	if !ok && v.retired(a) {
+		return nil
+	}
 	if !ok {
 		v.add("UNKNOWN_SERVICE", a.Path, a.Pos, "the service prefix %q in %q is not in the Service Authorization Reference (a typo, or a retired service), so the action matches no request%s", prefix, text, serviceSuggestion(prefix))
 		return nil
@@ -123,6 +130,9 @@ func (v *validator) checkAction(a Value, sa *statementActions) []int {
 	}
 	if !strings.ContainsAny(local, "*?") {
 		act, ok := catalog.LookupAction(text)
+		if !ok && v.retired(a) {
+			return nil
+		}
 		if !ok {
 			v.add("UNKNOWN_ACTION", a.Path, a.Pos, "%s has no action %q in the Service Authorization Reference, so it matches no request%s", svc.Name(), local, actionSuggestion(svc, local))
 			return nil
@@ -130,10 +140,23 @@ func (v *validator) checkAction(a Value, sa *statementActions) []int {
 		return []int{act.Index()}
 	}
 	matched := catalog.ExpandActionPattern(text)
+	if len(matched) == 0 && v.retired(a) {
+		return nil
+	}
 	if len(matched) == 0 {
 		v.add("ACTION_MATCHES_NOTHING", a.Path, a.Pos, "the pattern %q matches no action of %s: check the spelling (patterns are matched against names such as %s)", text, svc.Name(), exampleAction(svc))
 	}
 	return matched
+}
+
+// retired reports a RETIRED_ACTION for an action value that matches no catalogue action but
+// that AWS managed policies name, and whether it did.
+func (v *validator) retired(a Value) bool {
+	if !isRetiredAction(a.Text) {
+		return false
+	}
+	v.add("RETIRED_ACTION", a.Path, a.Pos, "%q is not in the Service Authorization Reference, so it matches no request; AWS managed policies still name it (an action or service AWS has retired): remove it from policies you write", a.Text)
+	return true
 }
 
 func containsFold(list []string, s string) bool {
@@ -385,7 +408,7 @@ func (v *validator) checkARN(r Value, element string) bool {
 	}
 	parts := strings.SplitN(text, ":", 6)
 	if len(parts) < 6 {
-		v.add("INVALID_ARN", r.Path, r.Pos, "the ARN %q has %d colon-separated parts, not 6 (arn:partition:service:region:account:resource): leave a part empty rather than out, as in arn:aws:s3:::bucket", text, len(parts))
+		v.addIssue("INVALID_ARN", "MISSING_ARN_FIELD", r.Path, r.Pos, "the ARN %q has %d colon-separated parts, not 6 (arn:partition:service:region:account:resource): leave a part empty rather than out, as in arn:aws:s3:::bucket", text, len(parts))
 		return false
 	}
 	if variables {
@@ -410,10 +433,10 @@ func (v *validator) checkARN(r Value, element string) bool {
 		return false
 	}
 	if !partitionRE.MatchString(parts[1]) {
-		v.add("INVALID_ARN", r.Path, r.Pos, "the ARN %q has the partition %q: expected aws, aws-cn, aws-us-gov or another aws partition", text, parts[1])
+		v.addIssue("INVALID_ARN", "INVALID_PARTITION", r.Path, r.Pos, "the ARN %q has the partition %q: expected aws, aws-cn, aws-us-gov or another aws partition", text, parts[1])
 		return false
 	}
-	return true
+	return v.checkARNFormat(r, parts)
 }
 
 // checkResourcesFitActions compares the statement's Resource ARNs with the resource types of its

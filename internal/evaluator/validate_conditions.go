@@ -214,7 +214,10 @@ func (v *validator) checkConditionKey(s *Statement, c *Condition, cc *compiledCo
 		_, isService := catalog.LookupService(prefix)
 		// Keys of web identity and SAML providers (token.actions.githubusercontent.com:sub) are
 		// named after the provider, not a service; the catalogue cannot know them all.
-		if strings.EqualFold(prefix, "aws") || isService {
+		switch {
+		case strings.EqualFold(prefix, "aws"):
+			v.add("UNKNOWN_GLOBAL_CONDITION_KEY", c.Path, c.Pos, "the condition key %q is not a global condition key in the Service Authorization Reference%s; a key that no request carries is absent, so the condition is false (true for negated operators and IfExists): check the spelling", c.Key, keySuggestion(c.Key))
+		case isService:
 			v.add("UNKNOWN_CONDITION_KEY", c.Path, c.Pos, "the condition key %q is neither a global key nor a key of its service in the Service Authorization Reference%s; a key that no request carries is absent, so the condition is false (true for negated operators and IfExists): check the spelling", c.Key, keySuggestion(c.Key))
 		}
 		return
@@ -304,15 +307,28 @@ func describeActionList(actions []int, limit int) string {
 }
 
 // keySuggestion proposes the known key nearest to name: a global key, or a key of its service.
+// Nearest is two edits at most; failing that, the longest known key that name starts with
+// (aws:SourceIpAddress gives aws:SourceIp), or the shortest that starts with name.
 func keySuggestion(name string) string {
 	lower := strings.ToLower(name)
 	best, bestDist := "", 3
+	longestPrefix, shortestExtension := "", ""
 	try := func(k catalog.ConditionKey) {
 		if k.Templated() {
 			return
 		}
-		if d := editDistance(lower, strings.ToLower(k.Name), bestDist); d < bestDist {
+		known := strings.ToLower(k.Name)
+		if d := editDistance(lower, known, bestDist); d < bestDist {
 			best, bestDist = k.Name, d
+		}
+		_, local, _ := strings.Cut(known, ":")
+		switch {
+		case len(local) < 4:
+			// "aws:Ip" would be the prefix of too much to mean anything.
+		case strings.HasPrefix(lower, known) && len(k.Name) > len(longestPrefix):
+			longestPrefix = k.Name
+		case strings.HasPrefix(known, lower) && (shortestExtension == "" || len(k.Name) < len(shortestExtension)):
+			shortestExtension = k.Name
 		}
 	}
 	for _, k := range catalog.GlobalConditionKeys() {
@@ -324,8 +340,10 @@ func keySuggestion(name string) string {
 			try(k)
 		}
 	}
-	if best != "" {
-		return fmt.Sprintf(" (did you mean %s?)", best)
+	for _, s := range []string{best, longestPrefix, shortestExtension} {
+		if s != "" {
+			return fmt.Sprintf(" (did you mean %s?)", s)
+		}
 	}
 	return ""
 }

@@ -36,6 +36,12 @@ func TestValidationCodesGuide(t *testing.T) {
 		if !strings.Contains(body, "Severity: `"+string(c.Severity)+"`") {
 			t.Errorf("%s: the guide does not give the severity %s", code, c.Severity)
 		}
+		if c.AWSIssueCode != "" && !strings.Contains(body, "Access Analyzer issue code: `"+c.AWSIssueCode+"`") {
+			t.Errorf("%s: the guide does not give the Access Analyzer issue code %s", code, c.AWSIssueCode)
+		}
+		if c.CustomerOnly != strings.Contains(body, "In an AWS managed policy validated as AWS's own: `WARNING`.") {
+			t.Errorf("%s: the guide does not say whether AWS managed policies get a WARNING", code)
+		}
 		if !strings.Contains(body, "\nFix: ") {
 			t.Errorf("%s: the guide gives no fix", code)
 		}

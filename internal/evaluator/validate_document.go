@@ -110,10 +110,20 @@ func (v *validator) policySizeQuota() (limit int, unit string, size int) {
 	return 0, "", 0
 }
 
+// sizeIssueCodes are Access Analyzer's size quota checks by policy type.
+var sizeIssueCodes = map[PolicyType]string{
+	PolicyTypeIdentity:            "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+	PolicyTypePermissionsBoundary: "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+	PolicyTypeTrust:               "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA",
+	PolicyTypeSCP:                 "POLICY_SIZE_EXCEEDS_SCP_QUOTA",
+	PolicyTypeRCP:                 "POLICY_SIZE_EXCEEDS_RCP_QUOTA",
+	PolicyTypeResource:            "POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA",
+}
+
 func (v *validator) checkSize() {
 	limit, unit, size := v.policySizeQuota()
 	if limit > 0 && size > limit {
-		v.add("POLICY_TOO_LARGE", "", v.policy.Pos, "the policy is %d %s long, over the limit of %d: split it into several policies, or shorten it (fewer statements, wildcards such as s3:Get*)", size, unit, limit)
+		v.addIssue("POLICY_TOO_LARGE", sizeIssueCodes[v.opts.Type], "", v.policy.Pos, "the policy is %d %s long, over the limit of %d: split it into several policies, or shorten it (fewer statements, wildcards such as s3:Get*)", size, unit, limit)
 	}
 }
 

@@ -283,7 +283,7 @@ var validateCases = []struct {
   }
 }`,
 		want: []wantFinding{
-			{code: "UNKNOWN_CONDITION_KEY", path: "Statement.Condition.IpAddress.aws:SourceIpp", line: 8, column: 21},
+			{code: "UNKNOWN_GLOBAL_CONDITION_KEY", path: "Statement.Condition.IpAddress.aws:SourceIpp", line: 8, column: 21},
 			{code: "CONDITION_KEY_NOT_SUPPORTED", path: "Statement.Condition.StringLike.s3:prefix", line: 9, column: 22},
 			{code: "CONDITION_KEY_NOT_SUPPORTED", path: "Statement.Condition.StringEquals.ec2:InstanceType", line: 10, column: 24},
 			{code: "WILDCARD_WITHOUT_LIKE", path: "Statement.Condition.StringEquals.aws:PrincipalTag/team", line: 10, column: 81},
@@ -654,6 +654,55 @@ var validateCases = []struct {
 }`,
 		want: []wantFinding{},
 	},
+	{
+		name: "unknown keys: a global key with a suggestion by prefix, a service key",
+		typ:  PolicyTypeIdentity,
+		policy: `{
+  "Version": "2012-10-17",
+  "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+    "Condition": {"IpAddress": {"aws:SourceIpAddress": "203.0.113.0/24"}, "StringEquals": {"s3:ExistingObjectTagg": "x"}}}
+}`,
+		want: []wantFinding{
+			{code: "UNKNOWN_GLOBAL_CONDITION_KEY", path: "Statement.Condition.IpAddress.aws:SourceIpAddress", line: 4, column: 33},
+			{code: "UNKNOWN_CONDITION_KEY", path: "Statement.Condition.StringEquals.s3:ExistingObjectTagg", line: 4, column: 92},
+		},
+	},
+	{
+		name: "ARNs against the formats of their service",
+		typ:  PolicyTypeIdentity,
+		policy: `{
+  "Version": "2012-10-17",
+  "Statement": {"Effect": "Allow", "Action": ["s3:GetObject", "iam:GetRole"], "Resource": [
+    "arn:aws:s3:us-east-1::reports/*",
+    "arn:aws:s3::111122223333:reports/*",
+    "arn:aws:iam:us-east-1:111122223333:role/admin",
+    "arn:aws:s3:us-east-1:111122223333:accesspoint/reports",
+    "arn:aws:s3:*:*:reports/*",
+    "arn:aws:iam::111122223333:rolle/admin",
+    "arn:aws:s3:::${aws:username}/*",
+    "arn:aws:unknownservice:us-east-1:111122223333:thing/x"
+  ]}
+}`,
+		want: []wantFinding{
+			{code: "ARN_REGION_NOT_ALLOWED", path: "Statement.Resource[0]", line: 4, column: 5},
+			{code: "ARN_ACCOUNT_NOT_ALLOWED", path: "Statement.Resource[1]", line: 5, column: 5},
+			{code: "ARN_REGION_NOT_ALLOWED", path: "Statement.Resource[2]", line: 6, column: 5},
+			{code: "ARN_MATCHES_NO_RESOURCE_TYPE", path: "Statement.Resource[5]", line: 9, column: 5},
+		},
+	},
+	{
+		name: "an action that only AWS managed policies still name is a warning, an invented one an error",
+		typ:  PolicyTypeIdentity,
+		policy: `{
+  "Version": "2012-10-17",
+  "Statement": {"Effect": "Allow", "Action": ["mobilehub:ListProjects", "deepracer:Get*", "mobilehub:ListProjectz"], "Resource": "*"}
+}`,
+		want: []wantFinding{
+			{code: "RETIRED_ACTION", path: "Statement.Action[0]", line: 3, column: 47},
+			{code: "RETIRED_ACTION", path: "Statement.Action[1]", line: 3, column: 73},
+			{code: "UNKNOWN_SERVICE", path: "Statement.Action[2]", line: 3, column: 91},
+		},
+	},
 }
 
 func TestValidatePolicyCases(t *testing.T) {
@@ -780,6 +829,9 @@ func TestValidateSizeLimits(t *testing.T) {
 		tooLarge := func(doc string) bool {
 			for _, f := range ValidatePolicy([]byte(doc), ValidateOptions{Type: c.typ, ResourceType: c.resourceType}) {
 				if f.Code == "POLICY_TOO_LARGE" {
+					if f.AWSIssueCode != sizeIssueCodes[c.typ] || (f.AWSIssueCode == "") != (c.typ == PolicyTypeSession) {
+						t.Errorf("%s: POLICY_TOO_LARGE has the issue code %q, want %q", c.typ, f.AWSIssueCode, sizeIssueCodes[c.typ])
+					}
 					if f.Line != 1 || f.Column != 1 || f.Path != "" {
 						t.Errorf("%s: POLICY_TOO_LARGE at %d:%d %q, want 1:1 of the document", c.typ, f.Line, f.Column, f.Path)
 					}
@@ -806,10 +858,12 @@ func TestValidateSizeLimits(t *testing.T) {
 	}
 }
 
-// Every AWS managed policy validates as an identity policy with no ERROR finding: each one would
-// be a false positive of ours, since AWS accepts these policies. The one exception is the size
-// quota, which binds customer managed policies but not AWS's own: it must fire exactly for the
-// managed policies longer than 6,144 characters without white space.
+// Every AWS managed policy, validated as AWS's own (ValidateManagedPolicy), has no ERROR
+// finding: AWS accepts these policies, and the rules they break (the size quota, actions,
+// keys and ARN formats the reference no longer lists) bind customers only. Validated as a
+// customer's identity policy, the same documents may have ERROR findings of those rules only;
+// POLICY_TOO_LARGE must fire exactly for the policies longer than 6,144 characters without
+// white space.
 func TestValidateManagedPolicies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("validates every AWS managed policy")
@@ -819,6 +873,7 @@ func TestValidateManagedPolicies(t *testing.T) {
 		t.Fatalf("only %d managed policies in the catalogue", len(arns))
 	}
 	tooLarge := 0
+	customerErrors := map[string]int{}
 	for _, arn := range arns {
 		mp, _ := catalog.ManagedPolicyByARN(arn)
 		p, err := ParsePolicy([]byte(mp.Document))
@@ -826,13 +881,24 @@ func TestValidateManagedPolicies(t *testing.T) {
 			t.Errorf("%s does not parse: %v", mp.Name, err)
 			continue
 		}
+		own, err := ValidateManagedPolicy(arn, PolicyTypeIdentity)
+		if err != nil {
+			t.Fatalf("%s: %v", arn, err)
+		}
+		for _, f := range own {
+			if f.Severity == SeverityError {
+				t.Errorf("%s as AWS's own: %d:%d %s %s: %s", mp.Name, f.Line, f.Column, f.Code, f.Path, f.Message)
+			}
+		}
 		reportedSize := false
 		for _, f := range ValidatePolicy([]byte(mp.Document), ValidateOptions{Type: PolicyTypeIdentity}) {
-			switch {
-			case f.Code == "POLICY_TOO_LARGE":
-				reportedSize = true
-			case f.Severity == SeverityError:
-				t.Errorf("%s: %d:%d %s %s: %s", mp.Name, f.Line, f.Column, f.Code, f.Path, f.Message)
+			reportedSize = reportedSize || f.Code == "POLICY_TOO_LARGE"
+			if f.Severity != SeverityError {
+				continue
+			}
+			customerErrors[f.Code]++
+			if !validationCodeByName[f.Code].CustomerOnly {
+				t.Errorf("%s as a customer policy: %d:%d %s %s: %s", mp.Name, f.Line, f.Column, f.Code, f.Path, f.Message)
 			}
 		}
 		if want := p.SizeNoSpace > 6144; reportedSize != want {
@@ -842,7 +908,7 @@ func TestValidateManagedPolicies(t *testing.T) {
 			tooLarge++
 		}
 	}
-	t.Logf("%d managed policies, %d of them over the customer managed policy quota", len(arns), tooLarge)
+	t.Logf("%d managed policies, %d of them over the customer managed policy quota; errors if a customer wrote them: %v", len(arns), tooLarge, customerErrors)
 }
 
 // A sample of managed policies gets the security findings its content calls for, and no absurd
@@ -972,11 +1038,11 @@ func TestValidateSuggestions(t *testing.T) {
   "Action": ["s3:GetObjekt", "s4:GetObject", " s3:PutObject"], "Resource": "*",
   "Condition": {"StringEqualz": {"aws:username": "a"}, "IpAddress": {"aws:SourceIpp": "10.0.0.0/8"}}}}`
 	want := map[string]string{
-		"INVALID_SID":                `write it as, for example, "ReadOnly"`,
-		"UNKNOWN_ACTION":             "did you mean s3:GetObject?",
-		"UNKNOWN_SERVICE":            `did you mean "s3"?`,
-		"INVALID_CONDITION_OPERATOR": "did you mean StringEquals?",
-		"UNKNOWN_CONDITION_KEY":      "did you mean aws:SourceIp?",
+		"INVALID_SID":                  `write it as, for example, "ReadOnly"`,
+		"UNKNOWN_ACTION":               "did you mean s3:GetObject?",
+		"UNKNOWN_SERVICE":              `did you mean "s3"?`,
+		"INVALID_CONDITION_OPERATOR":   "did you mean StringEquals?",
+		"UNKNOWN_GLOBAL_CONDITION_KEY": "did you mean aws:SourceIp?",
 	}
 	whiteSpace := false
 	for _, f := range ValidatePolicy([]byte(doc), ValidateOptions{Type: PolicyTypeIdentity}) {
@@ -996,5 +1062,53 @@ func TestValidateSuggestions(t *testing.T) {
 	}
 	if !whiteSpace {
 		t.Errorf("\" s3:PutObject\" is not reported as white space")
+	}
+}
+
+// The severities follow Access Analyzer's policy checks: a customer's unknown action, service,
+// key or misplaced ARN region is an ERROR with Access Analyzer's issue code and a link to the
+// guide; the same finding in an AWS managed policy is a WARNING when the rule binds customers
+// only, and stays an ERROR otherwise.
+func TestValidateSeveritiesAsAccessAnalyzer(t *testing.T) {
+	doc := []byte(`{"Statement": {"Effect": "Allow", "Action": ["s3:GetObjekt", "s4:GetObject"],
+  "Resource": ["arn:aws:s3:us-east-1::reports/*", "arn:aws:s3:::${aws:username}/*"],
+  "Condition": {"IpAddress": {"aws:SourceIpAddress": "203.0.113.0/24"}}}}`)
+	want := map[string]struct {
+		aws, says    string
+		customerOnly bool
+	}{
+		"UNKNOWN_ACTION":               {"INVALID_ACTION", "did you mean s3:GetObject?", true},
+		"UNKNOWN_SERVICE":              {"INVALID_SERVICE_IN_ACTION", `did you mean "s3"?`, true},
+		"ARN_REGION_NOT_ALLOWED":       {"ARN_REGION_NOT_ALLOWED", `write "arn:aws:s3:::reports/*"`, false},
+		"VARIABLE_WITHOUT_VERSION":     {"VARIABLE_UNSUPPORTED_IN_VERSION", "literal", false},
+		"UNKNOWN_GLOBAL_CONDITION_KEY": {"INVALID_GLOBAL_CONDITION_KEY", "did you mean aws:SourceIp?", true},
+	}
+	for _, managed := range []bool{false, true} {
+		seen := map[string]bool{}
+		for _, f := range ValidatePolicy(doc, ValidateOptions{Type: PolicyTypeIdentity, AWSManaged: managed}) {
+			w, ok := want[f.Code]
+			if !ok {
+				continue
+			}
+			seen[f.Code] = true
+			wantSeverity := SeverityError
+			if managed && w.customerOnly {
+				wantSeverity = SeverityWarning
+			}
+			if f.Severity != wantSeverity || f.AWSIssueCode != w.aws || !strings.Contains(f.Message, w.says) {
+				t.Errorf("AWS managed %t: %s is %s %s %q; want %s, %s, a message saying %q", managed, f.Code, f.Severity, f.AWSIssueCode, f.Message, wantSeverity, w.aws, w.says)
+			}
+			if f.HelpURI != validationGuideURL+"#"+strings.ToLower(f.Code) {
+				t.Errorf("%s: help URI %q", f.Code, f.HelpURI)
+			}
+		}
+		for code := range want {
+			if !seen[code] {
+				t.Errorf("AWS managed %t: no %s finding", managed, code)
+			}
+		}
+	}
+	if _, err := ValidateManagedPolicy("arn:aws:iam::aws:policy/ReadOnlyAccesss", PolicyTypeIdentity); err == nil || !strings.Contains(err.Error(), "not in the catalogue") {
+		t.Errorf("ValidateManagedPolicy of an unknown ARN: %v", err)
 	}
 }

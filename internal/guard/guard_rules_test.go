@@ -255,8 +255,8 @@ finding "public-access" { level = "report" }`))
 }
 
 func TestValidationRule(t *testing.T) {
-	// An identity policy whose statement names a principal: AWS rejects it (ERROR); an
-	// unknown action is a warning that only a lower threshold reports.
+	// An identity policy whose statement names a principal: AWS rejects it (ERROR); a
+	// wildcard compared literally is a warning that only a lower threshold reports.
 	p := (&miniPlan{}).add(role("app", policy(lambdaTrust)),
 		rolePolicy("app", policy(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}`))).plan(t)
 	r := Check(p, nil)
@@ -269,7 +269,7 @@ func TestValidationRule(t *testing.T) {
 		t.Error("errors fail at a lower threshold too")
 	}
 	p = (&miniPlan{}).add(role("app", policy(lambdaTrust)),
-		rolePolicy("app", policy(`{"Effect":"Allow","Action":"s3:GetObjectt","Resource":"*"}`))).plan(t)
+		rolePolicy("app", policy(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"dev*"}}}`))).plan(t)
 	if v := only(Check(p, nil), CodeValidation); len(v) != 0 {
 		t.Errorf("warnings are not reported by default: %+v", v)
 	}

@@ -1,0 +1,51 @@
+package evaluator
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+)
+
+// retiredActionNames holds, in lower case, the Action and NotAction values of the embedded AWS
+// managed policies that match no action of the catalogue: actions (and services) that the
+// Service Authorization Reference no longer lists but AWS's own policies still name. Only these
+// are RETIRED_ACTION warnings; any other unknown action is an error (Access Analyzer's
+// INVALID_ACTION). Built on first need, which only a policy with an unknown action has.
+var retiredActionNames = sync.OnceValue(func() map[string]bool {
+	names := map[string]bool{}
+	for _, arn := range catalog.ManagedPolicyARNs() {
+		mp, ok := catalog.ManagedPolicyByARN(arn)
+		if !ok {
+			continue
+		}
+		p, err := parsePolicyDocument([]byte(mp.Document))
+		if err != nil {
+			continue // TestValidateManagedPolicies reports a managed policy that does not parse
+		}
+		for _, s := range p.Statements {
+			for _, a := range s.Actions {
+				if a.Text != "*" && len(catalog.ExpandActionPattern(a.Text)) == 0 {
+					names[strings.ToLower(a.Text)] = true
+				}
+			}
+		}
+	}
+	return names
+})
+
+// isRetiredAction reports whether an action value that matches no catalogue action is named by
+// an AWS managed policy.
+func isRetiredAction(text string) bool {
+	return retiredActionNames()[strings.ToLower(text)]
+}
+
+// ValidateManagedPolicy validates the AWS managed policy with the given ARN, from the embedded
+// catalogue, as AWS's own policy (ValidateOptions.AWSManaged) of the given type.
+func ValidateManagedPolicy(arn string, typ PolicyType) ([]Finding, error) {
+	mp, err := lookupManagedPolicy(arn)
+	if err != nil {
+		return nil, err
+	}
+	return ValidatePolicy([]byte(mp.Document), ValidateOptions{Type: typ, AWSManaged: true}), nil
+}

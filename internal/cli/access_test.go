@@ -89,3 +89,22 @@ func TestLeastPrivilegeCommand(t *testing.T) {
 		t.Errorf("error line: %s", lines[1])
 	}
 }
+
+func TestWhoCanCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := Run([]string{"who-can", "iam:PassRole", "--plan", "../../examples/guard/plan.json", "--format", "json"}, nil, &out, &errOut, "test")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var entries []map[string]any
+	if err := json.Unmarshal(out.Bytes(), &entries); err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) == 0 || !strings.Contains(out.String(), `"witness": "arn:aws:iam::`) {
+		t.Errorf("output: %s", out.String())
+	}
+	out.Reset()
+	if code := Run([]string{"who-can", "--plan", "../../examples/guard/plan.json", "nosuch:Action"}, nil, &out, &errOut, "test"); code != exitUsage {
+		t.Errorf("unknown action: exit %d", code)
+	}
+}

@@ -75,3 +75,29 @@ finding "iam-user" { level = "report" }`))
 		t.Errorf("iam-user: %v", codesOf(r))
 	}
 }
+
+// who-can lists the principals that may perform an action, directly or through a role chain.
+func TestWhoCan(t *testing.T) {
+	admin := role("admin", policy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/dev"},"Action":"sts:AssumeRole"}`))
+	p := (&miniPlan{}).add(admin, rolePolicy("admin", policy(s3All)),
+		user("dev"), userPolicy("dev", policy(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`)),
+		role("reader", policy(lambdaTrust)), rolePolicy("reader", policy(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)),
+	).plan(t)
+	got, err := WhoCan(p, rulesFrom(t, `account = "111122223333"`), "s3:DeleteBucket", "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byAddr := map[string]WhoCanEntry{}
+	for _, e := range got {
+		byAddr[e.Address] = e
+	}
+	if len(got) != 2 || len(byAddr["aws_iam_role.admin"].Path) != 0 || len(byAddr["aws_iam_user.dev"].Path) != 1 {
+		t.Fatalf("who-can: %+v", got)
+	}
+	if w := byAddr["aws_iam_user.dev"].Witness; w == nil || w.Action != "s3:DeleteBucket" {
+		t.Errorf("witness %+v", w)
+	}
+	if _, err := WhoCan(p, nil, "s3:NoSuch", "*"); err == nil {
+		t.Error("an action pattern matching nothing was accepted")
+	}
+}

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/guard"
+)
+
+func init() {
+	extraCommands = append(extraCommands, command{
+		name:    "who-can",
+		summary: "list the principals of a plan that may perform an action, directly or through role chains",
+		run:     runWhoCan,
+	})
+}
+
+func runWhoCan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("who-can", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	planPath := fs.String("plan", "", "the plan: `terraform show -json PLANFILE` output (- for stdin)")
+	rulesPath := fs.String("rules", "", "a guard rules file (for the account, administrators, chain depth and organisation)")
+	resource := fs.String("resource", "*", "only requests on resources matching this ARN pattern")
+	format := fs.String("format", "text", "output format: text or json")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: terraform-provider-iam who-can --plan plan.json [--rules guard.hcl] [--resource ARN] ACTION")
+		fmt.Fprintln(stderr, "Lists every principal of the account as the plan leaves it that may perform ACTION (a pattern such")
+		fmt.Fprintln(stderr, "as iam:PassRole or s3:Delete*), itself or through a chain of roles, with the chain and a witness.")
+		fmt.Fprintln(stderr, "Exit status 0 when the list is complete, 1 when some principal is undecided, 2 on bad input.")
+		fs.PrintDefaults()
+	}
+	// Flags may follow the action.
+	var positional []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return exitUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(positional) != 1 || *planPath == "" || (*format != "text" && *format != "json") {
+		fs.Usage()
+		return exitUsage
+	}
+	rules := guard.DefaultRules()
+	if *rulesPath != "" {
+		var err error
+		if rules, err = guard.LoadRules(*rulesPath); err != nil {
+			fmt.Fprintf(stderr, "who-can: bad rules:\n%v\n", err)
+			return exitUsage
+		}
+	}
+	var data []byte
+	var err error
+	name := *planPath
+	if name == "-" {
+		name = "<stdin>"
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(name)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "who-can: %v\n", err)
+		return exitUsage
+	}
+	plan, err := guard.ReadPlan(bytes.NewReader(data), name)
+	if err != nil {
+		fmt.Fprintf(stderr, "who-can: %v\n", err)
+		return exitUsage
+	}
+	entries, err := guard.WhoCan(plan, rules, positional[0], *resource)
+	if err != nil {
+		fmt.Fprintf(stderr, "who-can: %v\n", err)
+		return exitUsage
+	}
+	undecided := false
+	if *format == "json" {
+		type entryJSON struct {
+			guard.WhoCanEntry
+			Witness string `json:"witness,omitempty"`
+		}
+		list := []entryJSON{}
+		for _, e := range entries {
+			j := entryJSON{WhoCanEntry: e}
+			if e.Witness != nil {
+				j.Witness = (&guard.Finding{Witness: e.Witness}).WitnessText()
+			}
+			undecided = undecided || e.Undecided != ""
+			list = append(list, j)
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(list); err != nil {
+			return exitUsage
+		}
+	} else {
+		fmt.Fprintf(stdout, "%d principals may call %s on %s:\n", len(entries), positional[0], *resource)
+		for _, e := range entries {
+			if e.Undecided != "" {
+				undecided = true
+				fmt.Fprintf(stdout, "  ? %s (%s): undecided: %s\n", e.Address, e.Principal, e.Undecided)
+				continue
+			}
+			via := "itself"
+			if len(e.Path) > 0 {
+				var steps []string
+				for _, s := range e.Path {
+					steps = append(steps, s.Via+" → "+s.To)
+				}
+				via = "through " + strings.Join(steps, ", ")
+			}
+			fmt.Fprintf(stdout, "  %s (%s), %s\n", e.Address, e.Principal, via)
+			if e.Witness != nil {
+				fmt.Fprintf(stdout, "      witness: %s\n", (&guard.Finding{Witness: e.Witness}).WitnessText())
+			}
+		}
+	}
+	if undecided {
+		return exitViolation
+	}
+	return exitOK
+}

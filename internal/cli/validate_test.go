@@ -79,6 +79,8 @@ func TestValidateJSONAndStdin(t *testing.T) {
 		Findings []struct {
 			Severity, Code, Message, Path string
 			Line, Column                  int
+			AWSIssueCode                  string `json:"aws_issue_code"`
+			HelpURI                       string `json:"help_uri"`
 		} `json:"findings"`
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
@@ -90,6 +92,13 @@ func TestValidateJSONAndStdin(t *testing.T) {
 	f := got.Findings[1]
 	if f.Code != "PASS_ROLE_ON_ALL_RESOURCES" || f.Severity != "SECURITY_WARNING" || f.Path != "Statement.Action" || f.Line != 2 || f.Column != 46 || f.Message == "" {
 		t.Errorf("finding %+v", f)
+	}
+	// Access Analyzer's issue code, and the guide's section of the code.
+	if f.AWSIssueCode != "PASS_ROLE_WITH_STAR_IN_RESOURCE" || !strings.HasSuffix(f.HelpURI, "docs/guides/validation-codes.md#pass_role_on_all_resources") {
+		t.Errorf("finding %+v: want aws_issue_code PASS_ROLE_WITH_STAR_IN_RESOURCE and the guide's link", f)
+	}
+	if m := got.Findings[0]; m.Code != "MISSING_VERSION" || m.AWSIssueCode != "MISSING_VERSION" {
+		t.Errorf("finding %+v: want MISSING_VERSION with its issue code", m)
 	}
 }
 

@@ -49,15 +49,20 @@ type validationFindingModel struct {
 	Path     types.String `tfsdk:"path"`
 	Line     types.Int64  `tfsdk:"line"`
 	Column   types.Int64  `tfsdk:"column"`
+	// AWSIssueCode is Access Analyzer's issue code, "" when it has none.
+	AWSIssueCode types.String `tfsdk:"aws_issue_code"`
+	HelpURI      types.String `tfsdk:"help_uri"`
 }
 
 var validationFindingType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"severity": types.StringType,
-	"code":     types.StringType,
-	"message":  types.StringType,
-	"path":     types.StringType,
-	"line":     types.Int64Type,
-	"column":   types.Int64Type,
+	"severity":       types.StringType,
+	"code":           types.StringType,
+	"message":        types.StringType,
+	"path":           types.StringType,
+	"line":           types.Int64Type,
+	"column":         types.Int64Type,
+	"aws_issue_code": types.StringType,
+	"help_uri":       types.StringType,
 }}
 
 // validationFailOnValues are the values of fail_on, from the most to the least serious; "none" never
@@ -138,7 +143,9 @@ func (d *policyValidationDataSource) Schema(_ context.Context, _ datasource.Sche
 				MarkdownDescription: "Every finding, sorted by place in the document, then by severity (most serious " +
 					"first): `severity` (`ERROR`, `SECURITY_WARNING`, `WARNING` or `SUGGESTION`), `code` (stable, see " +
 					"the validation codes guide), `message`, `path` (the JSON path of the element, empty for the whole " +
-					"document), `line` and `column` (1-based; the column counts bytes).",
+					"document), `line` and `column` (1-based; the column counts bytes), `aws_issue_code` (the issue " +
+					"code of IAM Access Analyzer's policy check for the same defect, such as `INVALID_ACTION`; empty " +
+					"when Access Analyzer has none) and `help_uri` (the code's section of the validation codes guide).",
 				ElementType: validationFindingType,
 				Computed:    true,
 			},
@@ -247,6 +254,9 @@ func newValidationFinding(f evaluator.Finding) validationFindingModel {
 		Path:     types.StringValue(f.Path),
 		Line:     types.Int64Value(int64(f.Line)),
 		Column:   types.Int64Value(int64(f.Column)),
+
+		AWSIssueCode: types.StringValue(f.AWSIssueCode),
+		HelpURI:      types.StringValue(f.HelpURI),
 	}
 }
 

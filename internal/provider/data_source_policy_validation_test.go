@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 const validation = "data.iam_policy_validation.test"
@@ -18,13 +20,66 @@ func expectValidation(attr string, check knownvalue.Check) statecheck.StateCheck
 }
 
 func finding(severity, code, path string, line, column int64) knownvalue.Check {
+	return findingWithIssue(severity, code, awsIssueCodeOf(code), path, line, column)
+}
+
+// findingWithIssue is finding with the Access Analyzer issue code given.
+func findingWithIssue(severity, code, awsIssueCode, path string, line, column int64) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"severity": knownvalue.StringExact(severity),
-		"code":     knownvalue.StringExact(code),
-		"message":  knownvalue.StringRegexp(regexp.MustCompile(`.+: .+`)),
-		"path":     knownvalue.StringExact(path),
-		"line":     knownvalue.Int64Exact(line),
-		"column":   knownvalue.Int64Exact(column),
+		"severity":       knownvalue.StringExact(severity),
+		"code":           knownvalue.StringExact(code),
+		"message":        knownvalue.StringRegexp(regexp.MustCompile(`.+: .+`)),
+		"path":           knownvalue.StringExact(path),
+		"line":           knownvalue.Int64Exact(line),
+		"column":         knownvalue.Int64Exact(column),
+		"aws_issue_code": knownvalue.StringExact(awsIssueCode),
+		"help_uri":       knownvalue.StringExact(evaluator.ValidationCodeHelpURI(code)),
+	})
+}
+
+// awsIssueCodeOf is the usual Access Analyzer issue code of a validation code.
+func awsIssueCodeOf(code string) string {
+	for _, c := range evaluator.ValidationCodes() {
+		if c.Code == code {
+			return c.AWSIssueCode
+		}
+	}
+	return ""
+}
+
+// Defects that Access Analyzer reports as errors are errors, with its issue codes: a
+// misspelt action (with the nearest action of the service), a region in an S3 ARN, an unknown
+// global condition key, a variable in a policy without Version.
+func TestPolicyValidation_accessAnalyzerSeverities(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  fail_on     = "none"
+  policy      = <<-EOT
+    {
+      "Statement": {
+        "Effect": "Allow",
+        "Action": "s3:GetObjekt",
+        "Resource": ["arn:aws:s3:us-east-1::reports/*", "arn:aws:s3:::home/$${aws:username}/*"],
+        "Condition": {"IpAddress": {"aws:SourceIpAddress": "203.0.113.0/24"}}
+      }
+    }
+  EOT
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectValidation("valid", knownvalue.Bool(false)),
+				expectValidation("findings", knownvalue.ListExact([]knownvalue.Check{
+					findingWithIssue("WARNING", "MISSING_VERSION", "MISSING_VERSION", "", 1, 1),
+					findingWithIssue("ERROR", "UNKNOWN_ACTION", "INVALID_ACTION", "Statement.Action", 4, 15),
+					findingWithIssue("ERROR", "ARN_REGION_NOT_ALLOWED", "ARN_REGION_NOT_ALLOWED", "Statement.Resource[0]", 5, 18),
+					findingWithIssue("ERROR", "VARIABLE_WITHOUT_VERSION", "VARIABLE_UNSUPPORTED_IN_VERSION", "Statement.Resource[1]", 5, 53),
+					findingWithIssue("ERROR", "UNKNOWN_GLOBAL_CONDITION_KEY", "INVALID_GLOBAL_CONDITION_KEY", "Statement.Condition.IpAddress.aws:SourceIpAddress", 6, 33),
+				})),
+			},
+		}},
 	})
 }
 

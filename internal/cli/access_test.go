@@ -108,3 +108,22 @@ func TestWhoCanCommand(t *testing.T) {
 		t.Errorf("unknown action: exit %d", code)
 	}
 }
+
+func TestDiffCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := Run([]string{"diff", "--plan", "../../examples/guard/plan.json"}, nil, &out, &errOut, "test")
+	if code != exitOK && code != exitViolation {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if s := out.String(); !strings.HasPrefix(s, "## IAM access changes in this plan") || !strings.Contains(s, "| + | **Permissions management** |") {
+		t.Errorf("markdown:\n%s", s)
+	}
+	out.Reset()
+	if code := Run([]string{"diff", "--plan", "../../examples/guard/plan.json", "--format", "json"}, nil, &out, &errOut, "test"); code == exitUsage {
+		t.Fatalf("json: exit %d", code)
+	}
+	var diffs []map[string]any
+	if err := json.Unmarshal(out.Bytes(), &diffs); err != nil || len(diffs) == 0 {
+		t.Errorf("json %v: %s", err, out.String())
+	}
+}

@@ -20,6 +20,38 @@ func init() {
 	})
 }
 
+// readPlanAndRules reads the plan and the optional rules file of the commands that work on a
+// plan besides guard (who-can, diff); it reports errors on stderr prefixed with cmd.
+func readPlanAndRules(cmd, planPath, rulesPath string, stdin io.Reader, stderr io.Writer) (*guard.Plan, *guard.Rules, bool) {
+	rules := guard.DefaultRules()
+	if rulesPath != "" {
+		var err error
+		if rules, err = guard.LoadRules(rulesPath); err != nil {
+			fmt.Fprintf(stderr, "%s: bad rules:\n%v\n", cmd, err)
+			return nil, nil, false
+		}
+	}
+	var data []byte
+	var err error
+	name := planPath
+	if name == "-" {
+		name = "<stdin>"
+		data, err = io.ReadAll(stdin)
+	} else {
+		data, err = os.ReadFile(name)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+		return nil, nil, false
+	}
+	plan, err := guard.ReadPlan(bytes.NewReader(data), name)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+		return nil, nil, false
+	}
+	return plan, rules, true
+}
+
 func runWhoCan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("who-can", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -50,30 +82,8 @@ func runWhoCan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	rules := guard.DefaultRules()
-	if *rulesPath != "" {
-		var err error
-		if rules, err = guard.LoadRules(*rulesPath); err != nil {
-			fmt.Fprintf(stderr, "who-can: bad rules:\n%v\n", err)
-			return exitUsage
-		}
-	}
-	var data []byte
-	var err error
-	name := *planPath
-	if name == "-" {
-		name = "<stdin>"
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(name)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "who-can: %v\n", err)
-		return exitUsage
-	}
-	plan, err := guard.ReadPlan(bytes.NewReader(data), name)
-	if err != nil {
-		fmt.Fprintf(stderr, "who-can: %v\n", err)
+	plan, rules, ok := readPlanAndRules("who-can", *planPath, *rulesPath, stdin, stderr)
+	if !ok {
 		return exitUsage
 	}
 	entries, err := guard.WhoCan(plan, rules, positional[0], *resource)

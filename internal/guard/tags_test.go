@@ -101,3 +101,39 @@ func TestWhoCan(t *testing.T) {
 		t.Error("an action pattern matching nothing was accepted")
 	}
 }
+
+// The diff lists what a changed principal gains and loses, Permissions management first.
+func TestDiff(t *testing.T) {
+	app := role("app", policy(lambdaTrust))
+	app.prior = true
+	app.unknown = nil
+	app.values["arn"] = "arn:aws:iam::111122223333:role/app"
+	before := rolePolicy("app", policy(`{"Effect":"Allow","Action":["s3:GetObject","s3:DeleteObject"],"Resource":"*"}`))
+	before.prior = true
+	after := rolePolicy("app", policy(`{"Effect":"Allow","Action":["s3:GetObject","s3:PutBucketPolicy"],"Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"]}`))
+	m := (&miniPlan{}).add(app)
+	// The inline policy exists before with the first document and is updated to the second.
+	m.add(after)
+	m.prior = append(m.prior, map[string]any{"address": before.addr, "mode": "managed", "type": "aws_iam_role_policy", "name": "app", "values": before.values})
+	m.changes[len(m.changes)-1].(map[string]any)["change"].(map[string]any)["actions"] = []string{"update"}
+	diffs := Diff(m.plan(t), rulesFrom(t, `account = "111122223333"`))
+	if len(diffs) != 1 {
+		t.Fatalf("diffs: %+v", diffs)
+	}
+	d := diffs[0]
+	names := func(cs []AccessChange) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Action)
+		}
+		return strings.Join(out, ",")
+	}
+	if d.Undecided != "" || names(d.Added) != "s3:PutBucketPolicy" || names(d.Removed) != "s3:DeleteObject" {
+		t.Fatalf("added %s removed %s undecided %q", names(d.Added), names(d.Removed), d.Undecided)
+	}
+	md := DiffMarkdown(diffs)
+	if !strings.Contains(md, "| + | s3 | **Permissions management** | s3:PutBucketPolicy | arn:aws:s3:::data, arn:aws:s3:::data/* |") ||
+		!strings.Contains(md, "| − | s3 | Write | s3:DeleteObject | * |") {
+		t.Errorf("markdown:\n%s", md)
+	}
+}

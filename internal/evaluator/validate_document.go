@@ -87,27 +87,50 @@ func (v *validator) statementElement() (string, Position) {
 	return "", v.policy.Pos
 }
 
-// policySizeQuota gives the size quota of the validator's policy type: the limit, what is
-// counted, and the size of the document in that unit; limit 0 means none is known.
-func (v *validator) policySizeQuota() (limit int, unit string, size int) {
+// sizeQuota is the size quota of a policy type and the size of the document as it counts.
+type sizeQuota struct {
+	limit int // 0 when no quota is known
+	size  int
+	// unit is what is counted, "characters" or "bytes"; counted says how white space counts
+	// (", not counting white space"), empty when it is not worth saying.
+	unit, counted string
+	// name is the quota ("the managed policy quota"); note adds to it, or is empty.
+	name, note string
+	// fix says how to get under the quota, where splitting the policy is not the way.
+	fix string
+}
+
+// policySizeQuota gives the size quota of the validator's policy type.
+func (v *validator) policySizeQuota() sizeQuota {
 	p := v.policy
+	const noSpace, withSpace = ", not counting white space", ", white space included"
 	switch v.opts.Type {
 	case PolicyTypeIdentity, PolicyTypePermissionsBoundary:
 		// The managed policy quota. Inline policies share a per-principal quota (user 2,048,
 		// group 5,120, role 10,240) that one document alone cannot decide.
-		return 6144, "characters, not counting white space (the managed policy quota)", p.SizeNoSpace
+		return sizeQuota{limit: 6144, size: p.SizeNoSpace, unit: "characters", counted: noSpace, name: "the managed policy quota"}
 	case PolicyTypeTrust:
-		return 2048, "characters, not counting white space (the default role trust policy quota, which a quota increase can raise to 8,192)", p.SizeNoSpace
+		return sizeQuota{limit: 2048, size: p.SizeNoSpace, unit: "characters", counted: noSpace, name: "the default role trust policy quota", note: " (a quota increase can raise it to 8,192)",
+			fix: "shorten it (a role has one trust policy, and one statement can list several principals), or ask for a quota increase"}
 	case PolicyTypeSession:
-		return 2048, "characters (the session policy quota)", p.Size
+		return sizeQuota{limit: 2048, size: p.Size, unit: "characters", name: "the session policy quota"}
 	case PolicyTypeSCP, PolicyTypeRCP:
-		return 5120, "characters, white space included (the " + string(v.opts.Type) + " quota)", p.Size
+		return sizeQuota{limit: 5120, size: p.Size, unit: "characters", counted: withSpace, name: "the " + string(v.opts.Type) + " quota"}
 	case PolicyTypeResource:
 		if v.resType != nil && v.resType.maxBytes > 0 {
-			return v.resType.maxBytes, "bytes (the " + v.resType.name + " policy quota)", len(v.doc)
+			return sizeQuota{limit: v.resType.maxBytes, size: len(v.doc), unit: "bytes", name: "the " + v.resType.name + " policy quota"}
 		}
 	}
-	return 0, "", 0
+	return sizeQuota{}
+}
+
+// groupDigits writes n with commas between groups of three digits, as AWS writes quotas.
+func groupDigits(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // sizeIssueCodes are Access Analyzer's size quota checks by policy type.
@@ -121,9 +144,17 @@ var sizeIssueCodes = map[PolicyType]string{
 }
 
 func (v *validator) checkSize() {
-	limit, unit, size := v.policySizeQuota()
-	if limit > 0 && size > limit {
-		v.addIssue("POLICY_TOO_LARGE", sizeIssueCodes[v.opts.Type], "", v.policy.Pos, "the policy is %d %s long, over the limit of %d: split it into several policies, or shorten it (fewer statements, wildcards such as s3:Get*)", size, unit, limit)
+	q := v.policySizeQuota()
+	if q.limit > 0 && q.size > q.limit {
+		fix := q.fix
+		switch {
+		case v.opts.AWSManaged:
+			fix = "the quota binds the policies customers write, not AWS's own"
+		case fix == "":
+			fix = "split it into several policies, or shorten it (fewer statements, wildcards such as s3:Get*)"
+		}
+		v.addIssue("POLICY_TOO_LARGE", sizeIssueCodes[v.opts.Type], "", v.policy.Pos, "the policy is %s %s long%s, over %s of %s %s%s: %s",
+			groupDigits(q.size), q.unit, q.counted, q.name, groupDigits(q.limit), q.unit, q.note, fix)
 	}
 }
 

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -822,6 +823,7 @@ func TestValidateSizeLimits(t *testing.T) {
 		{PolicyTypeSCP, "", "", 5120, true},
 		{PolicyTypeRCP, "", `"Principal":"*",`, 5120, true},
 		{PolicyTypeSession, "", "", 2048, true},
+		{PolicyTypeTrust, "", `"Principal":{"Service":"ec2.amazonaws.com"},`, 2048, false},
 		{PolicyTypeResource, "AWS::SQS::Queue", `"Principal":"*",`, 8192, true},
 		{PolicyTypeResource, "AWS::S3::Bucket", `"Principal":"*",`, 20480, true},
 	}
@@ -829,6 +831,9 @@ func TestValidateSizeLimits(t *testing.T) {
 		tooLarge := func(doc string) bool {
 			for _, f := range ValidatePolicy([]byte(doc), ValidateOptions{Type: c.typ, ResourceType: c.resourceType}) {
 				if f.Code == "POLICY_TOO_LARGE" {
+					if !sizeMessageRE.MatchString(f.Message) {
+						t.Errorf("%s: POLICY_TOO_LARGE message %q is not of the form %s", c.typ, f.Message, sizeMessageRE)
+					}
 					if f.AWSIssueCode != sizeIssueCodes[c.typ] || (f.AWSIssueCode == "") != (c.typ == PolicyTypeSession) {
 						t.Errorf("%s: POLICY_TOO_LARGE has the issue code %q, want %q", c.typ, f.AWSIssueCode, sizeIssueCodes[c.typ])
 					}
@@ -852,11 +857,30 @@ func TestValidateSizeLimits(t *testing.T) {
 			t.Errorf("%s %s: white space counted = %t, want %t", c.typ, c.resourceType, got, c.spaceCounts)
 		}
 	}
+	// AWS's own managed policies are not bound by the quota: a warning that says so.
+	managedTooLarge := false
+	for _, f := range ValidatePolicy([]byte(policyOfSize(6145, 0, "")), ValidateOptions{Type: PolicyTypeIdentity, AWSManaged: true}) {
+		if f.Code != "POLICY_TOO_LARGE" {
+			continue
+		}
+		managedTooLarge = true
+		if f.Severity != SeverityWarning || !strings.HasSuffix(f.Message, "not AWS's own") {
+			t.Errorf("AWS managed: %s %s", f.Severity, f.Message)
+		}
+	}
+	if !managedTooLarge {
+		t.Errorf("AWS managed: no POLICY_TOO_LARGE for 6,145 characters")
+	}
 	// Resource policies of an unknown resource type have no quota to check.
 	if got := ValidatePolicy([]byte(policyOfSize(40000, 0, `"Principal":"*",`)), ValidateOptions{Type: PolicyTypeResource}); slices.ContainsFunc(got, func(f Finding) bool { return f.Code == "POLICY_TOO_LARGE" }) {
 		t.Errorf("a resource policy without resource type got POLICY_TOO_LARGE")
 	}
 }
+
+// sizeMessageRE is the sentence a POLICY_TOO_LARGE message starts with: "the policy is 7,105
+// characters long, not counting white space, over the managed policy quota of 6,144
+// characters: ...".
+var sizeMessageRE = regexp.MustCompile(`^the policy is [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes) long(, not counting white space|, white space included)?, over the [A-Za-z0-9: ]+ quota of [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes)( \([a-z0-9, ]+\))?: [a-z]`)
 
 // Every AWS managed policy, validated as AWS's own (ValidateManagedPolicy), has no ERROR
 // finding: AWS accepts these policies, and the rules they break (the size quota, actions,

@@ -70,3 +70,15 @@ func lookupManagedPolicy(arn string) (catalog.ManagedPolicy, error) {
 func isManagedPolicyRef(s string) bool {
 	return strings.HasPrefix(strings.TrimSpace(s), "arn:")
 }
+
+// IsManagedPolicyARN reports whether s is the ARN of an AWS managed policy
+// (arn:aws:iam::aws:policy/...), the one test every front end uses to tell such an ARN from a
+// policy document.
+func IsManagedPolicyARN(s string) bool { return catalog.IsManagedPolicyARN(s) }
+
+// KeyIsMultiValued reports whether the service reference data types the condition key as
+// multi-valued (ArrayOf...): a request may carry a set of values for it, even of one value.
+func KeyIsMultiValued(key string) bool {
+	k, ok := catalog.LookupConditionKey(key)
+	return ok && k.MultiValued
+}

@@ -30,7 +30,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
@@ -883,7 +882,7 @@ func buildPrincipal(ctx context.Context, p *accessPrincipalModel, c *evaluator.A
 		}
 	}
 	boundary := p.PermissionsBoundary
-	if !boundary.IsNull() && !boundary.IsUnknown() && catalog.IsManagedPolicyARN(boundary.ValueString()) {
+	if !boundary.IsNull() && !boundary.IsUnknown() && evaluator.IsManagedPolicyARN(boundary.ValueString()) {
 		c.Policies.Boundary = managedPolicy(boundary.ValueString(), at.AtName("permissions_boundary"), diags)
 	} else {
 		c.Policies.Boundary = parsePolicy(policyInput{"permissions_boundary", at.AtName("permissions_boundary"), boundary}, diags)
@@ -962,7 +961,7 @@ func contextOf(ctx context.Context, m types.Map, diags *diag.Diagnostics) evalua
 			continue
 		}
 		values := knownStrings(ctx, l, diags)
-		if k, ok := catalog.LookupConditionKey(key); len(values) != 1 || (ok && k.MultiValued) {
+		if len(values) != 1 || evaluator.KeyIsMultiValued(key) {
 			out.SetMulti(key, values)
 		} else {
 			out.Set(key, values[0])

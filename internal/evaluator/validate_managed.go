@@ -41,11 +41,12 @@ func isRetiredAction(text string) bool {
 }
 
 // ValidateManagedPolicy validates the AWS managed policy with the given ARN, from the embedded
-// catalogue, as AWS's own policy (ValidateOptions.AWSManaged) of the given type.
-func ValidateManagedPolicy(arn string, typ PolicyType) ([]Finding, error) {
+// catalogue, as AWS's own policy: opts with AWSManaged set.
+func ValidateManagedPolicy(arn string, opts ValidateOptions) ([]Finding, error) {
 	mp, err := lookupManagedPolicy(arn)
 	if err != nil {
 		return nil, err
 	}
-	return ValidatePolicy([]byte(mp.Document), ValidateOptions{Type: typ, AWSManaged: true}), nil
+	opts.AWSManaged = true
+	return ValidatePolicy([]byte(mp.Document), opts), nil
 }

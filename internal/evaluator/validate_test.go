@@ -905,7 +905,7 @@ func TestValidateManagedPolicies(t *testing.T) {
 			t.Errorf("%s does not parse: %v", mp.Name, err)
 			continue
 		}
-		own, err := ValidateManagedPolicy(arn, PolicyTypeIdentity)
+		own, err := ValidateManagedPolicy(arn, ValidateOptions{Type: PolicyTypeIdentity})
 		if err != nil {
 			t.Fatalf("%s: %v", arn, err)
 		}
@@ -1132,7 +1132,7 @@ func TestValidateSeveritiesAsAccessAnalyzer(t *testing.T) {
 			}
 		}
 	}
-	if _, err := ValidateManagedPolicy("arn:aws:iam::aws:policy/ReadOnlyAccesss", PolicyTypeIdentity); err == nil || !strings.Contains(err.Error(), "not in the catalogue") {
+	if _, err := ValidateManagedPolicy("arn:aws:iam::aws:policy/ReadOnlyAccesss", ValidateOptions{Type: PolicyTypeIdentity}); err == nil || !strings.Contains(err.Error(), "not in the catalogue") {
 		t.Errorf("ValidateManagedPolicy of an unknown ARN: %v", err)
 	}
 }

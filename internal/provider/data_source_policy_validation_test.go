@@ -3,6 +3,7 @@ package provider
 import (
 	"os"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
@@ -239,6 +241,66 @@ data "iam_policy_validation" "test" {
 			{
 				Config:      config("policy_type = \"resource\"\nresource_type = \"AWS::S3::Bukket\""),
 				ExpectError: regexp.MustCompile(`Attribute resource_type value must be one of`),
+			},
+		},
+	})
+}
+
+// An AWS managed policy given by ARN is validated as AWS's own: AWSCodeStarServiceRole names
+// an ARN that fits no CloudFormation resource type (an ERROR in a customer's policy), which is
+// a WARNING here, and the default fail_on = "error" does not fail the plan. The same document
+// given as text fails it. An unknown ARN, or both policy and policy_arn, are errors. (The
+// valid configuration comes last, for the test's final destroy.)
+func TestPolicyValidation_awsManagedPolicyByARN(t *testing.T) {
+	const arn = "arn:aws:iam::aws:policy/service-role/AWSCodeStarServiceRole"
+	mp, ok := catalog.ManagedPolicyByARN(arn)
+	if !ok {
+		t.Fatalf("no %s in the catalogue", arn)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  policy      = ` + strconv.Quote(mp.Document) + `
+}`,
+				ExpectError: regexp.MustCompile(`Policy validation: ERROR ARN_MATCHES_NO_RESOURCE_TYPE`),
+			},
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  policy_arn  = "arn:aws:iam::aws:policy/AWSCodeStarServiceRole"
+}`,
+				ExpectError: regexp.MustCompile(`did you mean\s+arn:aws:iam::aws:policy/service-role/AWSCodeStarServiceRole`),
+			},
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  policy      = "{}"
+  policy_arn  = "` + arn + `"
+}`,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  policy_arn  = "` + arn + `"
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectValidation("valid", knownvalue.Bool(true)),
+					expectValidation("findings", knownvalue.ListPartial(map[int]knownvalue.Check{
+						0: knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"severity":       knownvalue.StringExact("WARNING"),
+							"code":           knownvalue.StringExact("ARN_MATCHES_NO_RESOURCE_TYPE"),
+							"aws_issue_code": knownvalue.StringExact("INVALID_ARN_RESOURCE"),
+						}),
+					})),
+				},
 			},
 		},
 	})

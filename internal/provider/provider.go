@@ -58,6 +58,7 @@ func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewPolicyEvaluationDataSource,
 		NewPolicyValidationDataSource,
 		NewPrincipalAccessDataSource,
+		NewLeastPrivilegeDataSource,
 	}
 }
 

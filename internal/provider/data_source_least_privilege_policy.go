@@ -1,0 +1,121 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+var _ datasource.DataSource = (*leastPrivilegeDataSource)(nil)
+
+// NewLeastPrivilegeDataSource returns the iam_least_privilege_policy data source.
+func NewLeastPrivilegeDataSource() datasource.DataSource {
+	return &leastPrivilegeDataSource{}
+}
+
+// leastPrivilegeDataSource writes the smallest identity policy allowing exactly a set of
+// required requests.
+type leastPrivilegeDataSource struct{}
+
+type leastPrivilegeModel struct {
+	ID         types.String            `tfsdk:"id"`
+	Require    []leastPrivilegeRequest `tfsdk:"require"`
+	JSON       types.String            `tfsdk:"json"`
+	Statements types.Int64             `tfsdk:"statements"`
+	Size       types.Int64             `tfsdk:"size"`
+}
+
+type leastPrivilegeRequest struct {
+	Action   types.String `tfsdk:"action"`
+	Resource types.String `tfsdk:"resource"`
+	Context  types.Map    `tfsdk:"context"`
+}
+
+func (ds *leastPrivilegeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_least_privilege_policy"
+}
+
+func (ds *leastPrivilegeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Writes the smallest identity policy that allows exactly the required requests: actions " +
+			"spelt exactly (no wildcards), resources as required (requests with the same resources share a statement), " +
+			"and each request's context fixed by conditions of its key's type. The policy is checked before it is " +
+			"returned: the evaluator allows every required request, and the effective-permissions analysis finds no " +
+			"other action. KMS keys and roles still need their own policy (key policy, trust policy) to grant.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{MarkdownDescription: "A hash of the policy document.", Computed: true},
+			"json": schema.StringAttribute{
+				MarkdownDescription: "The policy document, for `aws_iam_policy.policy` or `aws_iam_role_policy.policy`.",
+				Computed:            true,
+			},
+			"statements": schema.Int64Attribute{MarkdownDescription: "The number of statements of the policy.", Computed: true},
+			"size": schema.Int64Attribute{
+				MarkdownDescription: "The length of the document without white space, which IAM's size quotas count.",
+				Computed:            true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"require": schema.ListNestedBlock{
+				MarkdownDescription: "A request the policy must allow.",
+				Validators:          []validator.List{listvalidator.IsRequired(), listvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+					"action": schema.StringAttribute{
+						MarkdownDescription: "The action, as `service:Action` (for example `s3:GetObject`).",
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.RegexMatches(actionPattern, "must be service:Action, for example s3:GetObject")},
+					},
+					"resource": schema.StringAttribute{
+						MarkdownDescription: "The resource ARN (or ARN pattern), or `*` for an action without resource types.",
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"context": schema.MapAttribute{
+						MarkdownDescription: "Condition keys the request carries, each fixed by a condition of the policy; a " +
+							"list of several values is a multi-valued key (every value must be one of them).",
+						ElementType: types.ListType{ElemType: types.StringType},
+						Optional:    true,
+					},
+				}},
+			},
+		},
+	}
+}
+
+func (ds *leastPrivilegeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m leastPrivilegeModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var required []evaluator.Request
+	for _, r := range m.Require {
+		required = append(required, evaluator.Request{Action: r.Action.ValueString(), Resource: r.Resource.ValueString(),
+			Context: contextOf(ctx, r.Context, &resp.Diagnostics)})
+	}
+	lp, err := evaluator.LeastPrivilege(required)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("require"), "Cannot write the policy", err.Error()+".")
+		return
+	}
+	m.JSON = types.StringValue(string(lp.Document))
+	m.Statements = types.Int64Value(int64(lp.Statements))
+	m.Size = types.Int64Value(int64(lp.Size))
+	sum := sha256.Sum256(lp.Document)
+	m.ID = types.StringValue(hex.EncodeToString(sum[:]))
+	if lp.Size > 6144 {
+		resp.Diagnostics.AddWarning("Policy over the managed policy quota",
+			fmt.Sprintf("The policy is %d characters long without white space, over the 6,144 of a customer managed policy; split the requirements.", lp.Size))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

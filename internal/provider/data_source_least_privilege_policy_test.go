@@ -1,0 +1,56 @@
+package provider
+
+import (
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// The example writes three statements, and the policy it writes allows the required requests
+// and denies a neighbour (checked with iam_policy_evaluation).
+func TestLeastPrivilegePolicyDataSource(t *testing.T) {
+	example, err := os.ReadFile("../../examples/data-sources/iam_least_privilege_policy/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ds = "data.iam_least_privilege_policy.build"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: string(example) + `
+data "iam_policy_evaluation" "check" {
+  identity_policies = [data.iam_least_privilege_policy.build.json]
+  request {
+    principal = "arn:aws:iam::111122223333:role/build"
+    action    = "s3:PutObject"
+    resource  = "arn:aws:s3:::build-artifacts/app.zip"
+  }
+  request {
+    principal = "arn:aws:iam::111122223333:role/build"
+    action    = "s3:PutObject"
+    resource  = "arn:aws:s3:::build-sources/app.zip"
+  }
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("statements"), knownvalue.Int64Exact(3)),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("json"), knownvalue.StringRegexp(regexp.MustCompile(`"StringEquals": \{\s*"aws:SourceVpc"`))),
+				statecheck.ExpectKnownValue("data.iam_policy_evaluation.check", tfjsonpath.New("request").AtSliceIndex(0).AtMapKey("decision"), knownvalue.StringExact("Allow")),
+				statecheck.ExpectKnownValue("data.iam_policy_evaluation.check", tfjsonpath.New("request").AtSliceIndex(1).AtMapKey("decision"), knownvalue.StringExact("ImplicitDeny")),
+			},
+		}, {
+			Config: `
+data "iam_least_privilege_policy" "bad" {
+  require {
+    action   = "s3:NoSuchAction"
+    resource = "*"
+  }
+}`,
+			ExpectError: regexp.MustCompile(`(?s)Cannot write the policy.*require\[0\]\.action`),
+		}},
+	})
+}

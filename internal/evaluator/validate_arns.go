@@ -14,23 +14,55 @@ import (
 // an ARN that fits no format of its service matches no resource, so the statement does not
 // apply where its author meant it to.
 
+// arnFormat is a resource type in arnFormatIndex, with the literal start of the resource part
+// of each of its formats (up to the first placeholder or *): "" when it starts with one.
+type arnFormat struct {
+	rt     *catalog.ResourceType
+	starts []string
+}
+
+// mayMatch is a cheap necessary condition for MatchesARN: a pattern whose resource part starts
+// with the literal text start can only match a format whose literal start agrees with it (one
+// is a prefix of the other). Most of a service's formats are ruled out so.
+func (f arnFormat) mayMatch(start string) bool {
+	for _, s := range f.starts {
+		if strings.HasPrefix(s, start) || strings.HasPrefix(start, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// literalStart returns the text before the first wildcard, placeholder or variable.
+func literalStart(s string) string {
+	if i := strings.IndexAny(s, "*?$"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 // arnFormatIndex maps the service part of ARN formats ("s3") to the resource types that have
 // formats with it, over every service of the catalogue: a few services define resource types in
 // another service's namespace.
-var arnFormatIndex = sync.OnceValue(func() map[string][]*catalog.ResourceType {
-	index := map[string][]*catalog.ResourceType{}
+var arnFormatIndex = sync.OnceValue(func() map[string][]arnFormat {
+	index := map[string][]arnFormat{}
 	for _, svc := range catalog.Services() {
 		rts := svc.ResourceTypes()
 		for i := range rts {
 			rt := &rts[i]
-			seen := map[string]bool{}
+			byService := map[string]*arnFormat{}
 			for _, f := range rt.ARNFormats() {
 				parts := strings.SplitN(f, ":", 6)
-				if len(parts) < 6 || seen[parts[2]] {
+				if len(parts) < 6 {
 					continue
 				}
-				seen[parts[2]] = true
-				index[parts[2]] = append(index[parts[2]], rt)
+				af, ok := byService[parts[2]]
+				if !ok {
+					index[parts[2]] = append(index[parts[2]], arnFormat{rt: rt})
+					af = &index[parts[2]][len(index[parts[2]])-1]
+					byService[parts[2]] = af
+				}
+				af.starts = append(af.starts, literalStart(parts[5]))
 			}
 		}
 	}
@@ -48,9 +80,16 @@ func literalARNPart(s string) bool {
 // patterns that may match any format, are left alone. It reports whether the ARN fits (false
 // after a finding).
 func (v *validator) checkARNFormat(r Value, parts []string) bool {
-	rts := arnFormatIndex()[parts[2]]
-	if len(rts) == 0 {
+	formats := arnFormatIndex()[parts[2]]
+	if len(formats) == 0 {
 		return true
+	}
+	start := literalStart(parts[5])
+	var rts []*catalog.ResourceType
+	for _, f := range formats {
+		if f.mayMatch(start) {
+			rts = append(rts, f.rt)
+		}
 	}
 	fits := func(arn string) bool {
 		for _, rt := range rts {
@@ -86,7 +125,7 @@ func (v *validator) checkARNFormat(r Value, parts []string) bool {
 	case literalARNPart(region) && literalARNPart(account) && fits(with("", "")):
 		v.add("ARN_REGION_NOT_ALLOWED", r.Path, r.Pos, "the ARN %q names the region %q and the account %q, but %s ARNs of this form have neither (%s), so it matches no resource: write %q", r.Text, region, account, parts[2], describeARNFormats(rts, with("", "")), with("", ""))
 	default:
-		v.add("ARN_MATCHES_NO_RESOURCE_TYPE", r.Path, r.Pos, "the ARN %q fits none of the %s resource types of the Service Authorization Reference, so it matches no resource: correct it to one of %s", r.Text, parts[2], describeARNFormats(rts, ""))
+		v.add("ARN_MATCHES_NO_RESOURCE_TYPE", r.Path, r.Pos, "the ARN %q fits none of the %s resource types of the Service Authorization Reference, so it matches no resource: correct it to one of %s", r.Text, parts[2], describeARNFormats(allResourceTypes(formats), ""))
 	}
 	return false
 }
@@ -113,4 +152,12 @@ func describeARNFormats(rts []*catalog.ResourceType, arn string) string {
 		s += fmt.Sprintf(" and %d more", more)
 	}
 	return s
+}
+
+func allResourceTypes(formats []arnFormat) []*catalog.ResourceType {
+	out := make([]*catalog.ResourceType, len(formats))
+	for i, f := range formats {
+		out[i] = f.rt
+	}
+	return out
 }

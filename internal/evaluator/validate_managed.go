@@ -12,8 +12,11 @@ import (
 // Service Authorization Reference no longer lists but AWS's own policies still name. Only these
 // are RETIRED_ACTION warnings; any other unknown action is an error (Access Analyzer's
 // INVALID_ACTION). Built on first need, which only a policy with an unknown action has.
-var retiredActionNames = sync.OnceValue(func() map[string]bool {
+var retiredActionNames = sync.OnceValue(findRetiredActionNames)
+
+func findRetiredActionNames() map[string]bool {
 	names := map[string]bool{}
+	seen := map[string]struct{}{}
 	for _, arn := range catalog.ManagedPolicyARNs() {
 		mp, ok := catalog.ManagedPolicyByARN(arn)
 		if !ok {
@@ -25,14 +28,19 @@ var retiredActionNames = sync.OnceValue(func() map[string]bool {
 		}
 		for _, s := range p.Statements {
 			for _, a := range s.Actions {
+				lower := strings.ToLower(a.Text)
+				if _, done := seen[lower]; done {
+					continue // managed policies repeat the same actions thousands of times
+				}
+				seen[lower] = struct{}{}
 				if a.Text != "*" && len(catalog.ExpandActionPattern(a.Text)) == 0 {
-					names[strings.ToLower(a.Text)] = true
+					names[lower] = true
 				}
 			}
 		}
 	}
 	return names
-})
+}
 
 // isRetiredAction reports whether an action value that matches no catalogue action is named by
 // an AWS managed policy.

@@ -1136,3 +1136,12 @@ func TestValidateSeveritiesAsAccessAnalyzer(t *testing.T) {
 		t.Errorf("ValidateManagedPolicy of an unknown ARN: %v", err)
 	}
 }
+
+// BenchmarkFindRetiredActionNames scans every AWS managed policy for actions the catalogue does
+// not list (done once per process, at the first unknown action), documents already decompressed.
+func BenchmarkFindRetiredActionNames(b *testing.B) {
+	findRetiredActionNames()
+	for b.Loop() {
+		findRetiredActionNames()
+	}
+}

@@ -28,6 +28,11 @@ type PrincipalDiff struct {
 	New       bool           `json:"new"` // the principal does not exist before the plan
 	Added     []AccessChange `json:"added"`
 	Removed   []AccessChange `json:"removed"`
+	// ReachAdded and ReachRemoved are the roles the principal becomes able, or no longer able,
+	// to reach in one step ("arn:...:role/x by sts:AssumeRole"), through its own policies or the
+	// roles' trust policies.
+	ReachAdded   []string `json:"reach_added,omitempty"`
+	ReachRemoved []string `json:"reach_removed,omitempty"`
 	// Undecided says why the access could not be listed exactly (an unknown policy, an
 	// undecided analysis); the lists are then empty.
 	Undecided string `json:"undecided,omitempty"`
@@ -44,10 +49,16 @@ func Diff(p *Plan, rules *Rules) []PrincipalDiff {
 	g.planned = newWorld(g, p.Planned())
 	var out []PrincipalDiff
 	for _, after := range g.planned.principals {
+		reachAdded, reachRemoved := g.reachChanges(after)
 		if !g.grantsChanged(after) {
+			// Its own policies are the same, but a trust policy may let it reach new roles.
+			if len(reachAdded)+len(reachRemoved) > 0 {
+				out = append(out, PrincipalDiff{Principal: after.ARN, Address: addressOr(after),
+					ReachAdded: reachAdded, ReachRemoved: reachRemoved})
+			}
 			continue
 		}
-		d := PrincipalDiff{Principal: after.ARN, Address: addressOr(after)}
+		d := PrincipalDiff{Principal: after.ARN, Address: addressOr(after), ReachAdded: reachAdded, ReachRemoved: reachRemoved}
 		now, why := g.effective(g.planned, after)
 		var was map[string]AccessChange
 		if before := g.prior.counterpart(after); before == nil {
@@ -70,7 +81,7 @@ func Diff(p *Plan, rules *Rules) []PrincipalDiff {
 				d.Removed = append(d.Removed, c)
 			}
 		}
-		if len(d.Added) == 0 && len(d.Removed) == 0 && !d.New {
+		if len(d.Added) == 0 && len(d.Removed) == 0 && len(d.ReachAdded)+len(d.ReachRemoved) == 0 && !d.New {
 			continue
 		}
 		sortChanges(d.Added)
@@ -84,6 +95,34 @@ func Diff(p *Plan, rules *Rules) []PrincipalDiff {
 }
 
 // effective lists what p may do in world w, by action; the reason when it cannot be exact.
+// reachChanges compares the roles p reaches in one step before and after the plan.
+func (g *guard) reachChanges(after *principal) (added, removed []string) {
+	edges := func(w *world, p *principal) map[string]bool {
+		out := map[string]bool{}
+		if p == nil {
+			return out
+		}
+		for _, e := range w.edgesFrom(p) {
+			out[e.To.ARN+" by "+e.Via] = true
+		}
+		return out
+	}
+	now, was := edges(g.planned, after), edges(g.prior, g.prior.counterpart(after))
+	for e := range now {
+		if !was[e] {
+			added = append(added, e)
+		}
+	}
+	for e := range was {
+		if !now[e] {
+			removed = append(removed, e)
+		}
+	}
+	sort.Strings(added)
+	sort.Strings(removed)
+	return added, removed
+}
+
 func (g *guard) effective(w *world, p *principal) (map[string]AccessChange, string) {
 	if u := p.unknowns(); len(u) > 0 {
 		return nil, fmt.Sprintf("%s %s: %s", u[0].Address, u[0].Attribute, u[0].Reason)
@@ -145,6 +184,18 @@ func DiffMarkdown(diffs []PrincipalDiff) string {
 		fmt.Fprintf(&b, "### `%s`\n\n", title)
 		if d.Undecided != "" {
 			fmt.Fprintf(&b, "Undecided: %s\n\n", mdEscape(d.Undecided))
+			continue
+		}
+		for _, r := range d.ReachAdded {
+			fmt.Fprintf(&b, "- **newly reaches** %s\n", mdEscape(r))
+		}
+		for _, r := range d.ReachRemoved {
+			fmt.Fprintf(&b, "- no longer reaches %s\n", mdEscape(r))
+		}
+		if len(d.ReachAdded)+len(d.ReachRemoved) > 0 {
+			b.WriteString("\n")
+		}
+		if len(d.Added)+len(d.Removed) == 0 && !d.New {
 			continue
 		}
 		fmt.Fprintf(&b, "%d actions added, %d removed.\n\n", len(d.Added), len(d.Removed))

@@ -137,3 +137,34 @@ func TestDiff(t *testing.T) {
 		t.Errorf("markdown:\n%s", md)
 	}
 }
+
+// A trust policy change lets an unchanged user reach a role: the diff says so.
+func TestDiffReach(t *testing.T) {
+	dev := user("dev")
+	dev.prior, dev.unknown = true, nil
+	dev.values["arn"] = "arn:aws:iam::111122223333:user/dev"
+	devPolicy := userPolicy("dev", policy(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`))
+	devPolicy.prior = true
+	admin := role("admin", policy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/dev"},"Action":"sts:AssumeRole"}`))
+	admin.unknown = nil
+	admin.values["arn"] = "arn:aws:iam::111122223333:role/admin"
+	m := (&miniPlan{}).add(dev, devPolicy, admin)
+	// The role existed with a trust policy for Lambda only; the plan updates it.
+	before := map[string]any{}
+	for k, v := range admin.values {
+		before[k] = v
+	}
+	before["assume_role_policy"] = policy(lambdaTrust)
+	m.prior = append(m.prior, map[string]any{"address": admin.addr, "mode": "managed", "type": "aws_iam_role", "name": "admin", "values": before})
+	m.changes[len(m.changes)-1].(map[string]any)["change"].(map[string]any)["actions"] = []string{"update"}
+	var got *PrincipalDiff
+	for _, d := range Diff(m.plan(t), rulesFrom(t, `account = "111122223333"`)) {
+		if d.Address == "aws_iam_user.dev" {
+			d := d
+			got = &d
+		}
+	}
+	if got == nil || len(got.ReachAdded) != 1 || got.ReachAdded[0] != "arn:aws:iam::111122223333:role/admin by sts:AssumeRole" || len(got.Added) != 0 {
+		t.Fatalf("dev's diff: %+v", got)
+	}
+}

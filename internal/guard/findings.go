@@ -127,6 +127,9 @@ type Finding struct {
 	Path []Step `json:"path,omitempty"`
 	// Actions lists, for new access, the newly allowed actions that the guard checked one by one.
 	Actions []string `json:"actions,omitempty"`
+	// Validation is, for a policy-validation finding, the validator's finding it reports (its
+	// code, Access Analyzer's issue code and the guide's link go to SARIF properties).
+	Validation *ev.Finding `json:"validation,omitempty"`
 }
 
 // WitnessText describes the witness request in one line.

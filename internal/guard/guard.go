@@ -143,7 +143,7 @@ func (g *guard) validate(d Document, opts ev.ValidateOptions) {
 			where = "the document"
 		}
 		g.add(Finding{Code: CodeValidation, Level: level, Address: d.Source.Address, Attribute: d.Source.Attribute,
-			Message: fmt.Sprintf("%s %s at %s: %s", vf.Severity, vf.Code, where, vf.Message)})
+			Message: fmt.Sprintf("%s %s at %s: %s", vf.Severity, vf.Code, where, vf.Message), Validation: &vf})
 	}
 }
 

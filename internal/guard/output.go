@@ -236,6 +236,14 @@ func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address
 		if len(f.Allows) > 0 {
 			props["statements"] = refsText(f.Allows)
 		}
+		if v := f.Validation; v != nil {
+			props["validation_code"] = v.Code
+			props["severity"] = string(v.Severity)
+			props["help_uri"] = v.HelpURI
+			if v.AWSIssueCode != "" {
+				props["aws_issue_code"] = v.AWSIssueCode
+			}
+		}
 		if len(props) > 0 {
 			res.Properties = props
 		}

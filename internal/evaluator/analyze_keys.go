@@ -142,7 +142,7 @@ func conditionVariables(c *compiledCondition) []string {
 const maxSetConditions = 64
 
 func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*keyDim, error) {
-	k := &keyDim{key: key, name: name, multi: isMultiValuedKey(key, conds)}
+	k := &keyDim{key: key, name: name, multi: isMultiValuedKey(key)}
 	families := map[conditionFamily]bool{}
 	for _, c := range conds {
 		families[c.family] = true
@@ -333,7 +333,7 @@ func arnConditionGlob(g glob) glob {
 // isMultiValuedKey: the catalogue's type (ArrayOf...) for a key it knows (a request carries
 // one value of a single-valued key, whatever set operators policies apply to it: evaluation
 // rejects more); a key the catalogue does not know may carry any number of values.
-func isMultiValuedKey(key string, conds []*compiledCondition) bool {
+func isMultiValuedKey(key string) bool {
 	if k, ok := catalog.LookupConditionKey(key); ok {
 		return k.MultiValued
 	}

@@ -41,7 +41,7 @@ func (u UnknownPrincipal) partition() string {
 	return u.Partition
 }
 
-// prefix is the ARN up to the path: arn:aws:iam::111122223333:role
+// prefix is the ARN up to the path, such as arn:aws:iam::111122223333:role.
 func (u UnknownPrincipal) prefix() string {
 	return "arn:" + u.partition() + ":iam::" + u.Account + ":" + u.Kind.String()
 }

@@ -503,7 +503,6 @@ func boolInt(b bool) int {
 }
 
 func (b bitset) set(i int)      { b[i/64] |= 1 << (i % 64) }
-func (b bitset) clear(i int)    { b[i/64] &^= 1 << (i % 64) }
 func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0 }
 
 func (b bitset) key() string {
@@ -515,16 +514,6 @@ func (b bitset) key() string {
 		}
 	}
 	return sb.String()
-}
-
-// hash is an FNV-1a hash of the words, for finding equal sets.
-func (b bitset) hash() uint64 {
-	h := uint64(14695981039346656037)
-	for _, w := range b {
-		h ^= w
-		h *= 1099511628211
-	}
-	return h
 }
 
 func (b bitset) equal(o bitset) bool {

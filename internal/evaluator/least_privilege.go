@@ -51,10 +51,7 @@ func LeastPrivilege(required []Request) (*LeastPrivilegePolicy, error) {
 		if msg := ResourcePatternProblem(r.Resource); msg != "" {
 			return nil, fmt.Errorf("require[%d].resource: %s", i, msg)
 		}
-		conds, err := conditionsFor(r.Context)
-		if err != nil {
-			return nil, fmt.Errorf("require[%d].context: %v", i, err)
-		}
+		conds := conditionsFor(r.Context)
 		ck, _ := json.Marshal(conds)
 		// Requests are grouped first by their conditions and action; the resources of one
 		// action with the same conditions share a statement.
@@ -118,10 +115,10 @@ func LeastPrivilege(required []Request) (*LeastPrivilegePolicy, error) {
 }
 
 // conditionsFor fixes each key of a request's context with the operator of its type.
-func conditionsFor(ctx Context) (map[string]map[string][]string, error) {
+func conditionsFor(ctx Context) map[string]map[string][]string {
 	keys := ctx.Keys()
 	if len(keys) == 0 {
-		return nil, nil
+		return nil
 	}
 	out := map[string]map[string][]string{}
 	for _, k := range keys {
@@ -150,20 +147,16 @@ func conditionsFor(ctx Context) (map[string]map[string][]string, error) {
 		}
 		out[op][k] = append([]string(nil), v.Values...)
 	}
-	return out, nil
+	return out
 }
 
 // checkLeastPrivilege verifies the written policy: each required request is allowed, and the
 // policy allows no action outside the required ones.
 func checkLeastPrivilege(p *Policy, required []Request) error {
 	want := map[string]bool{}
-	var actions []string
 	for _, r := range required {
 		act, _ := catalog.LookupAction(r.Action)
-		if !want[act.Name()] {
-			want[act.Name()] = true
-			actions = append(actions, act.Name())
-		}
+		want[act.Name()] = true
 	}
 	const caller = "arn:aws:iam::111122223333:role/least-privilege"
 	ps := PolicySet{Identity: []*Policy{p}}

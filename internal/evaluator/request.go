@@ -383,7 +383,7 @@ func (v ContextValue) Text() string {
 // network where an IPAddress key holds the caller's address.
 func checkContextValues(c *Context) error {
 	for _, v := range c.m {
-		if len(v.Values) < 2 && !(len(v.Values) == 1 && strings.Contains(v.Values[0], "/")) {
+		if len(v.Values) < 2 && (len(v.Values) != 1 || !strings.Contains(v.Values[0], "/")) {
 			continue
 		}
 		k, ok := catalog.LookupConditionKey(v.Key)

@@ -115,7 +115,7 @@ func TestDiff(t *testing.T) {
 	// The inline policy exists before with the first document and is updated to the second.
 	m.add(after)
 	m.prior = append(m.prior, map[string]any{"address": before.addr, "mode": "managed", "type": "aws_iam_role_policy", "name": "app", "values": before.values})
-	m.changes[len(m.changes)-1].(map[string]any)["change"].(map[string]any)["actions"] = []string{"update"}
+	markUpdated(t, m)
 	diffs := Diff(m.plan(t), rulesFrom(t, `account = "111122223333"`))
 	if len(diffs) != 1 {
 		t.Fatalf("diffs: %+v", diffs)
@@ -156,7 +156,7 @@ func TestDiffReach(t *testing.T) {
 	}
 	before["assume_role_policy"] = policy(lambdaTrust)
 	m.prior = append(m.prior, map[string]any{"address": admin.addr, "mode": "managed", "type": "aws_iam_role", "name": "admin", "values": before})
-	m.changes[len(m.changes)-1].(map[string]any)["change"].(map[string]any)["actions"] = []string{"update"}
+	markUpdated(t, m)
 	var got *PrincipalDiff
 	for _, d := range Diff(m.plan(t), rulesFrom(t, `account = "111122223333"`)) {
 		if d.Address == "aws_iam_user.dev" {
@@ -167,4 +167,18 @@ func TestDiffReach(t *testing.T) {
 	if got == nil || len(got.ReachAdded) != 1 || got.ReachAdded[0] != "arn:aws:iam::111122223333:role/admin by sts:AssumeRole" || len(got.Added) != 0 {
 		t.Fatalf("dev's diff: %+v", got)
 	}
+}
+
+// markUpdated turns the last resource change of a mini plan into an update.
+func markUpdated(t *testing.T, m *miniPlan) {
+	t.Helper()
+	rc, ok := m.changes[len(m.changes)-1].(map[string]any)
+	if !ok {
+		t.Fatal("resource change is not an object")
+	}
+	change, ok := rc["change"].(map[string]any)
+	if !ok {
+		t.Fatal("change is not an object")
+	}
+	change["actions"] = []string{"update"}
 }

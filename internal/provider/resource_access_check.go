@@ -766,14 +766,6 @@ func newFinding(ctx context.Context, rule, kind, caller string, witness *evaluat
 	return f
 }
 
-func quoted(items []string) []string {
-	out := make([]string, len(items))
-	for i, s := range items {
-		out[i] = strconv.Quote(s)
-	}
-	return out
-}
-
 // buildAccessCheck converts the configuration to the engine's check, adding an error at the
 // attribute of every invalid value. Unknown values are left out, so ValidateConfig can use it
 // too; only a fully known configuration is ever run.

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	rulesPath := fs.String("rules", "", "the rules file (guard.hcl); without it: validation errors, public access and new administrative access fail, best practices are reported")
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	failOn := fs.String("fail-on", "error", "the level of finding that fails (exit status 1): error, warning, note or never")
+	timeout := fs.Duration("timeout", 0, "stop deciding after this long (such as 5m); what is still open is undecided, which fails (default: no limit)")
 	configDir := fs.String("config-dir", "", "the root module's directory, for the configuration files in SARIF output (default: the plan file's directory)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: terraform-provider-iam guard --plan plan.json [--rules guard.hcl] [--format text|json|sarif] [--fail-on LEVEL]")
@@ -87,7 +89,17 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "guard: %s: warning: Terraform could not finish this plan (errored); the guard checks what it holds\n", name)
 	}
 
-	report := guard.Check(plan, rules)
+	if *timeout < 0 {
+		fmt.Fprintf(stderr, "guard: --timeout must not be negative, not %s\n", *timeout)
+		return exitUsage
+	}
+	ctx := context.Background()
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	report := guard.CheckContext(ctx, plan, rules)
 	out := bufio.NewWriter(stdout)
 	switch *format {
 	case "text":

@@ -186,6 +186,8 @@ func (b *builder) build() (*Account, error) {
 		default:
 			if spec, ok := resourcePolicySpecs[r.typ]; ok {
 				b.resourcePolicy(r, spec)
+			} else {
+				b.notChecked(r)
 			}
 		}
 	}
@@ -1056,26 +1058,46 @@ type resourcePolicySpec struct {
 	// onlyConfigured: the policy attribute is also a read-back of a separate policy
 	// resource, so it counts only when the configuration sets it.
 	onlyConfigured bool
+	// policyAttr is the attribute that holds the document; "" means "policy".
+	policyAttr string
 }
 
+// attr returns the attribute that holds the document.
+func (s resourcePolicySpec) attr() string {
+	if s.policyAttr == "" {
+		return "policy"
+	}
+	return s.policyAttr
+}
+
+// The argument names are those of the AWS provider's schemas (terraform providers schema -json
+// with hashicorp/aws 5.100.0) and its documentation.
 var resourcePolicySpecs = map[string]resourcePolicySpec{
-	"aws_s3_bucket_policy":             {S3Bucket, "bucket", "aws_s3_bucket", []string{"bucket", "id"}, "bucket", false},
-	"aws_sqs_queue_policy":             {SQSQueue, "queue_url", "aws_sqs_queue", []string{"url", "id"}, "name", false},
-	"aws_sns_topic_policy":             {SNSTopic, "arn", "aws_sns_topic", []string{"arn", "id"}, "name", false},
-	"aws_kms_key_policy":               {KMSKey, "key_id", "aws_kms_key", []string{"key_id", "id", "arn"}, "key_id", false},
-	"aws_secretsmanager_secret_policy": {Secret, "secret_arn", "aws_secretsmanager_secret", []string{"arn", "id"}, "name", false},
-	"aws_ecr_repository_policy":        {ECRRepository, "repository", "aws_ecr_repository", []string{"name", "id"}, "name", false},
-	"aws_lambda_permission":            {LambdaFunction, "function_name", "aws_lambda_function", []string{"function_name", "arn", "id"}, "function_name", false},
+	"aws_s3_bucket_policy":             {kind: S3Bucket, targetAttr: "bucket", targetType: "aws_s3_bucket", matchAttrs: []string{"bucket", "id"}, nameAttr: "bucket"},
+	"aws_sqs_queue_policy":             {kind: SQSQueue, targetAttr: "queue_url", targetType: "aws_sqs_queue", matchAttrs: []string{"url", "id"}, nameAttr: "name"},
+	"aws_sns_topic_policy":             {kind: SNSTopic, targetAttr: "arn", targetType: "aws_sns_topic", matchAttrs: []string{"arn", "id"}, nameAttr: "name"},
+	"aws_kms_key_policy":               {kind: KMSKey, targetAttr: "key_id", targetType: "aws_kms_key", matchAttrs: []string{"key_id", "id", "arn"}, nameAttr: "key_id"},
+	"aws_secretsmanager_secret_policy": {kind: Secret, targetAttr: "secret_arn", targetType: "aws_secretsmanager_secret", matchAttrs: []string{"arn", "id"}, nameAttr: "name"},
+	"aws_ecr_repository_policy":        {kind: ECRRepository, targetAttr: "repository", targetType: "aws_ecr_repository", matchAttrs: []string{"name", "id"}, nameAttr: "name"},
+	"aws_lambda_permission":            {kind: LambdaFunction, targetAttr: "function_name", targetType: "aws_lambda_function", matchAttrs: []string{"function_name", "arn", "id"}, nameAttr: "function_name"},
+	"aws_opensearch_domain_policy":     {kind: SearchDomain, targetAttr: "domain_name", targetType: "aws_opensearch_domain", matchAttrs: []string{"domain_name"}, nameAttr: "domain_name", policyAttr: "access_policies"},
+	"aws_elasticsearch_domain_policy":  {kind: SearchDomain, targetAttr: "domain_name", targetType: "aws_elasticsearch_domain", matchAttrs: []string{"domain_name"}, nameAttr: "domain_name", policyAttr: "access_policies"},
+	"aws_efs_file_system_policy":       {kind: EFSFileSystem, targetAttr: "file_system_id", targetType: "aws_efs_file_system", matchAttrs: []string{"id"}, nameAttr: "id"},
+	"aws_api_gateway_rest_api_policy":  {kind: RestAPI, targetAttr: "rest_api_id", targetType: "aws_api_gateway_rest_api", matchAttrs: []string{"id"}, nameAttr: "name"},
 	// Resources with a policy argument of their own.
-	"aws_kms_key":               {KMSKey, "", "aws_kms_key", nil, "key_id", false},
-	"aws_s3_bucket":             {S3Bucket, "", "aws_s3_bucket", nil, "bucket", true},
-	"aws_sqs_queue":             {SQSQueue, "", "aws_sqs_queue", nil, "name", true},
-	"aws_sns_topic":             {SNSTopic, "", "aws_sns_topic", nil, "name", true},
-	"aws_secretsmanager_secret": {Secret, "", "aws_secretsmanager_secret", nil, "name", true},
+	"aws_kms_key":               {kind: KMSKey, targetType: "aws_kms_key", nameAttr: "key_id"},
+	"aws_s3_bucket":             {kind: S3Bucket, targetType: "aws_s3_bucket", nameAttr: "bucket", onlyConfigured: true},
+	"aws_sqs_queue":             {kind: SQSQueue, targetType: "aws_sqs_queue", nameAttr: "name", onlyConfigured: true},
+	"aws_sns_topic":             {kind: SNSTopic, targetType: "aws_sns_topic", nameAttr: "name", onlyConfigured: true},
+	"aws_secretsmanager_secret": {kind: Secret, targetType: "aws_secretsmanager_secret", nameAttr: "name", onlyConfigured: true},
+	"aws_opensearch_domain":     {kind: SearchDomain, targetType: "aws_opensearch_domain", nameAttr: "domain_name", onlyConfigured: true, policyAttr: "access_policies"},
+	"aws_elasticsearch_domain":  {kind: SearchDomain, targetType: "aws_elasticsearch_domain", nameAttr: "domain_name", onlyConfigured: true, policyAttr: "access_policies"},
+	"aws_api_gateway_rest_api":  {kind: RestAPI, targetType: "aws_api_gateway_rest_api", nameAttr: "name", onlyConfigured: true},
+	"aws_glacier_vault":         {kind: GlacierVault, targetType: "aws_glacier_vault", nameAttr: "name", onlyConfigured: true, policyAttr: "access_policy"},
 }
 
 func (b *builder) resourcePolicy(r *resource, spec resourcePolicySpec) {
-	if spec.onlyConfigured && !b.configured(r, "policy") {
+	if spec.onlyConfigured && !b.configured(r, spec.attr()) {
 		return
 	}
 	rp := &ResourcePolicy{Kind: spec.kind}
@@ -1085,14 +1107,23 @@ func (b *builder) resourcePolicy(r *resource, spec resourcePolicySpec) {
 		}
 		rp.Target = Target{Address: r.addr, Name: b.optional(r, spec.nameAttr), ARN: b.optional(r, "arn")}
 		rp.Target.ID = rp.Target.ARN
+		if spec.kind == RestAPI {
+			// The policy governs execute-api:/... of the API, which is named by its id (its
+			// arn attribute is the apigateway ARN of the API's configuration).
+			rp.Target.ID = b.optional(r, "id")
+		}
 	} else {
 		rp.Target = b.target(r, spec)
 	}
 	if r.typ == "aws_lambda_permission" {
 		rp.Document = b.lambdaDocument(r, rp.Target)
 	} else {
-		rp.Document = b.document(r, "policy", nil)
-		if !rp.Document.JSON.Known && r.typ == "aws_kms_key" && !b.configured(r, "policy") {
+		rp.Document = b.document(r, spec.attr(), nil)
+		switch {
+		case rp.Document.JSON.Known || r.typ != "aws_kms_key":
+		case !b.hasConfig():
+			rp.Document.JSON = UnknownValue("the key policy is " + reasonAfterApply + ", and the plan has no configuration section to tell whether it is AWS's default key policy")
+		case !b.configured(r, "policy"):
 			rp.Document.JSON = UnknownValue("no policy is configured: AWS gives the key its default key policy")
 		}
 	}

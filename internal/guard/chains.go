@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"fmt"
 	"strings"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
@@ -51,7 +52,11 @@ type chain struct {
 // role reached (by its shortest chain) until visit returns true. Roles are expanded only as
 // far as the search goes: a check that stops at the first role it is looking for does not
 // pay for the rest of the graph.
-func (w *world) search(p *principal, visit func(chain) bool) {
+//
+// When the bound stops the search while a role of the last step reaches a role not yet
+// seen, cut is that role of the last step: the chains through it were not followed, so a
+// check that found nothing has not proven anything beyond the bound.
+func (w *world) search(p *principal, visit func(chain) bool) (cut *principal) {
 	depth := w.g.rules.MaxChainDepth
 	seen := map[*principal]bool{p: true}
 	frontier := []chain{{To: p}}
@@ -66,13 +71,36 @@ func (w *world) search(p *principal, visit func(chain) bool) {
 				steps := append(append([]Step(nil), c.Steps...), Step{From: c.To.ARN, To: e.To.ARN, Via: e.Via, Address: e.To.Address})
 				nc := chain{To: e.To, Steps: steps}
 				if visit(nc) {
-					return
+					return nil
 				}
 				next = append(next, nc)
 			}
 		}
 		frontier = next
 	}
+	for _, c := range frontier {
+		for _, e := range w.edgesFrom(c.To) {
+			if !seen[e.To] {
+				return c.To
+			}
+		}
+	}
+	return nil
+}
+
+// chainCut is the unknown part of a check whose chain search the depth bound stopped at cut.
+func (w *world) chainCut(p, cut *principal) unknownPart {
+	n := w.g.rules.MaxChainDepth
+	if n == 0 {
+		return unknownPart{Address: p.Address,
+			Reason: fmt.Sprintf("role chains are off (max_chain_depth = 0) and %s reaches roles whose access was therefore not checked", p.Label)}
+	}
+	steps := "steps"
+	if n == 1 {
+		steps = "step"
+	}
+	return unknownPart{Address: p.Address,
+		Reason: fmt.Sprintf("role chains longer than %d %s (max_chain_depth) were not followed from %s, and %s, %d %s away, reaches further roles", n, steps, p.Label, cut.Label, n, steps)}
 }
 
 // edgesFrom returns the roles that p reaches in one step (cached).

@@ -106,7 +106,14 @@ func (g *guard) forbidVia(w *world, rule ForbidRule, check string, p *principal,
 	if try(start) {
 		return
 	}
-	w.search(p, try)
+	found := false
+	cut := w.search(p, func(c chain) bool {
+		found = try(c)
+		return found
+	})
+	if !found && cut != nil {
+		g.undecided(check, p.ARN, p.Address, w.chainCut(p, cut))
+	}
 }
 
 type forbidKey struct {
@@ -337,7 +344,9 @@ func (w *world) isAdmin(p *principal) adminAnswer {
 		return false
 	}
 	if !try(chain{To: p}) {
-		w.search(p, try)
+		if cut := w.search(p, try); cut != nil && out.Outcome != ev.Allowed {
+			out.Unknown = append(out.Unknown, w.chainCut(p, cut))
+		}
 	}
 	if out.Outcome != ev.Allowed && len(out.Unknown) > 0 {
 		out.Outcome = ev.Undecided

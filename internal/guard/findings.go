@@ -57,6 +57,8 @@ const (
 	CodeConsoleNoMFA     = "console-without-mfa" // a console user may do sensitive actions without MFA
 	CodeOpenTrust        = "open-trust"          // a trust policy any account or web identity can assume
 	CodePassRoleWildcard = "passrole-wildcard"   // iam:PassRole on "*"
+	CodeNotChecked       = "not-checked"         // a resource carries access the guard does not model
+	CodeNoConfiguration  = "no-configuration"    // the plan has no configuration section
 )
 
 // codeInfo describes each code: its default level and a one-line description (SARIF rules).
@@ -81,6 +83,8 @@ var codeInfo = map[string]struct {
 	CodeUserPolicy:       {levelOff, "A policy attached directly to an IAM user: prefer groups or roles (off by default)."},
 	CodeIAMUser:          {levelOff, "An IAM user with a console password or an access key where people should sign in through federation (off by default)."},
 	CodeExistingCompute:  {LevelWarning, "A grant to change or command compute that may exist outside the plan (Lambda code, user data, SSM commands, stacks): its holder runs code as that compute's role."},
+	CodeNotChecked:       {LevelNote, "A resource carries an access policy or grant of a kind the guard does not model: the guard did not check it."},
+	CodeNoConfiguration:  {LevelWarning, "The plan has no configuration section: values known only after apply cannot be traced to the resources the configuration names."},
 }
 
 // Codes returns every finding code, sorted.

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 // guard is one run of the checks over one plan.
 type guard struct {
+	ctx   context.Context // ends the engine's questions (CheckContext)
 	plan  *Plan
 	rules *Rules
 	// account is the account the plan deploys into (see inferAccount); accountKnown is false
@@ -38,10 +40,17 @@ type guard struct {
 
 // Check runs every check of the rules over the plan and returns the findings.
 func Check(p *Plan, rules *Rules) *Report {
+	return CheckContext(context.Background(), p, rules)
+}
+
+// CheckContext is Check that stops deciding when ctx is done (a --timeout): every question
+// still open is then undecided, and the report has an undecided finding that says so.
+func CheckContext(ctx context.Context, p *Plan, rules *Rules) *Report {
 	if rules == nil {
 		rules = DefaultRules()
 	}
 	g := newGuard(p, rules)
+	g.ctx = ctx
 	g.account, g.accountSource, g.accountKnown = g.inferAccount()
 
 	g.prior = newWorld(g, p.Prior())
@@ -50,6 +59,7 @@ func Check(p *Plan, rules *Rules) *Report {
 	g.planned = newWorld(g, p.Planned())
 	g.buildingPlanned = false
 
+	g.checkCoverage()
 	g.checkUnresolved()
 	g.checkForbid()
 	g.checkRequire()
@@ -64,16 +74,33 @@ func Check(p *Plan, rules *Rules) *Report {
 	g.checkPassRoleWildcard()
 	g.checkExistingCompute()
 	g.checkUsers()
+	if err := ctx.Err(); err != nil {
+		g.add(Finding{Code: CodeUndecided, Rule: "time limit", Address: p.Name,
+			Message: "not decided: the guard's time limit ended before every check was decided (" + err.Error() + "); the questions still open then are undecided, not passed"})
+	}
 
 	sortFindings(g.findings)
 	return &Report{Plan: p.Name, Account: g.account, AccountSource: g.accountSource, Findings: g.findings}
 }
 
 func newGuard(p *Plan, rules *Rules) *guard {
-	return &guard{plan: p, rules: rules, parsed: map[string]parsedPolicy{}, validated: map[string]bool{},
+	return &guard{ctx: context.Background(), plan: p, rules: rules, parsed: map[string]parsedPolicy{}, validated: map[string]bool{},
 		seen: map[string]bool{}, reduced: map[reduceKey]*ev.Policy{}, actionSets: map[string]*actionSet{},
 		allowCache: map[*ev.Policy]allowActions{}, mayCache: map[reduceKey]bool{},
 		scopes: map[reduceKey]resourceScope{}}
+}
+
+// checkCoverage reports what the plan holds that the guard does not check: resource types it
+// does not model, and a plan without its configuration section.
+func (g *guard) checkCoverage() {
+	if !g.plan.HasConfiguration {
+		g.add(Finding{Code: CodeNoConfiguration, Address: g.plan.Name,
+			Message: "the plan has no configuration section: policies and attachments whose values are known only after apply cannot be traced to the resources they name (they are undecided), and arguments the configuration leaves to the provider cannot be told from ones it sets; the guard read what the planned values hold"})
+	}
+	for _, nc := range g.plan.Planned().NotChecked {
+		g.add(Finding{Code: CodeNotChecked, Address: nc.Source.Address, Attribute: nc.Source.Attribute,
+			Message: fmt.Sprintf("%s.%s carries access that the guard does not model (%s): it was not checked", nc.Source.Address, nc.Source.Attribute, nc.Type)})
+	}
 }
 
 // add records a finding at the level the rules give its code, once.
@@ -236,7 +263,7 @@ func ownAccountNamedBy(rp *ResourcePolicy) []string {
 		}
 		if name != "" && !st.NotResource {
 			for _, r := range st.Resources {
-				if strings.HasSuffix(r.Text, ":"+name) && (strings.HasPrefix(r.Text, "arn:aws:sqs:") || strings.HasPrefix(r.Text, "arn:aws:sns:")) {
+				if namesOwnResource(rp.Kind, r.Text, name) {
 					out = append(out, arnAccount(r.Text))
 				}
 			}
@@ -258,6 +285,22 @@ func ownAccountNamedBy(rp *ResourcePolicy) []string {
 		}
 	}
 	return out
+}
+
+// namesOwnResource reports whether a Resource element is the ARN of the policy's own target
+// named name (or of a path under it): a queue, topic, vault or search domain by name.
+func namesOwnResource(kind ResourceKind, arn, name string) bool {
+	switch kind {
+	case SQSQueue:
+		return strings.HasPrefix(arn, "arn:aws:sqs:") && strings.HasSuffix(arn, ":"+name)
+	case SNSTopic:
+		return strings.HasPrefix(arn, "arn:aws:sns:") && strings.HasSuffix(arn, ":"+name)
+	case GlacierVault:
+		return strings.HasPrefix(arn, "arn:aws:glacier:") && strings.HasSuffix(arn, ":vaults/"+name)
+	case SearchDomain:
+		return strings.HasPrefix(arn, "arn:aws:es:") && (strings.HasSuffix(arn, ":domain/"+name) || strings.Contains(arn, ":domain/"+name+"/"))
+	}
+	return false
 }
 
 // arnAccount returns the account field of an ARN, or "".

@@ -169,13 +169,15 @@ func TestGuardPassRoleEscalation(t *testing.T) {
 		t.Errorf("automation: path %v allows %v", automation.Path, automation.Allows)
 	}
 
-	// Named as an administrator, automation is no finding; erin still is, and a depth of 0
-	// turns chains off.
+	// Named as an administrator, automation is no finding; erin still is. A depth of 0 turns
+	// chains off, and erin, who reaches a role, is then undecided, not passed.
 	r = guardFixture(t, "passrole-escalation", rulesFrom(t, `administrators = ["arn:aws:iam::*:role/automation"]`))
 	wantFindings(t, r, "new-admin-access aws_iam_user.dev", "passrole-wildcard aws_iam_user_policy.dev")
 	r = guardFixture(t, "passrole-escalation", rulesFrom(t, "administrators = [\"arn:aws:iam::*:role/automation\"]\nmax_chain_depth = 0"))
-	// Without chains erin is no administrator, but may still update Lambda code in place.
-	wantFindings(t, r, "existing-compute aws_iam_user.dev", "passrole-wildcard aws_iam_user_policy.dev")
+	wantFindings(t, r, "existing-compute aws_iam_user.dev", "passrole-wildcard aws_iam_user_policy.dev", "undecided aws_iam_user.dev")
+	if f := finding(t, r, CodeUndecided, "aws_iam_user.dev"); !strings.Contains(f.Message, "role chains are off (max_chain_depth = 0) and erin (aws_iam_user.dev) reaches roles") {
+		t.Errorf("message %q", f.Message)
+	}
 }
 
 func TestGuardPolicyWidened(t *testing.T) {

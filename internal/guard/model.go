@@ -194,6 +194,10 @@ const (
 	Secret         ResourceKind = "secretsmanager-secret"
 	ECRRepository  ResourceKind = "ecr-repository"
 	LambdaFunction ResourceKind = "lambda-function"
+	SearchDomain   ResourceKind = "opensearch-domain" // OpenSearch and Elasticsearch domains
+	EFSFileSystem  ResourceKind = "efs-file-system"
+	RestAPI        ResourceKind = "api-gateway-rest-api"
+	GlacierVault   ResourceKind = "glacier-vault"
 )
 
 // Target is the AWS resource a resource policy applies to.
@@ -272,6 +276,8 @@ type Account struct {
 	LoginProfiles    []*LoginProfile
 	PolicyDocuments  []*PolicyDocumentSource
 	Unresolved       []Unresolved
+	// NotChecked lists the arguments that carry access of kinds the guard does not model.
+	NotChecked []NotChecked
 }
 
 // Role returns the role declared at address, or nil.

@@ -24,6 +24,9 @@ type Plan struct {
 	Complete bool
 	// Errored is true when Terraform could not finish the plan.
 	Errored bool
+	// HasConfiguration is false for a plan without its configuration section: values known
+	// only after apply cannot then be traced to the resources that the configuration names.
+	HasConfiguration bool
 
 	prior   *Account
 	planned *Account
@@ -71,6 +74,7 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 		TerraformVersion: tp.TerraformVersion,
 		Complete:         tp.Complete == nil || *tp.Complete,
 		Errored:          errored,
+		HasConfiguration: tp.Config != nil && tp.Config.RootModule != nil,
 		actions:          make(map[string][]string),
 	}
 	unknowns := make(map[string]any)
@@ -119,10 +123,11 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 // the plan's "errored" field, which terraform-json does not decode.
 func checkHeader(data []byte, name string) (errored bool, err error) {
 	var head struct {
-		Errored       bool             `json:"errored"`
-		FormatVersion *json.RawMessage `json:"format_version"`
-		PlannedValues json.RawMessage  `json:"planned_values"`
-		Values        json.RawMessage  `json:"values"`
+		Errored         bool             `json:"errored"`
+		FormatVersion   *json.RawMessage `json:"format_version"`
+		PlannedValues   json.RawMessage  `json:"planned_values"`
+		ResourceChanges json.RawMessage  `json:"resource_changes"`
+		Values          json.RawMessage  `json:"values"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&head); err != nil {
@@ -141,10 +146,13 @@ func checkHeader(data []byte, name string) (errored bool, err error) {
 	if extra < int64(len(data)) {
 		return false, fmt.Errorf("%s: %s: unexpected data after the plan's JSON object", name, position(data, extra))
 	}
+	// `terraform show -json` without a plan file prints the state: format_version and values,
+	// no planned_values. Read as a plan, it would be an empty one that passes every check.
+	notPlan := isNull(head.PlannedValues) && isNull(head.ResourceChanges)
+	if notPlan && !isNull(head.Values) {
+		return false, fmt.Errorf("%s: this is a Terraform state, not a plan (run terraform show -json PLANFILE on a plan saved with terraform plan -out=PLANFILE)", name)
+	}
 	if head.FormatVersion == nil {
-		if head.Values != nil && head.PlannedValues == nil {
-			return false, fmt.Errorf("%s: this is a Terraform state, not a plan: run `terraform show -json PLANFILE` on a saved plan", name)
-		}
 		return false, fmt.Errorf("%s: format_version is missing: expected the JSON output of `terraform show -json PLANFILE`", name)
 	}
 	var version string
@@ -155,7 +163,16 @@ func checkHeader(data []byte, name string) (errored bool, err error) {
 	if major != "1" {
 		return false, fmt.Errorf("%s: plan format_version %q is not supported: this guard reads plan format 1.x (Terraform 1.0 and later)", name, version)
 	}
+	if notPlan {
+		// Terraform writes planned_values in every plan, an empty one included.
+		return false, fmt.Errorf("%s: not a plan: it has neither planned_values nor resource_changes (run terraform show -json PLANFILE)", name)
+	}
 	return head.Errored, nil
+}
+
+// isNull reports whether a raw JSON field is absent or null.
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(raw) == "null"
 }
 
 // jsonError turns a decoding error into one that names the file and the place.

@@ -165,7 +165,7 @@ func (g *guard) analyze(q *ev.Question) ev.Answer {
 		// user is allowed without a policy).
 		return ev.Answer{Outcome: ev.Denied}
 	}
-	return ev.Analyze(q)
+	return ev.AnalyzeContext(g.ctx, q)
 }
 
 // analyzeNew asks a new-access question over reduced policies, before and after.
@@ -174,6 +174,7 @@ func (g *guard) analyzeNew(q *ev.NewAccessQuestion) ev.Answer {
 	g.reduceQuestion(&q.Question)
 	q.Before = g.reduceSet(q.Before, s)
 	q.BeforeResourcePolicies = g.reduceResources(q.BeforeResourcePolicies, s)
+	q.Done = g.ctx.Done()
 	return ev.AnalyzeNewAccess(q)
 }
 
@@ -186,6 +187,12 @@ func (g *guard) analyzePublic(q *ev.PublicAccessQuestion) ev.PublicAccessAnswer 
 	s := g.actionSet(actions)
 	q.ResourcePolicies = g.reduceResources(q.ResourcePolicies, s)
 	q.RCPs = g.reduceLevels(q.RCPs, s)
+	if err := g.ctx.Err(); err != nil {
+		// PublicAccessQuestion has no Done channel; a question asked after the time limit is
+		// not asked.
+		stopped := ev.Answer{Outcome: ev.Undecided, Reason: "the guard's time limit ended (" + err.Error() + ")"}
+		return ev.PublicAccessAnswer{Anonymous: stopped, OtherAccount: stopped}
+	}
 	return ev.AnalyzePublicAccess(q)
 }
 
@@ -207,7 +214,7 @@ func (g *guard) mayDo(principal string, ps ev.PolicySet, resourcePolicy *ev.Poli
 		q.ResourcePolicies = []ev.ResourcePolicy{{Pattern: resource, Policy: ps.Resource}}
 	}
 	q.Policies.Resource = nil
-	return ev.Analyze(q).Outcome == ev.Allowed
+	return ev.AnalyzeContext(g.ctx, q).Outcome == ev.Allowed
 }
 
 func setHasConditions(ps ev.PolicySet) bool {

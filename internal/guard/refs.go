@@ -176,9 +176,32 @@ func (b *builder) expression(r *resource, attr string, nested ...blockAttr) *tfj
 	return e
 }
 
-// configured reports whether the configuration sets the attribute of r.
+// configured reports whether the configuration sets the attribute of r. A plan without its
+// configuration section cannot say; there a known, non-empty value counts as set (it may be
+// a read-back of a separate resource, which is then counted twice: the same access, never
+// less), and a value known only after apply as not set, as Terraform plans a computed
+// attribute that the configuration leaves out.
 func (b *builder) configured(r *resource, attr string) bool {
+	if !b.hasConfig() {
+		if r.unknownAt(attr) {
+			return false
+		}
+		switch v := r.values[attr].(type) {
+		case string:
+			return v != ""
+		case []any:
+			return len(v) > 0
+		case map[string]any:
+			return len(v) > 0
+		}
+		return false
+	}
 	return b.expression(r, attr) != nil
+}
+
+// hasConfig reports whether the plan has its configuration section.
+func (b *builder) hasConfig() bool {
+	return b.cfg != nil && b.cfg.RootModule != nil
 }
 
 // targets follows the references of an attribute of r and returns the resources they name,
@@ -187,15 +210,27 @@ func (b *builder) targets(r *resource, e *tfjson.Expression) (targets []refTarge
 	if e == nil {
 		return nil, nil
 	}
-	seen := make(map[string]int)
-	b.walkRefs(r.module, e.References, 0, seen, &targets, &opaque)
+	w := &refWalk{seen: make(map[string]int), visited: make(map[string]bool)}
+	b.walkRefs(r.module, e.References, 0, w)
+	targets, opaque = w.targets, w.opaque
 	sort.Slice(targets, func(i, j int) bool { return targets[i].addr < targets[j].addr })
 	return targets, opaque
 }
 
-func (b *builder) walkRefs(module string, refs []string, depth int, seen map[string]int, targets *[]refTarget, opaque *[]string) {
+// refWalk is the state of one walk through an attribute's references. visited holds the
+// module variables and outputs already followed: a variable that two references reach is
+// walked once, so that the walk is linear in the configuration and a malformed plan whose
+// outputs and variables refer to each other in a cycle ends.
+type refWalk struct {
+	seen    map[string]int // target address -> index in targets
+	visited map[string]bool
+	targets []refTarget
+	opaque  []string
+}
+
+func (b *builder) walkRefs(module string, refs []string, depth int, w *refWalk) {
 	if depth > maxRefDepth {
-		*opaque = append(*opaque, "(references nested too deep)")
+		w.opaque = append(w.opaque, "(references nested too deep)")
 		return
 	}
 	for _, ref := range refs {
@@ -207,49 +242,59 @@ func (b *builder) walkRefs(module string, refs []string, depth int, seen map[str
 			}
 			parent, call := parentModule(module)
 			if call == "" {
-				*opaque = append(*opaque, ref)
+				w.opaque = append(w.opaque, ref)
 				continue
 			}
+			key := joinAddr(module, "var."+parts[1])
+			if w.visited[key] {
+				continue
+			}
+			w.visited[key] = true
 			pm := b.configModule(parent)
 			if pm == nil || pm.ModuleCalls[stripKey(call)] == nil {
-				*opaque = append(*opaque, joinAddr(module, ref))
+				w.opaque = append(w.opaque, joinAddr(module, ref))
 				continue
 			}
 			e := pm.ModuleCalls[stripKey(call)].Expressions[parts[1]]
 			if e == nil {
 				continue // the module call does not set the variable: its default is a constant
 			}
-			b.walkRefs(parent, e.References, depth+1, seen, targets, opaque)
+			b.walkRefs(parent, e.References, depth+1, w)
 		case "module":
 			if len(parts) < 3 {
 				// A reference to a whole module (module.a) comes with one to its output.
 				continue
 			}
 			child := joinAddr(module, "module."+parts[1])
-			cm := b.configModule(child)
-			if cm == nil || cm.Outputs[parts[2]] == nil || cm.Outputs[parts[2]].Expression == nil {
-				*opaque = append(*opaque, joinAddr(module, ref))
+			key := joinAddr(child, "output."+parts[2])
+			if w.visited[key] {
 				continue
 			}
-			b.walkRefs(child, cm.Outputs[parts[2]].Expression.References, depth+1, seen, targets, opaque)
+			w.visited[key] = true
+			cm := b.configModule(child)
+			if cm == nil || cm.Outputs[parts[2]] == nil || cm.Outputs[parts[2]].Expression == nil {
+				w.opaque = append(w.opaque, joinAddr(module, ref))
+				continue
+			}
+			b.walkRefs(child, cm.Outputs[parts[2]].Expression.References, depth+1, w)
 		case "data":
 			if len(parts) < 3 {
 				continue
 			}
-			b.addTarget(module, "data", parts[1], parts[2], parts[3:], seen, targets)
+			w.addTarget(module, "data", parts[1], parts[2], parts[3:])
 		case "local", "count", "each", "path", "terraform", "self":
-			*opaque = append(*opaque, joinAddr(module, ref))
+			w.opaque = append(w.opaque, joinAddr(module, ref))
 		default:
 			if len(parts) < 2 {
-				*opaque = append(*opaque, joinAddr(module, ref))
+				w.opaque = append(w.opaque, joinAddr(module, ref))
 				continue
 			}
-			b.addTarget(module, "managed", parts[0], parts[1], parts[2:], seen, targets)
+			w.addTarget(module, "managed", parts[0], parts[1], parts[2:])
 		}
 	}
 }
 
-func (b *builder) addTarget(module, mode, typ, name string, rest []string, seen map[string]int, targets *[]refTarget) {
+func (w *refWalk) addTarget(module, mode, typ, name string, rest []string) {
 	rel := typ + "." + name
 	if mode == "data" {
 		rel = "data." + rel
@@ -259,15 +304,15 @@ func (b *builder) addTarget(module, mode, typ, name string, rest []string, seen 
 	if len(rest) > 0 {
 		ref += "." + strings.Join(rest, ".")
 	}
-	if i, ok := seen[addr]; ok {
+	if i, ok := w.seen[addr]; ok {
 		// Terraform records "x.attr" and "x"; keep the more precise one.
-		if len(ref) > len((*targets)[i].ref) {
-			(*targets)[i].ref = ref
+		if len(ref) > len(w.targets[i].ref) {
+			w.targets[i].ref = ref
 		}
 		return
 	}
-	seen[addr] = len(*targets)
-	*targets = append(*targets, refTarget{addr: addr, mode: mode, typ: typ, ref: ref})
+	w.seen[addr] = len(w.targets)
+	w.targets = append(w.targets, refTarget{addr: addr, mode: mode, typ: typ, ref: ref})
 }
 
 // usesIteration reports whether the expression refers to count.index or each.*, which pick

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"encoding/json"
 	"strings"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
@@ -45,6 +46,13 @@ func (g *guard) resourcePolicy(rp *ResourcePolicy) *resourcePolicy {
 		}
 		return out
 	}
+	if rp.Kind == RestAPI && doc.JSON.Known {
+		prefix := strings.TrimSuffix(out.Patterns[0], "/*")
+		if text, ok := expandExecuteAPI(doc.JSON.Text, prefix); ok {
+			doc.JSON = KnownValue(text)
+			doc.Source.Attribute += " (execute-api:/ expanded to " + prefix + "/)"
+		}
+	}
 	out.Policy, out.Unknown = g.documentOf(doc, ev.ValidateOptions{Type: ev.PolicyTypeResource, ResourceType: validationResourceType[rp.Kind]})
 	return out
 }
@@ -65,6 +73,11 @@ var validationResourceType = map[ResourceKind]string{
 func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
 	t := rp.Target
 	acct := g.account
+	if !g.accountKnown {
+		// The account is a placeholder: the target may be in whatever account the plan deploys
+		// into, so the pattern must not exclude any.
+		acct = "*"
+	}
 	name := "*"
 	if t.Name.Known && t.Name.Text != "" {
 		name = t.Name.Text
@@ -136,8 +149,87 @@ func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
 			arn = "arn:aws:lambda:*:" + acct + ":function:" + name
 		}
 		return []string{arn, arn + ":*"}
+	case SearchDomain:
+		// arn:aws:es:REGION:ACCOUNT:domain/NAME; access policies name the domain and its paths.
+		if arn == "" {
+			arn = "arn:aws:es:*:" + acct + ":domain/" + name
+		}
+		return []string{arn, arn + "/*"}
+	case EFSFileSystem:
+		if arn != "" {
+			return []string{arn}
+		}
+		if name == "*" && id != "" {
+			name = id
+		}
+		return []string{"arn:aws:elasticfilesystem:*:" + acct + ":file-system/" + name}
+	case RestAPI:
+		// The policy governs arn:aws:execute-api:REGION:ACCOUNT:API-ID/STAGE/METHOD/PATH.
+		api := "*"
+		if id != "" && !strings.HasPrefix(id, "arn:") {
+			api = id
+		}
+		return []string{"arn:aws:execute-api:*:" + acct + ":" + api + "/*"}
+	case GlacierVault:
+		if arn != "" {
+			return []string{arn}
+		}
+		return []string{"arn:aws:glacier:*:" + acct + ":vaults/" + name}
 	}
 	return []string{"*"}
+}
+
+// expandExecuteAPI rewrites the execute-api:/STAGE/METHOD/PATH shorthand of an API Gateway
+// resource policy into the ARN that API Gateway stores for it (it expands the shorthand to
+// arn:aws:execute-api:REGION:ACCOUNT:API-ID/... when the policy is saved; apigateway/latest/
+// developerguide/apigateway-resource-policies-create-attach.html). Without it the statement
+// would match no request and hide the access it grants. ok is false when nothing changed.
+func expandExecuteAPI(text, prefix string) (string, bool) {
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
+		return text, false
+	}
+	changed := false
+	expand := func(v any) any {
+		switch x := v.(type) {
+		case string:
+			if strings.HasPrefix(x, "execute-api:/") {
+				changed = true
+				return prefix + strings.TrimPrefix(x, "execute-api:")
+			}
+		case []any:
+			for i, e := range x {
+				if s, ok := e.(string); ok && strings.HasPrefix(s, "execute-api:/") {
+					changed = true
+					x[i] = prefix + strings.TrimPrefix(s, "execute-api:")
+				}
+			}
+		}
+		return v
+	}
+	statements, _ := doc["Statement"].([]any)
+	if st, ok := doc["Statement"].(map[string]any); ok {
+		statements = []any{st}
+	}
+	for _, e := range statements {
+		st, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, k := range []string{"Resource", "NotResource"} {
+			if v, ok := st[k]; ok {
+				st[k] = expand(v)
+			}
+		}
+	}
+	if !changed {
+		return text, false
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return text, false
+	}
+	return string(out), true
 }
 
 // kindLabel names a resource kind in messages.
@@ -157,6 +249,14 @@ func kindLabel(k ResourceKind) string {
 		return "ECR repository"
 	case LambdaFunction:
 		return "Lambda function"
+	case SearchDomain:
+		return "OpenSearch domain"
+	case EFSFileSystem:
+		return "EFS file system"
+	case RestAPI:
+		return "API Gateway REST API"
+	case GlacierVault:
+		return "Glacier vault"
 	}
 	return string(k)
 }

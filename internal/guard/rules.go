@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -365,9 +366,12 @@ func (d *decoder) rules(raw *rulesFile) *Rules {
 			Context:    d.stringMap(b.Context),
 			Range:      rng,
 		}
-		for _, res := range rule.Resources {
-			if res != "*" && (!strings.HasPrefix(res, "arn:") || strings.ContainsAny(res, "*?")) {
-				d.errorf(b.Resources.Range(), "Invalid resource", "require names exact resources (an ARN without wildcards, or \"*\" for actions without a resource), not %q", res)
+		for i, res := range rule.Resources {
+			switch {
+			case res != "*" && (!strings.HasPrefix(res, "arn:") || strings.ContainsAny(res, "*?")):
+				d.errorf(elementRange(b.Resources, i), "Invalid resource", "require names exact resources (an ARN without wildcards, or \"*\" for actions without a resource), not %q", res)
+			case ev.ResourcePatternProblem(res) != "":
+				d.errorf(elementRange(b.Resources, i), "Invalid resource", "%s", ev.ResourcePatternProblem(res))
 			}
 		}
 		r.Require = append(r.Require, rule)
@@ -470,28 +474,50 @@ func (d *decoder) severity(e hcl.Expression, def ev.Severity) ev.Severity {
 }
 
 func (d *decoder) selector(patterns, tags hcl.Expression) PrincipalSelector {
-	return PrincipalSelector{Patterns: d.principalPatterns(patterns), Tags: d.stringMap(tags)}
+	m := d.stringMap(tags)
+	for _, k := range sortedKeys(m) {
+		if msg := tagProblem(k, m[k]); msg != "" {
+			d.errorf(mapValueRange(tags, k), "Invalid principal tag", "%s", msg)
+		}
+	}
+	return PrincipalSelector{Patterns: d.principalPatterns(patterns), Tags: m}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (d *decoder) principalPatterns(e hcl.Expression) []string {
 	list := d.strings(e)
-	for _, p := range list {
-		if p != "*" && !strings.HasPrefix(p, "arn:") {
-			d.errorf(e.Range(), "Invalid principal pattern", "expected an IAM ARN pattern such as \"arn:aws:iam::*:role/deploy-*\", or \"*\", not %q", p)
+	for i, p := range list {
+		if msg := principalPatternProblem(p); msg != "" {
+			d.errorf(elementRange(e, i), "Invalid principal pattern", "%s", msg)
 		}
 	}
 	return list
 }
 
+// actions reads a list of action patterns; each must match an action of the catalogue
+// (evaluator.ActionPatternProblem). With wildcards false (require), they must be exact.
 func (d *decoder) actions(e hcl.Expression, wildcards bool) []string {
 	list := d.strings(e)
-	for _, a := range list {
+	for i, a := range list {
+		rng := elementRange(e, i)
 		switch {
 		case a == "*" && wildcards:
 		case !strings.Contains(a, ":") || strings.HasPrefix(a, ":") || strings.HasSuffix(a, ":"):
-			d.errorf(e.Range(), "Invalid action", "expected \"service:Action\", not %q", a)
+			d.errorf(rng, "Invalid action", "%s", withRegexHint(fmt.Sprintf("expected \"service:Action\", not %q", a), a))
 		case !wildcards && strings.ContainsAny(a, "*?"):
-			d.errorf(e.Range(), "Invalid action", "require names exact actions, not the pattern %q", a)
+			d.errorf(rng, "Invalid action", "require names exact actions, not the pattern %q", a)
+		default:
+			if msg := ev.ActionPatternProblem(a); msg != "" {
+				d.errorf(rng, "Invalid action", "%s", withRegexHint(msg, a))
+			}
 		}
 	}
 	if present(e) && len(list) == 0 && !d.diags.HasErrors() {
@@ -500,11 +526,19 @@ func (d *decoder) actions(e hcl.Expression, wildcards bool) []string {
 	return list
 }
 
+// resources reads a list of resource patterns of a forbid-style rule: each "*" or an ARN
+// pattern with its six segments (evaluator.ResourcePatternProblem), not a regular expression.
 func (d *decoder) resources(e hcl.Expression) []string {
 	list := d.strings(e)
-	for _, r := range list {
-		if r != "*" && !strings.HasPrefix(r, "arn:") {
-			d.errorf(e.Range(), "Invalid resource", "expected an ARN pattern or \"*\", not %q", r)
+	for i, r := range list {
+		msg := ev.ResourcePatternProblem(r)
+		if msg == "" {
+			msg = resourceRegexProblem(r)
+		} else {
+			msg = withRegexHint(msg, r)
+		}
+		if msg != "" {
+			d.errorf(elementRange(e, i), "Invalid resource", "%s", msg)
 		}
 	}
 	if list == nil {

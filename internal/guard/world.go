@@ -258,11 +258,22 @@ func (g *guard) attached(a *PolicyAttachment) (*ev.Policy, *unknownPart) {
 	case a.ARN.Known:
 		return nil, unknown("policy " + a.ARN.Text + " is not declared in this plan")
 	}
-	reason := a.ARN.Reason
-	if reason == "" {
-		reason = "the policy ARN is not known"
+	return nil, unknown(unknownARNReason(a.ARN.Reason))
+}
+
+// unknownARNReason makes one sentence of why an attached policy is not known: the builder's
+// reasons are sentences of their own ("the policy ARN is known only after apply and ..."),
+// a bare "known only after apply" is not.
+func unknownARNReason(reason string) string {
+	switch {
+	case reason == "":
+		return "the policy ARN is not known and the configuration names no policy of this plan"
+	case reason == reasonAfterApply:
+		return "the policy ARN is " + reasonAfterApply + " and the configuration names no policy of this plan"
+	case strings.HasPrefix(reason, "the "):
+		return reason
 	}
-	return nil, unknown("the policy ARN is " + reason + " and the configuration names no policy of this plan")
+	return "the policy ARN is not known: " + reason
 }
 
 // parse parses a policy document once per name and text: the same AWS managed policy

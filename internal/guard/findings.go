@@ -160,11 +160,8 @@ func describeRequest(r *ev.Request) string {
 		var parts []string
 		for _, k := range keys {
 			v, _ := r.Context.Lookup(k)
-			if v.Multi {
-				parts = append(parts, k+"=["+strings.Join(v.Values, ",")+"]")
-			} else {
-				parts = append(parts, k+"="+strings.Join(v.Values, ","))
-			}
+			// JSON-quoted, so that set values read unambiguously: aws:TagKeys=["","temp"].
+			parts = append(parts, v.Text())
 		}
 		b.WriteString(" with " + strings.Join(parts, ", "))
 	}

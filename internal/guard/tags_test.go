@@ -3,6 +3,8 @@ package guard
 import (
 	"strings"
 	"testing"
+
+	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // A role's tags from the plan are all of its tags, unless its trust policy lets callers tag
@@ -181,4 +183,16 @@ func markUpdated(t *testing.T, m *miniPlan) {
 		t.Fatal("change is not an object")
 	}
 	change["actions"] = []string{"update"}
+}
+
+// Witness values print JSON-quoted: a set with an empty string reads unambiguously.
+func TestDescribeRequestQuotes(t *testing.T) {
+	var req ev.Request
+	req.Principal, req.Action, req.Resource = "arn:aws:iam::111122223333:role/app", "s3:PutObject", "arn:aws:s3:::b/k"
+	req.Context.SetMulti("aws:TagKeys", []string{"", "temp"})
+	req.Context.Set("aws:SourceVpc", "vpc-1")
+	got := describeRequest(&req)
+	if !strings.Contains(got, `aws:TagKeys=["","temp"]`) || !strings.Contains(got, `aws:SourceVpc="vpc-1"`) {
+		t.Errorf("describeRequest = %s", got)
+	}
 }

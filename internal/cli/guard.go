@@ -29,6 +29,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text, json or sarif")
 	failOn := fs.String("fail-on", "error", "the level of finding that fails (exit status 1): error, warning, note or never")
 	timeout := fs.Duration("timeout", 0, "stop deciding after this long (such as 5m); what is still open is undecided, which fails (default: no limit)")
+	baseline := fs.String("baseline", "", "a previous run's JSON report (--format json): findings already in it are reported as baselined and do not fail")
 	configDir := fs.String("config-dir", "", "the root module's directory, for the configuration files in SARIF output (default: the plan file's directory)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: terraform-provider-iam guard --plan plan.json [--rules guard.hcl] [--format text|json|sarif] [--fail-on LEVEL]")
@@ -100,6 +101,20 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer cancel()
 	}
 	report := guard.CheckContext(ctx, plan, rules)
+	if *baseline != "" {
+		f, err := os.Open(*baseline)
+		if err != nil {
+			fmt.Fprintf(stderr, "guard: --baseline: %v\n", err)
+			return exitUsage
+		}
+		known, err := guard.ReadBaseline(f, *baseline)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "guard: --baseline: %v\n", err)
+			return exitUsage
+		}
+		report.ApplyBaseline(known)
+	}
 	out := bufio.NewWriter(stdout)
 	switch *format {
 	case "text":

@@ -82,6 +82,8 @@ var codeInfo = map[string]struct {
 	CodePassRoleWildcard: {LevelWarning, "iam:PassRole on every role (Resource \"*\"): any role can be handed to a service."},
 	CodeUserPolicy:       {levelOff, "A policy attached directly to an IAM user: prefer groups or roles (off by default)."},
 	CodeIAMUser:          {levelOff, "An IAM user with a console password or an access key where people should sign in through federation (off by default)."},
+	CodeWaiverExpired:    {LevelError, "A waiver of the rules has passed its expires date: the finding it waived fails again."},
+	CodeWaiverUnused:     {LevelNote, "A waiver of the rules matches no finding."},
 	CodeExistingCompute:  {LevelWarning, "A grant to change or command compute that may exist outside the plan (Lambda code, user data, SSM commands, stacks): its holder runs code as that compute's role."},
 	CodeNotChecked:       {LevelNote, "A resource carries an access policy or grant of a kind the guard does not model: the guard did not check it."},
 	CodeNoConfiguration:  {LevelWarning, "The plan has no configuration section: values known only after apply cannot be traced to the resources the configuration names."},
@@ -134,6 +136,10 @@ type Finding struct {
 	// Validation is, for a policy-validation finding, the validator's finding it reports (its
 	// code, Access Analyzer's issue code and the guide's link go to SARIF properties).
 	Validation *ev.Finding `json:"validation,omitempty"`
+	// Waived is the reason of the waiver that accepts the finding; Baselined says the finding
+	// was in the baseline report. Either way it is reported and does not fail.
+	Waived    string `json:"waived,omitempty"`
+	Baselined bool   `json:"baselined,omitempty"`
 }
 
 // WitnessText describes the witness request in one line.
@@ -184,10 +190,11 @@ type Report struct {
 	Findings      []Finding `json:"findings"`
 }
 
-// Failed reports whether some finding is at or above failOn.
+// Failed reports whether some finding is at or above failOn; waived and baselined findings
+// do not fail.
 func (r *Report) Failed(failOn Level) bool {
 	for _, f := range r.Findings {
-		if f.Level >= failOn {
+		if f.Level >= failOn && f.Waived == "" && !f.Baselined {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
@@ -79,6 +80,7 @@ func CheckContext(ctx context.Context, p *Plan, rules *Rules) *Report {
 			Message: "not decided: the guard's time limit ended before every check was decided (" + err.Error() + "); the questions still open then are undecided, not passed"})
 	}
 
+	g.applyWaivers(time.Now())
 	sortFindings(g.findings)
 	return &Report{Plan: p.Name, Account: g.account, AccountSource: g.accountSource, Findings: g.findings}
 }

@@ -29,6 +29,12 @@ func (r *Report) WriteText(w io.Writer) error {
 			head += " [" + f.Rule + "]"
 		}
 		fmt.Fprintf(&b, "%s: %s\n", head, f.Message)
+		if f.Waived != "" {
+			fmt.Fprintf(&b, "  waived:     %s (does not fail)\n", f.Waived)
+		}
+		if f.Baselined {
+			b.WriteString("  baselined:  in the baseline report (does not fail)\n")
+		}
 		addr := f.Address
 		if f.Attribute != "" {
 			addr += " (" + f.Attribute + ")"
@@ -72,8 +78,9 @@ func (r *Report) WriteText(w io.Writer) error {
 // jsonFinding is a finding as JSON: the level as text, the witness as a request object.
 type jsonFinding struct {
 	Finding
-	Level   string       `json:"level"`
-	Witness *jsonRequest `json:"witness,omitempty"`
+	Level       string       `json:"level"`
+	Witness     *jsonRequest `json:"witness,omitempty"`
+	Fingerprint string       `json:"fingerprint"`
 }
 
 type jsonRequest struct {
@@ -117,7 +124,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		out.Counts[l.String()] = n
 	}
 	for _, f := range r.Findings {
-		out.Findings = append(out.Findings, jsonFinding{Finding: f, Level: f.Level.String(), Witness: toJSONRequest(f.Witness)})
+		out.Findings = append(out.Findings, jsonFinding{Finding: f, Level: f.Level.String(), Witness: toJSONRequest(f.Witness), Fingerprint: f.Fingerprint()})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -161,12 +168,22 @@ type sarifMessage struct {
 }
 
 type sarifResult struct {
-	RuleID     string          `json:"ruleId"`
-	RuleIndex  int             `json:"ruleIndex"`
-	Level      string          `json:"level"`
-	Message    sarifMessage    `json:"message"`
-	Locations  []sarifLocation `json:"locations"`
-	Properties map[string]any  `json:"properties,omitempty"`
+	RuleID    string          `json:"ruleId"`
+	RuleIndex int             `json:"ruleIndex"`
+	Level     string          `json:"level"`
+	Message   sarifMessage    `json:"message"`
+	Locations []sarifLocation `json:"locations"`
+	// PartialFingerprints keep a finding's identity across runs, so code scanning does not
+	// report it as new each time.
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	// Suppressions mark waived and baselined findings (SARIF 2.1.0 section 3.35).
+	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+	Properties   map[string]any     `json:"properties,omitempty"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification,omitempty"`
 }
 
 type sarifLocation struct {
@@ -222,7 +239,13 @@ func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address
 			}
 		}
 		res := sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: f.Level.String(), Message: sarifMessage{Text: msg},
-			Locations: []sarifLocation{loc}}
+			Locations: []sarifLocation{loc}, PartialFingerprints: map[string]string{"iamguardFinding/v1": f.Fingerprint()}}
+		switch {
+		case f.Waived != "":
+			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: f.Waived}}
+		case f.Baselined:
+			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: "in the baseline report"}}
+		}
 		props := map[string]any{}
 		if f.Rule != "" {
 			props["rule"] = f.Rule

@@ -33,6 +33,8 @@ type Rules struct {
 	Organization Organization
 	// Levels overrides the level of finding codes; levelOff turns a code off.
 	Levels map[string]Level
+	// Waivers accept findings with a reason (waivers.go).
+	Waivers []Waiver
 }
 
 // levelOff is the Levels value of a code that is turned off.
@@ -136,6 +138,7 @@ type rulesFile struct {
 	Validation     []validBlock     `hcl:"validation,block"`
 	Organization   []orgBlock       `hcl:"organization,block"`
 	Findings       []findingBlock   `hcl:"finding,block"`
+	Waive          []waiveBlock     `hcl:"waive,block"`
 }
 
 type forbidBlock struct {
@@ -442,6 +445,7 @@ func (d *decoder) rules(raw *rulesFile) *Rules {
 			d.errorf(b.Level.Range(), "Invalid level", "level must be \"off\", \"note\", \"report\" or \"fail\", not %q", s)
 		}
 	}
+	r.Waivers = d.waivers(raw.Waive)
 	return r
 }
 

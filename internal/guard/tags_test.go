@@ -196,3 +196,60 @@ func TestDescribeRequestQuotes(t *testing.T) {
 		t.Errorf("describeRequest = %s", got)
 	}
 }
+
+// A waiver accepts a finding with its reason (it no longer fails), an expired waiver fails
+// with its own finding, an unused one is reported; a baseline marks known findings.
+func TestWaiversAndBaseline(t *testing.T) {
+	p := (&miniPlan{}).add(role("app", policy(lambdaTrust)), rolePolicy("app", policy(`{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}`))).plan(t)
+	base := `account = "111122223333"
+finding "passrole-wildcard" { level = "fail" }
+`
+	r := Check(p, rulesFrom(t, base))
+	if !r.Failed(LevelError) || len(only(r, CodePassRoleWildcard)) != 1 {
+		t.Fatalf("without waiver: %v", codesOf(r))
+	}
+	r = Check(p, rulesFrom(t, base+`waive "passrole-wildcard" {
+  address = "aws_iam_role_policy.*"
+  reason  = "the deploy tool needs it until ticket 42"
+  expires = "2999-01-01"
+}
+waive "access-key" {
+  address = "aws_iam_access_key.old"
+  reason  = "legacy"
+}`))
+	f := only(r, CodePassRoleWildcard)
+	if len(f) != 1 || f[0].Waived != "the deploy tool needs it until ticket 42" || r.Failed(LevelError) {
+		t.Errorf("waived: %+v failed %v", f, r.Failed(LevelError))
+	}
+	if u := only(r, CodeWaiverUnused); len(u) != 1 || !strings.Contains(u[0].Message, "aws_iam_access_key.old") {
+		t.Errorf("unused waiver: %v", codesOf(r))
+	}
+	r = Check(p, rulesFrom(t, base+`waive "passrole-wildcard" {
+  address = "*"
+  reason  = "temporary"
+  expires = "2020-01-01"
+}`))
+	if e := only(r, CodeWaiverExpired); len(e) != 1 || !r.Failed(LevelError) || only(r, CodePassRoleWildcard)[0].Waived != "" {
+		t.Errorf("expired waiver: %v", codesOf(r))
+	}
+	// Baseline: the JSON report of a run, read back, marks the same finding.
+	r = Check(p, rulesFrom(t, base))
+	var buf strings.Builder
+	if err := r.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	known, err := ReadBaseline(strings.NewReader(buf.String()), "previous.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := Check(p, rulesFrom(t, base))
+	again.ApplyBaseline(known)
+	if again.Failed(LevelError) || !again.Findings[0].Baselined {
+		t.Errorf("baseline: %+v", again.Findings)
+	}
+	if _, err := rulesFromErr(base + `waive "passrole-wildcard" { address = "*" }`); err == nil {
+		t.Error("a waiver without a reason was accepted")
+	}
+}
+
+func rulesFromErr(text string) (*Rules, error) { return ParseRules([]byte(text), "test.hcl") }

@@ -158,10 +158,30 @@ type sarifDriver struct {
 type sarifRule struct {
 	ID                   string       `json:"id"`
 	ShortDescription     sarifMessage `json:"shortDescription"`
+	HelpURI              string       `json:"helpUri,omitempty"`
 	DefaultConfiguration struct {
 		Level string `json:"level"`
 	} `json:"defaultConfiguration"`
+	// Properties carry security-severity, the 0-10 score GitHub code scanning ranks security
+	// alerts by.
+	Properties map[string]string `json:"properties,omitempty"`
 }
+
+// securitySeverity scores a finding code's default level for code scanning.
+func securitySeverity(l Level) string {
+	switch l {
+	case LevelError:
+		return "8.0"
+	case LevelWarning:
+		return "5.0"
+	case LevelNote:
+		return "2.0"
+	}
+	return "1.0"
+}
+
+// codesGuide is where the guard's finding codes are documented.
+const codesGuide = "https://github.com/iamguard/terraform-provider-iam/blob/main/internal/guard/README.md#what-it-checks"
 
 type sarifMessage struct {
 	Text string `json:"text"`
@@ -215,7 +235,8 @@ func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address
 	driver := sarifDriver{Name: "terraform-provider-iam guard", InformationURI: "https://registry.terraform.io/providers/iamguard/iam", Version: version}
 	for i, c := range codes {
 		index[c] = i
-		rule := sarifRule{ID: c, ShortDescription: sarifMessage{Text: CodeDescription(c)}}
+		rule := sarifRule{ID: c, ShortDescription: sarifMessage{Text: CodeDescription(c)}, HelpURI: codesGuide,
+			Properties: map[string]string{"security-severity": securitySeverity(codeInfo[c].Level)}}
 		rule.DefaultConfiguration.Level = codeInfo[c].Level.String()
 		driver.Rules = append(driver.Rules, rule)
 	}

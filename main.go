@@ -20,7 +20,7 @@ import (
 var version = "dev"
 
 func main() {
-	if len(os.Args) > 1 && runsCommandLine(os.Args[1]) {
+	if runsCommandLine(os.Args[1:], os.Getenv(pluginCookieKey) != "") {
 		os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, version))
 	}
 
@@ -38,14 +38,22 @@ func main() {
 	}
 }
 
-// runsCommandLine reports whether the first argument asks for the command line rather than the
-// plugin server. Terraform starts providers with no arguments, and people start them with
-// -debug, so any first argument that is not a flag is a subcommand; the help flags go to the
-// command line too, whose help lists the subcommands.
-func runsCommandLine(arg string) bool {
-	switch arg {
-	case "-h", "-help", "--help":
+// pluginCookieKey is the variable of the go-plugin handshake that Terraform sets when it starts a
+// provider (the MagicCookieKey of terraform-plugin-go's tf5server and tf6server).
+const pluginCookieKey = "TF_PLUGIN_MAGIC_COOKIE"
+
+// runsCommandLine reports whether the arguments ask for the command line rather than the plugin
+// server. Terraform starts providers with no arguments and the handshake variable set, and
+// people start them with -debug, so any first argument that is not a flag is a subcommand; the
+// help and version flags go to the command line too. With no arguments and no handshake, a
+// person ran the binary: the command line's usage names the subcommands.
+func runsCommandLine(args []string, launchedByTerraform bool) bool {
+	if len(args) == 0 {
+		return !launchedByTerraform
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "--h", "-v", "-version", "--version":
 		return true
 	}
-	return !strings.HasPrefix(arg, "-")
+	return !strings.HasPrefix(args[0], "-")
 }

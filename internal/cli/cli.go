@@ -25,30 +25,75 @@ type command struct {
 }
 
 // Run runs the subcommand in args (args[0] is the subcommand) and returns the exit status.
+// Help is asked for with -h, -help or --help anywhere among a command's arguments (before "--"),
+// or as "help COMMAND"; it goes to stdout with exit status 0, since it is the output asked for.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, version string) int {
 	toolVersion = version
 	commands := []command{
 		{"evaluate", "decide requests given as JSON Lines cases", runEvaluate},
-		{"version", "print the version and the AWS data versions", func(args []string, _ io.Reader, stdout, _ io.Writer) int {
-			return runVersion(stdout, version)
+		{"version", "print the version and the AWS data versions", func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+			return runVersion(args, stdout, stderr, version)
 		}},
 	}
 	commands = append(commands, extraCommands...)
-	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
+	if len(args) == 0 {
 		usage(stdout, commands)
-		if len(args) == 0 {
-			return exitUsage
-		}
+		return exitUsage
+	}
+	name, rest := args[0], args[1:]
+	switch {
+	case isHelpFlag(name) || name == "help" && len(rest) == 0:
+		usage(stdout, commands)
 		return exitOK
+	case name == "help":
+		name, rest = rest[0], []string{"-h"}
+	case isVersionFlag(name):
+		name = "version"
 	}
 	for _, c := range commands {
-		if c.name == args[0] {
-			return c.run(args[1:], stdin, stdout, stderr)
+		if c.name != name {
+			continue
 		}
+		if wantsHelp(rest) {
+			// Every command's flag set prints its usage to the error stream and reports a usage
+			// error for -h; asked for, the usage is the output and the run a success.
+			c.run([]string{"-h"}, strings.NewReader(""), stdout, stdout)
+			return exitOK
+		}
+		return c.run(rest, stdin, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "terraform-provider-iam: unknown command %q\n\n", args[0])
+	fmt.Fprintf(stderr, "terraform-provider-iam: unknown command %q\n\n", name)
 	usage(stderr, commands)
 	return exitUsage
+}
+
+// isHelpFlag reports whether arg is one of the spellings of the help flag the flag package
+// accepts.
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "--h":
+		return true
+	}
+	return false
+}
+
+// isVersionFlag reports whether arg asks for the version in the form most tools take.
+func isVersionFlag(arg string) bool {
+	return arg == "--version" || arg == "-version" || arg == "-v"
+}
+
+// wantsHelp reports whether a command's arguments ask for its help: a help flag before the "--"
+// that ends the flags.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if isHelpFlag(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // toolVersion is the version of the binary, for reports that name their tool (SARIF).
@@ -64,12 +109,23 @@ func usage(w io.Writer, commands []command) {
 	for _, c := range commands {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
 	}
-	b.WriteString("\nRun 'terraform-provider-iam <command> -h' for the flags of a command.\n")
+	b.WriteString("\nRun 'terraform-provider-iam <command> -h' for the flags of a command, --version for the version.\n")
 	b.WriteString("Exit status: 0 success, 1 violations or failed cases, 2 bad usage or unreadable input.\n")
 	fmt.Fprint(w, b.String())
 }
 
-func runVersion(stdout io.Writer, version string) int {
+func runVersion(args []string, stdout, stderr io.Writer, version string) int {
+	if len(args) > 0 {
+		w, status := stderr, exitUsage
+		if wantsHelp(args) {
+			w, status = stdout, exitOK
+		} else {
+			fmt.Fprintf(stderr, "version: takes no arguments, got %q\n", args[0])
+		}
+		fmt.Fprintln(w, "usage: terraform-provider-iam version   (also --version)")
+		fmt.Fprintln(w, "Prints the version of the binary and the versions of the embedded AWS data.")
+		return status
+	}
 	fmt.Fprintf(stdout, "terraform-provider-iam %s\n", version)
 	for _, line := range dataVersions() {
 		fmt.Fprintln(stdout, line)

@@ -34,6 +34,17 @@ func functionTest(t *testing.T, steps ...resource.TestStep) {
 	})
 }
 
+// functionExample returns the documentation's example of a function,
+// examples/functions/<name>/function.tf.
+func functionExample(t *testing.T, name string) string {
+	t.Helper()
+	config, err := os.ReadFile("../../examples/functions/" + name + "/function.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(config)
+}
+
 // functionErrorStep is a step whose configuration must fail with an error matching pattern,
 // in which each space matches any run of white space (Terraform wraps long messages).
 func functionErrorStep(body, pattern string) resource.TestStep {
@@ -238,12 +249,9 @@ func TestFunctionEvaluate_badArguments(t *testing.T) {
 
 // The documentation's example runs as written, and its output says what its comment says.
 func TestFunctionEvaluate_example(t *testing.T) {
-	config, err := os.ReadFile("../../examples/functions/evaluate/function.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
+	config := functionExample(t, "evaluate")
 	functionTest(t, resource.TestStep{
-		Config: string(config),
+		Config: config,
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownOutputValue("delete_queue", knownvalue.StringRegexp(regexp.MustCompile(`^ImplicitDeny: .*boundary`))),
 		},

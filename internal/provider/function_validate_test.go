@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"os"
 	"regexp"
 	"testing"
 
@@ -89,12 +88,9 @@ func TestFunctionValidate_badArguments(t *testing.T) {
 
 // The documentation's example runs as written.
 func TestFunctionValidate_example(t *testing.T) {
-	config, err := os.ReadFile("../../examples/functions/validate/function.tf")
-	if err != nil {
-		t.Fatal(err)
-	}
+	config := functionExample(t, "validate")
 	functionTest(t, resource.TestStep{
-		Config: string(config),
+		Config: config,
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownOutputValue("bucket_policy_findings", knownvalue.ListExact([]knownvalue.Check{
 				knownvalue.StringRegexp(regexp.MustCompile(`^SECURITY_WARNING [A-Z_]+ at Statement\[0\]\.Principal`)),

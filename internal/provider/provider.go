@@ -68,5 +68,6 @@ func (p *iamProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewEvaluateFunction,
 		NewValidateFunction,
+		NewExpandActionsFunction,
 	}
 }

@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+)
+
+var _ function.Function = (*expandActionsFunction)(nil)
+
+// NewExpandActionsFunction returns the expand_actions function: the catalogue's actions that a
+// set of action patterns matches, as a policy's Action element matches them.
+func NewExpandActionsFunction() function.Function {
+	return &expandActionsFunction{}
+}
+
+type expandActionsFunction struct{}
+
+func (f *expandActionsFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "expand_actions"
+}
+
+func (f *expandActionsFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "Lists the AWS actions that action patterns match",
+		MarkdownDescription: "Returns the actions of the AWS Service Authorization Reference embedded in the provider " +
+			"that any of the patterns matches, as a policy's `Action` element matches them: without regard to case, " +
+			"`*` matching any run of characters and `?` exactly one. The names are as AWS writes them (`s3:GetObject`), " +
+			"each once, sorted. A pattern that matches no action (a typo, a retired action) is an error naming it, " +
+			"since a policy that names it grants or denies nothing.",
+		Parameters: []function.Parameter{
+			function.ListParameter{
+				Name:        "patterns",
+				ElementType: types.StringType,
+				MarkdownDescription: "Action patterns, such as `[\"s3:Get*\", \"iam:PassRole\"]`: `service:Action` with " +
+					"`*` and `?` as wildcards, or `*` for every action.",
+			},
+		},
+		Return: function.ListReturn{ElementType: types.StringType},
+	}
+}
+
+func (f *expandActionsFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var patterns []types.String
+	if resp.Error = req.Arguments.Get(ctx, &patterns); resp.Error != nil {
+		return
+	}
+	names, err := expandActions(patterns)
+	if err != nil {
+		resp.Error = function.NewArgumentFuncError(0, err.Error())
+		return
+	}
+	list, diags := types.ListValueFrom(ctx, types.StringType, names)
+	if err := diagnosticsError(diags); err != nil {
+		resp.Error = function.NewFuncError(err.Error())
+		return
+	}
+	resp.Error = resp.Result.Set(ctx, list)
+}
+
+// expandActions returns the sorted names of the actions the patterns match, or an error naming
+// the first pattern that matches none.
+func expandActions(patterns []types.String) ([]string, error) {
+	var idx []int
+	for i, p := range patterns {
+		if p.IsNull() {
+			return nil, fmt.Errorf("patterns[%d] is null; expected a \"service:Action\" pattern", i)
+		}
+		if problem := evaluator.ActionPatternProblem(p.ValueString()); problem != "" {
+			return nil, fmt.Errorf("patterns[%d]: %s", i, problem)
+		}
+		n := len(idx)
+		idx = catalog.AppendActionPattern(idx, p.ValueString())
+		if len(idx) == n {
+			// ActionPatternProblem accepts "*" without expanding it; the catalogue is never empty,
+			// but an empty result must not pass silently.
+			return nil, fmt.Errorf("patterns[%d]: %q matches no action of the service reference data (%s)", i, p.ValueString(), catalog.DataVersion())
+		}
+	}
+	seen := make(map[int]bool, len(idx))
+	names := make([]string, 0, len(idx))
+	for _, i := range idx {
+		if !seen[i] {
+			seen[i] = true
+			names = append(names, catalog.ActionByIndex(i).Name())
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}

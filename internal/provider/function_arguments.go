@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // The functions take their object arguments as dynamic values: a Terraform object type
@@ -371,4 +372,98 @@ func policyAttributesOf(ctx context.Context, attrs map[string]attr.Value, label 
 		}
 	}
 	return a, nil
+}
+
+// typedValue converts a value of a dynamic argument to the type t of the schema attribute it
+// stands for, as Terraform would for a typed attribute: strings (from strings, numbers and
+// bools), bools, int64s, lists, maps and objects of those. A null value gives the null of t.
+// Elements of lists and maps may not be null: in a schema, NoNullValues rejects them, and a
+// null policy silently left out would weaken what is checked.
+func typedValue(ctx context.Context, v attr.Value, t attr.Type, label string) (attr.Value, error) {
+	if absent(v) {
+		return nullOf(ctx, t)
+	}
+	if unknown(v) {
+		return nil, errUnknownArgument
+	}
+	switch t := t.(type) {
+	case basetypes.StringType:
+		s, err := stringOf(v, label)
+		return types.StringValue(s), err
+	case basetypes.BoolType:
+		b, err := boolOf(v, label)
+		return types.BoolValue(b), err
+	case basetypes.Int64Type:
+		n, ok := concrete(v).(types.Number)
+		if ok && !n.IsNull() {
+			if i, acc := n.ValueBigFloat().Int64(); acc == 0 {
+				return types.Int64Value(i), nil
+			}
+		}
+		return nil, fmt.Errorf("%s is %s; expected a whole number", label, typeName(v))
+	case basetypes.ListType:
+		elems, err := elementsOf(v, label)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]attr.Value, len(elems))
+		for i, e := range elems {
+			at := fmt.Sprintf("%s[%d]", label, i)
+			if absent(e) {
+				return nil, fmt.Errorf("%s is null", at)
+			}
+			if out[i], err = typedValue(ctx, e, t.ElemType, at); err != nil {
+				return nil, err
+			}
+		}
+		l, d := types.ListValue(t.ElemType, out)
+		return l, diagnosticsError(d)
+	case basetypes.MapType:
+		keys, elems, err := mapElements(v, label)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]attr.Value, len(keys))
+		for _, k := range keys {
+			at := fmt.Sprintf("%s[%q]", label, k)
+			if absent(elems[k]) {
+				return nil, fmt.Errorf("%s is null", at)
+			}
+			if out[k], err = typedValue(ctx, elems[k], t.ElemType, at); err != nil {
+				return nil, err
+			}
+		}
+		m, d := types.MapValue(t.ElemType, out)
+		return m, diagnosticsError(d)
+	case basetypes.ObjectType:
+		return typedObject(ctx, v, t.AttrTypes, label)
+	}
+	return nil, fmt.Errorf("%s: the provider cannot read a value of type %s", label, t)
+}
+
+// typedObject converts an object argument to an object with the attributes attrTypes; the
+// attributes it does not set are null, and any other attribute is an error.
+func typedObject(ctx context.Context, v attr.Value, attrTypes map[string]attr.Type, label string) (types.Object, error) {
+	names := make([]string, 0, len(attrTypes))
+	for n := range attrTypes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	given, err := objectAttributes(v, label, names)
+	if err != nil {
+		return types.ObjectNull(attrTypes), err
+	}
+	out := make(map[string]attr.Value, len(attrTypes))
+	for _, n := range names {
+		if out[n], err = typedValue(ctx, given[n], attrTypes[n], label+"."+n); err != nil {
+			return types.ObjectNull(attrTypes), err
+		}
+	}
+	o, d := types.ObjectValue(attrTypes, out)
+	return o, diagnosticsError(d)
+}
+
+// nullOf returns the null value of t.
+func nullOf(ctx context.Context, t attr.Type) (attr.Value, error) {
+	return t.ValueFromTerraform(ctx, tftypes.NewValue(t.TerraformType(ctx), nil))
 }

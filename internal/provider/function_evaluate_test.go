@@ -51,19 +51,10 @@ func functionErrorStep(body, pattern string) resource.TestStep {
 	return resource.TestStep{Config: functionConfig(body), ExpectError: regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))}
 }
 
-const evaluateFunctionPolicies = `
+// organisationPolicies are an SCP that allows everything and one that denies every region
+// but eu-west-1.
+const organisationPolicies = `
 locals {
-  role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      { Sid = "ReadReports", Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::reports/*" },
-      { Sid = "Queues", Effect = "Allow", Action = "sqs:*", Resource = "*" },
-    ]
-  })
-  boundary = jsonencode({
-    Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }]
-  })
   full_access = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
@@ -77,6 +68,22 @@ locals {
       Resource  = "*"
       Condition = { StringNotEquals = { "aws:RequestedRegion" = ["eu-west-1"] } }
     }]
+  })
+}
+`
+
+const evaluateFunctionPolicies = organisationPolicies + `
+locals {
+  role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "ReadReports", Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::reports/*" },
+      { Sid = "Queues", Effect = "Allow", Action = "sqs:*", Resource = "*" },
+    ]
+  })
+  boundary = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }]
   })
   policies = {
     identity_policies    = [local.role_policy]

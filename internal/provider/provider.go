@@ -69,5 +69,6 @@ func (p *iamProvider) Functions(_ context.Context) []func() function.Function {
 		NewEvaluateFunction,
 		NewValidateFunction,
 		NewExpandActionsFunction,
+		NewCanFunction,
 	}
 }

@@ -261,21 +261,6 @@ func mapElements(v attr.Value, label string) ([]string, map[string]attr.Value, e
 	return keys, elems, nil
 }
 
-// stringMapOf reads a map of strings.
-func stringMapOf(v attr.Value, label string) (map[string]string, error) {
-	keys, elems, err := mapElements(v, label)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(keys))
-	for _, k := range keys {
-		if out[k], err = stringOf(elems[k], fmt.Sprintf("%s[%q]", label, k)); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // contextValuesOf reads a context map: condition keys to lists of strings. A plain string is
 // taken as a list of that one string.
 func contextValuesOf(v attr.Value, label string) (map[string][]string, error) {

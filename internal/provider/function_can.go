@@ -175,7 +175,8 @@ func (f *canFunction) Run(ctx context.Context, req function.RunRequest, resp *fu
 	if resp.Error = canDiagnosticsError(diags); resp.Error != nil {
 		return
 	}
-	for _, p := range check.Forbid[0].Problems() {
+	if problems := check.Forbid[0].Problems(); len(problems) > 0 {
+		p := problems[0]
 		position := int64(canActions)
 		if p.Field == "resources" {
 			position = canResources
@@ -241,7 +242,11 @@ func canModel(ctx context.Context, t canTypes, principal types.Dynamic, options 
 	if err := checkPrincipalArgument(pa); err != nil {
 		return nil, err
 	}
-	m := &accessCheckModel{SCPs: types.ListNull(t.principal["scps"].(types.ListType).ElemType), Forbid: types.ListNull(t.forbid)}
+	scpsType, ok := t.principal["scps"].(types.ListType)
+	if !ok {
+		return nil, fmt.Errorf("internal error: principal.scps is not a list type")
+	}
+	m := &accessCheckModel{SCPs: types.ListNull(scpsType.ElemType), Forbid: types.ListNull(t.forbid)}
 	if scps, ok := pa["scps"].(types.List); ok {
 		m.SCPs = scps
 		if err := checkLevels(scps, "principal.scps"); err != nil {
@@ -341,7 +346,11 @@ func checkLevels(l types.List, label string) error {
 
 // canForbid sets the actions and resources of the one forbid rule.
 func canForbid(ctx context.Context, t canTypes, actions, resources []types.String, forbid types.List) (types.List, error) {
-	attrs := forbid.Elements()[0].(types.Object).Attributes()
+	first, ok := forbid.Elements()[0].(types.Object)
+	if !ok {
+		return forbid, fmt.Errorf("internal error: the forbid rule is not an object")
+	}
+	attrs := first.Attributes()
 	for _, arg := range []struct {
 		name     string
 		position int64

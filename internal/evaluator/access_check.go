@@ -1,9 +1,7 @@
 package evaluator
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -509,147 +507,180 @@ func ResourcePolicyFor(policies []ResourcePolicy, resource string) *Policy {
 	})
 }
 
-// accessCheckJSON is the wire form of an AccessCheck: a case (shared/cases/README.md) without
-// request.action and request.resource, with resourcePolicies, forbid and require.
-type accessCheckJSON struct {
-	ID      json.RawMessage `json:"id"`
-	Request *struct {
-		Principal       *string                    `json:"principal"`
-		Action          json.RawMessage            `json:"action"`
-		Resource        json.RawMessage            `json:"resource"`
-		ResourceAccount string                     `json:"resourceAccount"`
-		Context         map[string]json.RawMessage `json:"context"`
-		// PrincipalTags are all of the principal's tags; without them the tags are free.
-		PrincipalTags map[string]string `json:"principalTags"`
-	} `json:"request"`
-	IdentityPolicies    []json.RawMessage          `json:"identityPolicies"`
-	ResourcePolicy      json.RawMessage            `json:"resourcePolicy"`
-	ResourcePolicies    map[string]json.RawMessage `json:"resourcePolicies"`
-	PermissionsBoundary json.RawMessage            `json:"permissionsBoundary"`
-	SessionPolicy       json.RawMessage            `json:"sessionPolicy"`
-	SCPs                [][]json.RawMessage        `json:"scps"`
-	RCPs                [][]json.RawMessage        `json:"rcps"`
-	Forbid              []struct {
-		Actions   []string                   `json:"actions"`
-		Resources []string                   `json:"resources"`
-		Context   map[string]json.RawMessage `json:"context"`
-	} `json:"forbid"`
-	Require []struct {
-		Principal       *string                    `json:"principal"`
-		Action          string                     `json:"action"`
-		Resource        string                     `json:"resource"`
-		ResourceAccount string                     `json:"resourceAccount"`
-		Context         map[string]json.RawMessage `json:"context"`
-	} `json:"require"`
-	// Fields for people, ignored.
-	Source      json.RawMessage `json:"source"`
-	Reason      json.RawMessage `json:"reason"`
-	Notes       json.RawMessage `json:"notes"`
-	Description json.RawMessage `json:"description"`
-}
+// Fields of a check (a case's fields without request.action and request.resource, with
+// resourcePolicies, forbid and require) and of its parts. resourcePolicy, request.action and
+// request.resource are known so that their errors can say where the check wants them.
+var (
+	checkFields        = []string{"id", "request", "identityPolicies", "resourcePolicy", "resourcePolicies", "permissionsBoundary", "sessionPolicy", "scps", "rcps", "forbid", "require"}
+	checkRequestFields = []string{"principal", "resourceAccount", "context", "principalTags", "action", "resource"}
+	forbidFields       = []string{"actions", "resources", "context"}
+	requireFields      = []string{"principal", "action", "resource", "resourceAccount", "context"}
+)
 
-// ParseAccessCheck reads one check line. Unlike ParseCase it rejects unknown fields: a
-// misspelt "forbid" would otherwise make a check pass with no rule at all. Errors name the
-// field, and for a policy the JSON path and the line and column within that policy.
+// ParseAccessCheck reads one check line with the default limits (see ParseAccessCheckLimits).
 func ParseAccessCheck(line []byte) (*AccessCheck, error) {
-	return parseAccessCheck(line, true)
+	return ParseAccessCheckLimits(line, InputLimits{})
 }
 
 // ParsePrincipal reads one line of the `access` command: a check's principal and policies,
 // without rules (forbid and require are refused: access lists what is allowed).
 func ParsePrincipal(line []byte) (*AccessCheck, error) {
-	c, err := parseAccessCheck(line, false)
+	c, err := parseAccessCheck(line, InputLimits{}, false)
 	if err == nil && (len(c.Forbid) > 0 || len(c.Require) > 0) {
 		return nil, errors.New("forbid, require: not used by access, which lists everything the principal may do; use check to test rules")
 	}
 	return c, err
 }
 
-func parseAccessCheck(line []byte, needRules bool) (*AccessCheck, error) {
-	var w accessCheckJSON
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("check is not valid: %s", describeJSONError(err))
-	}
-	if dec.More() {
-		return nil, errors.New("check is not valid: text after the JSON object; expected one check per line")
-	}
-	c := &AccessCheck{ID: idString(w.ID)}
-	if w.Request == nil || w.Request.Principal == nil {
-		return nil, errors.New(`request.principal: missing; a check needs the principal whose access it checks (write "anonymous" for unsigned requests)`)
-	}
-	r := w.Request
-	if len(r.Action) > 0 || len(r.Resource) > 0 {
-		return nil, errors.New("request: a check takes no action or resource; put them in forbid (sets of requests) or require (single requests)")
-	}
-	c.Principal, c.ResourceAccount = *r.Principal, r.ResourceAccount
-	if r.PrincipalTags != nil {
-		c.PrincipalTags = r.PrincipalTags
-	}
-	if err := setContextMap(&c.Context, r.Context, "request.context"); err != nil {
+// ParseAccessCheckLimits reads one check line. As for ParseCaseLimits, unknown fields, fields
+// given twice in any letter case and fields of the wrong type are errors (a misspelt "forbid"
+// would otherwise make a check pass with no rule at all), and every error is an *InputError
+// naming the field and its line and column, and for a policy the JSON path and the line and
+// column within that policy.
+func ParseAccessCheckLimits(line []byte, limits InputLimits) (*AccessCheck, error) {
+	return parseAccessCheck(line, limits, true)
+}
+
+func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessCheck, error) {
+	r, root, err := readInputText(line, "check", limits)
+	if err != nil {
 		return nil, err
 	}
-	if len(w.ResourcePolicy) > 0 {
-		return nil, errors.New(`resourcePolicy: not used by a check; give resource policies as "resourcePolicies": {"ARN or ARN pattern": policy}`)
-	}
-	var err error
-	if c.Policies, err = callerPolicies(w.IdentityPolicies, w.PermissionsBoundary, w.SessionPolicy, w.SCPs, w.RCPs); err != nil {
+	top, err := r.object(root, "", checkFields, true)
+	if err != nil {
 		return nil, err
 	}
-	// Sorted, so that explanations do not depend on Go's map order.
-	patterns := make([]string, 0, len(w.ResourcePolicies))
-	for k := range w.ResourcePolicies {
-		patterns = append(patterns, k)
+	c := &AccessCheck{}
+	if c.ID, err = top.id(); err != nil {
+		return nil, err
 	}
-	sort.Strings(patterns)
-	for _, pattern := range patterns {
-		name := fmt.Sprintf("resourcePolicies[%q]", pattern)
-		if pattern == "" {
-			return nil, fmt.Errorf("%s: empty key; expected a resource ARN or ARN pattern", name)
+	req, err := top.object("request", checkRequestFields)
+	if err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, r.errorAt(root, "request.principal", `missing; a check needs the principal whose access it checks (write "anonymous" for unsigned requests)`)
+	}
+	for _, k := range []string{"action", "resource"} {
+		if n := req.fields[k]; n != nil {
+			return nil, r.errorAt(n, req.field(k), "a check takes no action or resource; put them in forbid (sets of requests) or require (single requests)")
 		}
-		p, err := casePolicy(w.ResourcePolicies[pattern], name)
+	}
+	var caller CallerIdentity
+	if c.Principal, caller, err = req.principal("principal"); err != nil {
+		return nil, err
+	}
+	if c.ResourceAccount, err = req.str("resourceAccount"); err != nil {
+		return nil, err
+	}
+	if req.has("principalTags") {
+		tags, err := req.members("principalTags", "tag values", true)
+		if err != nil {
+			return nil, err
+		}
+		c.PrincipalTags = make(map[string]string, len(tags))
+		for i := range tags {
+			if tags[i].Value.Kind != jsonString {
+				return nil, r.errorAt(&tags[i].Value, fmt.Sprintf("request.principalTags[%q]", tags[i].Key), "expected a string (the tag's value), found %s", describeJSON(&tags[i].Value))
+			}
+			c.PrincipalTags[tags[i].Key] = tags[i].Value.Text
+		}
+	}
+	if err := req.context("context", &c.Context); err != nil {
+		return nil, err
+	}
+	if n := top.fields["resourcePolicy"]; n != nil {
+		return nil, r.errorAt(n, "resourcePolicy", `not used by a check; give resource policies as "resourcePolicies": {"ARN or ARN pattern": policy}`)
+	}
+	if c.Policies, err = top.callerPolicies(); err != nil {
+		return nil, err
+	}
+	if err := top.identitySide("request.principal", caller, &c.Policies); err != nil {
+		return nil, err
+	}
+	rps, err := top.members("resourcePolicies", "policies by resource ARN pattern", false)
+	if err != nil {
+		return nil, err
+	}
+	// Sorted, so that explanations do not depend on the order of the keys.
+	for _, m := range sortedMembers(rps) {
+		name := fmt.Sprintf("resourcePolicies[%q]", m.Key)
+		if m.Key == "" {
+			return nil, &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: name, Message: "empty key; expected a resource ARN or ARN pattern"}
+		}
+		p, err := r.policy(&m.Value, name)
 		if err != nil {
 			return nil, err
 		}
 		if p == nil {
-			return nil, fmt.Errorf("%s: null; expected a policy document", name)
+			return nil, r.errorAt(&m.Value, name, "null; expected a policy document")
 		}
-		c.ResourcePolicies = append(c.ResourcePolicies, ResourcePolicy{Pattern: pattern, Policy: p})
+		c.ResourcePolicies = append(c.ResourcePolicies, ResourcePolicy{Pattern: m.Key, Policy: p})
 	}
-	if needRules && len(w.Forbid) == 0 && len(w.Require) == 0 {
-		return nil, errors.New("forbid, require: both missing; a check needs at least one rule")
+	forbid, err := top.array("forbid", "forbid rules")
+	if err != nil {
+		return nil, err
 	}
-	for i, f := range w.Forbid {
+	require, err := top.array("require", "require rules")
+	if err != nil {
+		return nil, err
+	}
+	if needRules && len(forbid) == 0 && len(require) == 0 {
+		return nil, r.errorAt(root, "forbid, require", "both missing or empty; a check needs at least one rule")
+	}
+	for i := range forbid {
 		at := fmt.Sprintf("forbid[%d]", i)
-		if err := nonEmptyPatterns(f.Actions, at+".actions", `"service:Action" patterns such as "iam:*"`); err != nil {
+		f, err := r.object(&forbid[i], at, forbidFields, false)
+		if err != nil {
 			return nil, err
 		}
-		if err := nonEmptyPatterns(f.Resources, at+".resources", `ARN patterns, or "*" for every resource`); err != nil {
+		var rule ForbidRule
+		if rule.Actions, err = f.patterns("actions", `"service:Action" patterns such as "iam:*"`); err != nil {
 			return nil, err
 		}
-		rule := ForbidRule{Actions: f.Actions, Resources: f.Resources}
-		if err := setContextMap(&rule.Context, f.Context, at+".context"); err != nil {
+		if rule.Resources, err = f.patterns("resources", `ARN patterns, or "*" for every resource`); err != nil {
+			return nil, err
+		}
+		if err := f.context("context", &rule.Context); err != nil {
 			return nil, err
 		}
 		c.Forbid = append(c.Forbid, rule)
 	}
-	for i, rq := range w.Require {
+	for i := range require {
 		at := fmt.Sprintf("require[%d]", i)
-		if rq.Action == "" {
-			return nil, fmt.Errorf("%s.action: missing; expected \"service:Action\"", at)
+		rq, err := r.object(&require[i], at, requireFields, false)
+		if err != nil {
+			return nil, err
 		}
-		if rq.Resource == "" {
-			return nil, fmt.Errorf("%s.resource: missing; expected an ARN, or \"*\" for actions without a resource", at)
+		var req Request
+		if req.Action, err = rq.str("action"); err != nil {
+			return nil, err
 		}
-		req := Request{Action: rq.Action, Resource: rq.Resource, ResourceAccount: rq.ResourceAccount}
-		if rq.Principal != nil {
-			if *rq.Principal == "" {
-				return nil, fmt.Errorf(`%s.principal: empty; leave it out for the check's principal, or write "anonymous"`, at)
+		if req.Action == "" {
+			return nil, r.errorAt(rq.node, at+".action", `missing or empty; expected "service:Action"`)
+		}
+		if req.Resource, err = rq.str("resource"); err != nil {
+			return nil, err
+		}
+		if req.Resource == "" {
+			return nil, r.errorAt(rq.node, at+".resource", `missing or empty; expected an ARN, or "*" for actions without a resource`)
+		}
+		if req.ResourceAccount, err = rq.str("resourceAccount"); err != nil {
+			return nil, err
+		}
+		if n := rq.fields["principal"]; n != nil {
+			if n.Kind == jsonString && n.Text == "" {
+				return nil, r.errorAt(n, at+".principal", `empty; leave it out for the check's principal, or write "anonymous"`)
 			}
-			req.Principal = *rq.Principal
+			var other CallerIdentity
+			if req.Principal, other, err = rq.principal("principal"); err != nil {
+				return nil, err
+			}
+			if err := top.identitySide(at+".principal", other, &c.Policies); err != nil {
+				return nil, err
+			}
 		}
-		if err := setContextMap(&req.Context, rq.Context, at+".context"); err != nil {
+		if err := rq.context("context", &req.Context); err != nil {
 			return nil, err
 		}
 		c.Require = append(c.Require, req)
@@ -657,38 +688,22 @@ func parseAccessCheck(line []byte, needRules bool) (*AccessCheck, error) {
 	return c, nil
 }
 
-func nonEmptyPatterns(list []string, at, expected string) error {
-	if len(list) == 0 {
-		return fmt.Errorf("%s: missing or empty; expected %s", at, expected)
+// patterns reads a non-empty array of non-empty strings.
+func (o *inputObject) patterns(key, expected string) ([]string, error) {
+	list, err := o.strings(key, expected)
+	if err != nil {
+		return nil, err
 	}
+	if len(list) == 0 {
+		return nil, o.r.errorAt(o.node, o.field(key), "missing or empty; expected %s", expected)
+	}
+	elems := o.fields[key].Elems
 	for i, s := range list {
 		if s == "" {
-			return fmt.Errorf("%s[%d]: empty; expected %s", at, i, expected)
+			return nil, o.r.errorAt(&elems[i], fmt.Sprintf("%s[%d]", o.field(key), i), "empty; expected %s", expected)
 		}
 	}
-	return nil
-}
-
-func setContextMap(ctx *Context, m map[string]json.RawMessage, at string) error {
-	for key, raw := range m {
-		if err := setContextJSON(ctx, key, raw); err != nil {
-			return fmt.Errorf("%s[%q]: %v", at, key, err)
-		}
-	}
-	return nil
-}
-
-// describeJSONError adds the column of a syntax or type error of a one-line JSON text.
-func describeJSONError(err error) string {
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		return fmt.Sprintf("column %d: %v", syn.Offset, err)
-	}
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) {
-		return fmt.Sprintf("column %d, field %s: expected %s, found %s", typ.Offset, typ.Field, typ.Type, typ.Value)
-	}
-	return err.Error()
+	return list, nil
 }
 
 // DescribeRequest names a request in one line for messages, with its context keys sorted:

@@ -125,14 +125,14 @@ func TestRequireRequestDefaults(t *testing.T) {
 
 func TestParseAccessCheckErrors(t *testing.T) {
 	tests := []struct{ line, want string }{
-		{`{"request":{"principal":"x"},"forbid":[{"actions":[""],"resources":["*"]}]}`, "forbid[0].actions[0]: empty"},
-		{`{"request":{"principal":"x"},"require":[{"resource":"*"}]}`, "require[0].action: missing"},
-		{`{"request":{"principal":"x"},"require":[{"action":"s3:GetObject"}]}`, "require[0].resource: missing"},
-		{`{"request":{"principal":"x"},"require":[{"principal":"","action":"s3:GetObject","resource":"*"}]}`, "require[0].principal: empty"},
-		{`{"request":{"principal":"x"},"resourcePolicies":{"arn:aws:s3:::b":null},"forbid":[{"actions":["s3:*"],"resources":["*"]}]}`, `resourcePolicies["arn:aws:s3:::b"]: null`},
-		{`{"request":{"principal":"x"},"forbid":[{"actions":["s3:*"],"resources":["*"],"context":{"k":{}}}]}`, `forbid[0].context["k"]`},
-		{`{"request":{"principal":"x"},"forbid":[{"actions":"s3:*","resources":["*"]}]}`, "expected []string"},
-		{`{"request":{"principal":"x"},"forbid":[]} {}`, "text after the JSON object"},
+		{`{"request":{"principal":"` + checkRole + `"},"forbid":[{"actions":[""],"resources":["*"]}]}`, "forbid[0].actions[0]: empty"},
+		{`{"request":{"principal":"` + checkRole + `"},"require":[{"resource":"*"}]}`, "require[0].action: missing"},
+		{`{"request":{"principal":"` + checkRole + `"},"require":[{"action":"s3:GetObject"}]}`, "require[0].resource: missing"},
+		{`{"request":{"principal":"` + checkRole + `"},"require":[{"principal":"","action":"s3:GetObject","resource":"*"}]}`, "require[0].principal: empty"},
+		{`{"request":{"principal":"` + checkRole + `"},"resourcePolicies":{"arn:aws:s3:::b":null},"forbid":[{"actions":["s3:*"],"resources":["*"]}]}`, `resourcePolicies["arn:aws:s3:::b"]: null`},
+		{`{"request":{"principal":"` + checkRole + `"},"forbid":[{"actions":["s3:*"],"resources":["*"],"context":{"k":{}}}]}`, `forbid[0].context["k"]`},
+		{`{"request":{"principal":"` + checkRole + `"},"forbid":[{"actions":"s3:*","resources":["*"]}]}`, "forbid[0].actions: expected an array"},
+		{`{"request":{"principal":"` + checkRole + `"},"forbid":[]} {}`, "one check per line"},
 	}
 	for _, tt := range tests {
 		_, err := ParseAccessCheck([]byte(tt.line))

@@ -3,9 +3,6 @@ package evaluator
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
 )
 
 // Case is one request with every policy that applies to it, in the JSON Lines format of the
@@ -20,233 +17,102 @@ type Case struct {
 	Expected Decision
 }
 
-// caseJSON is the wire form of a Case.
-type caseJSON struct {
-	ID      json.RawMessage `json:"id"`
-	Request *struct {
-		Principal       *string                    `json:"principal"`
-		Action          string                     `json:"action"`
-		Resource        string                     `json:"resource"`
-		ResourceAccount string                     `json:"resourceAccount"`
-		Context         map[string]json.RawMessage `json:"context"`
-	} `json:"request"`
-	IdentityPolicies    []json.RawMessage   `json:"identityPolicies"`
-	ResourcePolicy      json.RawMessage     `json:"resourcePolicy"`
-	PermissionsBoundary json.RawMessage     `json:"permissionsBoundary"`
-	SessionPolicy       json.RawMessage     `json:"sessionPolicy"`
-	SCPs                [][]json.RawMessage `json:"scps"`
-	RCPs                [][]json.RawMessage `json:"rcps"`
-	Expected            string              `json:"expected"`
-}
+// Fields of a case and of its request.
+var (
+	caseFields        = []string{"id", "request", "identityPolicies", "resourcePolicy", "permissionsBoundary", "sessionPolicy", "scps", "rcps", "expected"}
+	caseRequestFields = []string{"principal", "action", "resource", "resourceAccount", "context"}
+)
 
 // CaseID returns the id of a case line as the JSON value it is (a string or a number), or
-// null, without checking the rest of the line: errors are reported under this id.
+// null, without checking the rest of the line: errors are reported under this id. It reads
+// the first JSON value of the line only, so that a line with text after its object still has
+// its id.
 func CaseID(line []byte) json.RawMessage {
 	var head struct {
 		ID json.RawMessage `json:"id"`
 	}
-	if json.Unmarshal(line, &head) != nil || len(head.ID) == 0 {
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(line, []byte("\uFEFF"))))
+	if dec.Decode(&head) != nil || len(head.ID) == 0 {
 		return json.RawMessage("null")
 	}
-	return head.ID
+	switch head.ID[0] {
+	case '"', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return head.ID
+	}
+	return json.RawMessage("null")
 }
 
-// ParseCase reads one case. Policy documents may be JSON objects or strings holding one (as
-// Terraform passes them). Errors name the field, and for a policy the JSON path and the line
-// and column within that policy.
+// ParseCase reads one case with the default limits (see ParseCaseLimits).
 func ParseCase(line []byte) (*Case, error) {
-	var w caseJSON
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		// Unknown fields such as "source", "reason" and "notes" are for people: retry leniently
-		// and only complain about real syntax or type errors.
-		if err2 := json.Unmarshal(line, &w); err2 != nil {
-			return nil, fmt.Errorf("case is not valid: %v", err2)
-		}
-	}
-	c := &Case{ID: idString(w.ID)}
-	if w.Request == nil {
-		return nil, fmt.Errorf("request: missing; a case needs request.principal, request.action and request.resource")
-	}
-	r := w.Request
-	if r.Principal != nil {
-		c.Request.Principal = *r.Principal
-	}
-	if r.Action == "" {
-		return nil, fmt.Errorf("request.action: missing; expected \"service:Action\"")
-	}
-	if r.Resource == "" {
-		return nil, fmt.Errorf("request.resource: missing; expected an ARN, or \"*\" for actions without a resource")
-	}
-	c.Request.Action, c.Request.Resource, c.Request.ResourceAccount = r.Action, r.Resource, r.ResourceAccount
-	for key, raw := range r.Context {
-		if err := setContextJSON(&c.Request.Context, key, raw); err != nil {
-			return nil, fmt.Errorf("request.context[%q]: %v", key, err)
-		}
-	}
-	var err error
-	if c.Policies, err = callerPolicies(w.IdentityPolicies, w.PermissionsBoundary, w.SessionPolicy, w.SCPs, w.RCPs); err != nil {
+	return ParseCaseLimits(line, InputLimits{})
+}
+
+// ParseCaseLimits reads one case. Policy documents may be JSON objects, strings holding one
+// (as Terraform passes them) or AWS managed policy ARNs. Unknown fields (other than source,
+// reason, notes and description, which are for people), fields given twice in any letter
+// case, fields of the wrong type and principals that are not a caller are errors; every error
+// is an *InputError naming the field and its line and column, and for a policy the JSON path
+// and the line and column within that policy.
+func ParseCaseLimits(line []byte, limits InputLimits) (*Case, error) {
+	r, root, err := readInputText(line, "case", limits)
+	if err != nil {
 		return nil, err
 	}
-	if c.Policies.Resource, err = casePolicy(w.ResourcePolicy, "resourcePolicy"); err != nil {
+	top, err := r.object(root, "", caseFields, true)
+	if err != nil {
 		return nil, err
 	}
-	switch d := Decision(w.Expected); d {
+	c := &Case{}
+	if c.ID, err = top.id(); err != nil {
+		return nil, err
+	}
+	req, err := top.object("request", caseRequestFields)
+	if err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, r.errorAt(root, "request", "missing; a case needs request.principal, request.action and request.resource")
+	}
+	var caller CallerIdentity
+	if c.Request.Principal, caller, err = req.principal("principal"); err != nil {
+		return nil, err
+	}
+	if c.Request.Action, err = req.str("action"); err != nil {
+		return nil, err
+	}
+	if c.Request.Action == "" {
+		return nil, r.errorAt(req.node, "request.action", `missing or empty; expected "service:Action"`)
+	}
+	if c.Request.Resource, err = req.str("resource"); err != nil {
+		return nil, err
+	}
+	if c.Request.Resource == "" {
+		return nil, r.errorAt(req.node, "request.resource", `missing or empty; expected an ARN, or "*" for actions without a resource`)
+	}
+	if c.Request.ResourceAccount, err = req.str("resourceAccount"); err != nil {
+		return nil, err
+	}
+	if err := req.context("context", &c.Request.Context); err != nil {
+		return nil, err
+	}
+	if c.Policies, err = top.callerPolicies(); err != nil {
+		return nil, err
+	}
+	if c.Policies.Resource, err = top.policy("resourcePolicy"); err != nil {
+		return nil, err
+	}
+	if err := top.identitySide("request.principal", caller, &c.Policies); err != nil {
+		return nil, err
+	}
+	expected, err := top.str("expected")
+	if err != nil {
+		return nil, err
+	}
+	switch d := Decision(expected); d {
 	case "", Allow, ExplicitDeny, ImplicitDeny:
 		c.Expected = d
 	default:
-		return nil, fmt.Errorf("expected: %q is not a decision; expected Allow, ExplicitDeny or ImplicitDeny", w.Expected)
+		return nil, r.errorAt(top.fields["expected"], "expected", "%q is not a decision; expected Allow, ExplicitDeny or ImplicitDeny", expected)
 	}
 	return c, nil
-}
-
-// idString is a case's id as text: a JSON string's value, or the JSON text of a number.
-func idString(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	return string(raw)
-}
-
-// callerPolicies reads the fields shared by cases and access checks: the caller's identity
-// policies, boundary and session policy, and the SCP and RCP levels.
-func callerPolicies(identity []json.RawMessage, boundary, session json.RawMessage, scps, rcps [][]json.RawMessage) (PolicySet, error) {
-	var ps PolicySet
-	for i, raw := range identity {
-		p, err := casePolicy(raw, fmt.Sprintf("identityPolicies[%d]", i))
-		if err != nil {
-			return ps, err
-		}
-		if p == nil {
-			return ps, fmt.Errorf("identityPolicies[%d]: null; expected a policy document", i)
-		}
-		ps.Identity = append(ps.Identity, p)
-	}
-	var err error
-	if ps.Boundary, err = casePolicy(boundary, "permissionsBoundary"); err != nil {
-		return ps, err
-	}
-	if ps.Session, err = casePolicy(session, "sessionPolicy"); err != nil {
-		return ps, err
-	}
-	if ps.SCPs, err = caseLevels(scps, "scps"); err != nil {
-		return ps, err
-	}
-	if ps.RCPs, err = caseLevels(rcps, "rcps"); err != nil {
-		return ps, err
-	}
-	return ps, nil
-}
-
-func caseLevels(levels [][]json.RawMessage, field string) ([][]*Policy, error) {
-	if levels == nil {
-		return nil, nil
-	}
-	out := make([][]*Policy, len(levels))
-	for l, level := range levels {
-		out[l] = []*Policy{}
-		for i, raw := range level {
-			name := fmt.Sprintf("%s[%d][%d]", field, l, i)
-			p, err := casePolicy(raw, name)
-			if err != nil {
-				return nil, err
-			}
-			if p == nil {
-				return nil, fmt.Errorf("%s: null; expected a policy document", name)
-			}
-			out[l] = append(out[l], p)
-		}
-	}
-	return out, nil
-}
-
-// casePolicy parses a policy given as a JSON object, as a string holding one, or as the ARN
-// of an AWS managed policy; nil for absent or null.
-func casePolicy(raw json.RawMessage, name string) (*Policy, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, nil
-	}
-	doc := []byte(raw)
-	if raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
-		}
-		if isManagedPolicyRef(s) {
-			p, err := ManagedPolicy(strings.TrimSpace(s))
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			return p, nil
-		}
-		doc = []byte(s)
-	}
-	p, err := ParsePolicy(doc)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	p.Name = name
-	return p, nil
-}
-
-// setContextJSON sets a context key from its JSON value: a string, number or boolean is a
-// single value; an array (of those) is a multi-valued key.
-func setContextJSON(ctx *Context, key string, raw json.RawMessage) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '[' {
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return err
-		}
-		values := make([]string, 0, len(items))
-		for _, it := range items {
-			v, err := scalarJSON(it)
-			if err != nil {
-				return err
-			}
-			values = append(values, v)
-		}
-		ctx.SetMulti(key, values)
-		return nil
-	}
-	v, err := scalarJSON(raw)
-	if err != nil {
-		return err
-	}
-	ctx.Set(key, v)
-	return nil
-}
-
-func scalarJSON(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "", fmt.Errorf("empty value")
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	case 't', 'f':
-		var b bool
-		if err := json.Unmarshal(raw, &b); err != nil {
-			return "", err
-		}
-		return strconv.FormatBool(b), nil
-	case 'n':
-		return "", fmt.Errorf("null is not a value; leave the key out for an absent key")
-	case '{', '[':
-		return "", fmt.Errorf("expected a string, number or boolean")
-	}
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil {
-		return "", err
-	}
-	return n.String(), nil
 }

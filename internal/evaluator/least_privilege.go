@@ -193,35 +193,42 @@ func checkLeastPrivilege(p *Policy, required []Request) error {
 }
 
 // ParseRequired reads one line of the least-privilege command: {"id": ..., "require": [{
-// "action", "resource", "context"}]}, in the require format of the check command.
+// "action", "resource", "context"}]}, in the require format of the check command, with the
+// strict reader of checks (unknown or repeated fields and wrong types are InputErrors).
 func ParseRequired(line []byte) ([]Request, error) {
-	var w struct {
-		ID      json.RawMessage `json:"id"`
-		Require []struct {
-			Action   string                     `json:"action"`
-			Resource string                     `json:"resource"`
-			Context  map[string]json.RawMessage `json:"context"`
-		} `json:"require"`
+	r, root, err := readInputText(line, "object", InputLimits{})
+	if err != nil {
+		return nil, err
 	}
-	dec := json.NewDecoder(strings.NewReader(string(line)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return nil, fmt.Errorf("not valid: %s", describeJSONError(err))
+	top, err := r.object(root, "", []string{"id", "require"}, true)
+	if err != nil {
+		return nil, err
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("not valid: text after the JSON object; expected one object per line")
+	require, err := top.array("require", "required requests")
+	if err != nil {
+		return nil, err
 	}
-	if len(w.Require) == 0 {
-		return nil, fmt.Errorf(`require: missing or empty; expected [{"action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/*"}, ...]`)
+	if len(require) == 0 {
+		return nil, r.errorAt(root, "require", `missing or empty; expected [{"action": "s3:GetObject", "resource": "arn:aws:s3:::bucket/*"}, ...]`)
 	}
-	out := make([]Request, 0, len(w.Require))
-	for i, rq := range w.Require {
+	out := make([]Request, 0, len(require))
+	for i := range require {
 		at := fmt.Sprintf("require[%d]", i)
-		if rq.Action == "" {
-			return nil, fmt.Errorf("%s.action: missing; expected \"service:Action\"", at)
+		rq, err := r.object(&require[i], at, []string{"action", "resource", "context"}, false)
+		if err != nil {
+			return nil, err
 		}
-		req := Request{Action: rq.Action, Resource: rq.Resource}
-		if err := setContextMap(&req.Context, rq.Context, at+".context"); err != nil {
+		var req Request
+		if req.Action, err = rq.str("action"); err != nil {
+			return nil, err
+		}
+		if req.Action == "" {
+			return nil, r.errorAt(rq.node, at+".action", `missing or empty; expected "service:Action"`)
+		}
+		if req.Resource, err = rq.str("resource"); err != nil {
+			return nil, err
+		}
+		if err := rq.context("context", &req.Context); err != nil {
 			return nil, err
 		}
 		out = append(out, req)

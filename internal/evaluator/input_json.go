@@ -1,0 +1,557 @@
+package evaluator
+
+// The strict reader of case and check lines. A case or check is read with the position-keeping
+// JSON reader of policies (jsonpos.go), so that invalid UTF-8, lone surrogates, duplicate keys
+// and text after the object are errors, and then walked field by field: an unknown field, a
+// field given twice in any letter case or a field of the wrong type is an error naming the
+// line, column and field, with a suggestion when a known field is close. encoding/json would
+// silently drop a misspelt "permissionBoundary" or keep the last of two "identityPolicies",
+// making a request look checked against policies it never saw.
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// InputError is an error in a case or check: where it is and what was expected.
+type InputError struct {
+	// Line and Column locate the problem in the text given to the reader (1-based, the column
+	// in bytes); 0 when unknown. For a JSON Lines input Line is 1.
+	Line, Column int
+	// Field is the JSON path of the field ("request.principal", "forbid[0].actions[1]"), or ""
+	// for the text as a whole.
+	Field string
+	// Message says what is wrong and what was expected.
+	Message string
+}
+
+func (e *InputError) Error() string {
+	var b strings.Builder
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d, column %d: ", e.Line, e.Column)
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// InputLimits bound what one case or check may hold. The zero value means the defaults.
+type InputLimits struct {
+	// MaxPolicyBytes bounds each policy document (0: DefaultMaxPolicyBytes).
+	MaxPolicyBytes int
+}
+
+// DefaultMaxPolicyBytes is the default size limit of one policy document: 1 MiB, thirty times
+// the largest policy IAM and its resource services accept (a KMS key policy, 32 KB; managed
+// policies 6,144 characters, S3 bucket policies 20 KB).
+const DefaultMaxPolicyBytes = 1 << 20
+
+func (l InputLimits) maxPolicyBytes() int {
+	if l.MaxPolicyBytes > 0 {
+		return l.MaxPolicyBytes
+	}
+	return DefaultMaxPolicyBytes
+}
+
+// peopleFields are fields of cases and checks that are for people and ignored.
+var peopleFields = []string{"source", "reason", "notes", "description"}
+
+// inputReader holds one case or check text.
+type inputReader struct {
+	data       []byte
+	lineStarts []int // offsets of the first byte of each line, built on first use
+	limits     InputLimits
+}
+
+// readInputText reads data as one JSON object. Syntax errors (and a byte order mark, invalid
+// UTF-8, duplicate keys, text after the object) are InputErrors at their place.
+func readInputText(data []byte, what string, limits InputLimits) (*inputReader, *jsonNode, error) {
+	r := &inputReader{data: data, limits: limits}
+	if isJSONBlank(data) {
+		return nil, nil, &InputError{Message: fmt.Sprintf("empty; expected a JSON object (one %s per line)", what)}
+	}
+	doc, err := readJSON(data)
+	if err != nil {
+		if i := firstNonBlank(data); data[i] != '{' && data[i] != '[' {
+			return nil, nil, &InputError{Line: 1 + bytes.Count(data[:i], []byte("\n")), Column: i - bytes.LastIndexByte(data[:i], '\n'),
+				Message: fmt.Sprintf("expected a JSON object (one %s per line), found %s", what, describeByte(data[i:]))}
+		}
+		pe, ok := err.(*ParseError)
+		if !ok {
+			return nil, nil, err
+		}
+		msg := pe.Message
+		if strings.Contains(msg, "end of input after the JSON document") {
+			msg += fmt.Sprintf(" (one %s per line: a second object, or text after the first, is not allowed)", what)
+		}
+		return nil, nil, &InputError{Line: pe.Line, Column: pe.Column, Field: pe.Path, Message: msg}
+	}
+	if doc.Root.Kind != jsonObject {
+		return nil, nil, r.errorAt(&doc.Root, "", "expected a JSON object (a %s), found %s", what, describeJSON(&doc.Root))
+	}
+	return r, &doc.Root, nil
+}
+
+func firstNonBlank(data []byte) int {
+	for i, c := range data {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return i
+		}
+	}
+	return len(data)
+}
+
+// describeByte names the character at the start of b for messages.
+func describeByte(b []byte) string {
+	r, size := utf8.DecodeRune(b)
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return fmt.Sprintf("the invalid UTF-8 byte 0x%02X", b[0])
+	case r == 0xFEFF:
+		return "a byte order mark (U+FEFF)"
+	}
+	return fmt.Sprintf("%q", r)
+}
+
+func (r *inputReader) errorAt(n *jsonNode, field, format string, args ...any) *InputError {
+	return &InputError{Line: n.Pos.Line, Column: n.Pos.Column, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// offset is the byte offset of a position of the text.
+func (r *inputReader) offset(p Position) int {
+	if r.lineStarts == nil {
+		r.lineStarts = []int{0}
+		for i, c := range r.data {
+			if c == '\n' {
+				r.lineStarts = append(r.lineStarts, i+1)
+			}
+		}
+	}
+	return r.lineStarts[p.Line-1] + p.Column - 1
+}
+
+// rawObject returns the source text of an object node, for the policy parser (whose positions
+// are then within the policy, as for a policy given as a string).
+func (r *inputReader) rawObject(n *jsonNode) []byte {
+	start := r.offset(n.Pos)
+	depth, inString := 0, false
+	for i := start; i < len(r.data); i++ {
+		c := r.data[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth == 0 {
+				return r.data[start : i+1]
+			}
+		}
+	}
+	return r.data[start:] // not reached: the text was read as JSON
+}
+
+// inputObject is an object of a case or check whose keys have been checked.
+type inputObject struct {
+	r      *inputReader
+	node   *jsonNode
+	path   string
+	fields map[string]*jsonNode
+}
+
+// object checks that n is an object whose keys are all among known (people's fields aside when
+// people is set), each at most once in any letter case, and returns it.
+func (r *inputReader) object(n *jsonNode, path string, known []string, people bool) (*inputObject, error) {
+	if n.Kind != jsonObject {
+		return nil, r.errorAt(n, path, "expected an object, found %s", describeJSON(n))
+	}
+	o := &inputObject{r: r, node: n, path: path, fields: make(map[string]*jsonNode, len(n.Members))}
+	firstByFold := make(map[string]*jsonMember, len(n.Members))
+	for i := range n.Members {
+		m := &n.Members[i]
+		fold := strings.ToLower(m.Key)
+		if first, ok := firstByFold[fold]; ok {
+			return nil, &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: joinField(path, m.Key),
+				Message: fmt.Sprintf("field given twice (first as %q at column %d); give each field once", first.Key, first.KeyPos.Column)}
+		}
+		firstByFold[fold] = m
+	}
+	for i := range n.Members {
+		m := &n.Members[i]
+		if contains(known, m.Key) || people && contains(peopleFields, m.Key) {
+			o.fields[m.Key] = &m.Value
+			continue
+		}
+		msg := "unknown field"
+		if s := suggestField(m.Key, known); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		msg += "; expected one of " + quoteJoin(known)
+		return nil, &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: joinField(path, m.Key), Message: msg}
+	}
+	return o, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func joinField(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// suggestField returns the known field closest to key: the same name in another letter case,
+// or one within a small edit distance (one edit for names of up to four letters, two beyond).
+func suggestField(key string, known []string) string {
+	limit := 3
+	if len(key) <= 4 {
+		limit = 2
+	}
+	best, bestDist := "", limit
+	for _, k := range known {
+		if strings.EqualFold(k, key) {
+			return k
+		}
+		if d := editDistance(strings.ToLower(key), strings.ToLower(k), bestDist); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+func (o *inputObject) field(key string) string { return joinField(o.path, key) }
+
+// has reports whether the field is present and not null.
+func (o *inputObject) has(key string) bool {
+	n := o.fields[key]
+	return n != nil && n.Kind != jsonNull
+}
+
+// str returns a string field; absent and null are "". Another type is an error.
+func (o *inputObject) str(key string) (string, error) {
+	n := o.fields[key]
+	if n == nil || n.Kind == jsonNull {
+		return "", nil
+	}
+	if n.Kind != jsonString {
+		return "", o.r.errorAt(n, o.field(key), "expected a string, found %s", describeJSON(n))
+	}
+	return n.Text, nil
+}
+
+// object returns an object field (nil when absent or null), with its keys checked.
+func (o *inputObject) object(key string, known []string) (*inputObject, error) {
+	n := o.fields[key]
+	if n == nil || n.Kind == jsonNull {
+		return nil, nil
+	}
+	return o.r.object(n, o.field(key), known, false)
+}
+
+// array returns the elements of an array field (nil when absent or null).
+func (o *inputObject) array(key, what string) ([]jsonNode, error) {
+	n := o.fields[key]
+	if n == nil || n.Kind == jsonNull {
+		return nil, nil
+	}
+	if n.Kind != jsonArray {
+		return nil, o.r.errorAt(n, o.field(key), "expected an array of %s, found %s", what, describeJSON(n))
+	}
+	return n.Elems, nil
+}
+
+// strings returns an array field of strings.
+func (o *inputObject) strings(key, what string) ([]string, error) {
+	elems, err := o.array(key, what)
+	if err != nil || elems == nil {
+		return nil, err
+	}
+	out := make([]string, len(elems))
+	for i := range elems {
+		if elems[i].Kind != jsonString {
+			return nil, o.r.errorAt(&elems[i], fmt.Sprintf("%s[%d]", o.field(key), i), "expected a string (%s), found %s", what, describeJSON(&elems[i]))
+		}
+		out[i] = elems[i].Text
+	}
+	return out, nil
+}
+
+// members returns the members of a map-like object field (nil when absent or null), with keys
+// that differ only in letter case reported when fold is set (condition keys and tag keys are
+// compared without regard to case).
+func (o *inputObject) members(key, what string, fold bool) ([]jsonMember, error) {
+	n := o.fields[key]
+	if n == nil || n.Kind == jsonNull {
+		return nil, nil
+	}
+	if n.Kind != jsonObject {
+		return nil, o.r.errorAt(n, o.field(key), "expected an object of %s, found %s", what, describeJSON(n))
+	}
+	if fold {
+		first := make(map[string]*jsonMember, len(n.Members))
+		for i := range n.Members {
+			m := &n.Members[i]
+			k := strings.ToLower(m.Key)
+			if f, ok := first[k]; ok {
+				return nil, &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: fmt.Sprintf("%s[%q]", o.field(key), m.Key),
+					Message: fmt.Sprintf("key given twice (first as %q at column %d); keys are compared without regard to case", f.Key, f.KeyPos.Column)}
+			}
+			first[k] = m
+		}
+	}
+	return n.Members, nil
+}
+
+// context reads a context object: condition keys to a string, number or boolean, or an array
+// of them for a multi-valued key.
+func (o *inputObject) context(key string, ctx *Context) error {
+	ms, err := o.members(key, "condition keys", true)
+	if err != nil {
+		return err
+	}
+	for i := range ms {
+		m := &ms[i]
+		at := fmt.Sprintf("%s[%q]", o.field(key), m.Key)
+		if m.Key == "" {
+			return &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: at, Message: "empty condition key; expected a key such as aws:SourceIp"}
+		}
+		v := &m.Value
+		if v.Kind == jsonArray {
+			values := make([]string, len(v.Elems))
+			for j := range v.Elems {
+				s, err := o.r.contextScalar(&v.Elems[j], fmt.Sprintf("%s[%d]", at, j))
+				if err != nil {
+					return err
+				}
+				values[j] = s
+			}
+			ctx.SetMulti(m.Key, values)
+			continue
+		}
+		s, err := o.r.contextScalar(v, at)
+		if err != nil {
+			return err
+		}
+		ctx.Set(m.Key, s)
+	}
+	return nil
+}
+
+func (r *inputReader) contextScalar(n *jsonNode, at string) (string, error) {
+	switch n.Kind {
+	case jsonString, jsonNumber, jsonBool:
+		return n.Text, nil
+	case jsonNull:
+		return "", r.errorAt(n, at, "null is not a value; leave the key out for an absent key")
+	}
+	return "", r.errorAt(n, at, "expected a string, number or boolean (or an array of them for a multi-valued key), found %s", describeJSON(n))
+}
+
+// policy reads a policy field: a JSON object, a string holding one, or the ARN of an AWS
+// managed policy; nil when absent or null.
+func (o *inputObject) policy(key string) (*Policy, error) {
+	n := o.fields[key]
+	if n == nil {
+		return nil, nil
+	}
+	return o.r.policy(n, o.field(key))
+}
+
+func (r *inputReader) policy(n *jsonNode, name string) (*Policy, error) {
+	var doc []byte
+	switch n.Kind {
+	case jsonNull:
+		return nil, nil
+	case jsonObject:
+		doc = r.rawObject(n)
+	case jsonString:
+		if isManagedPolicyRef(n.Text) {
+			p, err := ManagedPolicy(strings.TrimSpace(n.Text))
+			if err != nil {
+				return nil, r.errorAt(n, name, "%v", err)
+			}
+			return p, nil
+		}
+		doc = []byte(n.Text)
+	default:
+		return nil, r.errorAt(n, name, "expected a policy document (an object, a string holding one, or an AWS managed policy ARN), found %s", describeJSON(n))
+	}
+	if limit := r.limits.maxPolicyBytes(); len(doc) > limit {
+		return nil, r.errorAt(n, name, "the policy has %d bytes, more than the limit of %d (IAM's largest policies are 32 KB; raise the limit with --max-policy-bytes)", len(doc), limit)
+	}
+	p, err := ParsePolicy(doc)
+	if err != nil {
+		return nil, r.policyError(n, name, err)
+	}
+	p.Name = name
+	return p, nil
+}
+
+// policyError places an error of the policy at n. For a policy written as an object its
+// position is within the case's text and its path continues the field's; for a policy in a
+// string it stays within the string ("line 2, column 5, Statement.Effect").
+func (r *inputReader) policyError(n *jsonNode, name string, err error) error {
+	pe, ok := err.(*ParseError)
+	if !ok || n.Kind != jsonObject || pe.Line == 0 {
+		return r.errorAt(n, name, "%v", err)
+	}
+	e := &InputError{Line: n.Pos.Line + pe.Line - 1, Column: pe.Column, Field: name, Message: pe.Message}
+	if pe.Line == 1 {
+		e.Column = n.Pos.Column + pe.Column - 1
+	}
+	switch {
+	case strings.HasPrefix(pe.Path, "["):
+		e.Field += pe.Path
+	case pe.Path != "":
+		e.Field += "." + pe.Path
+	}
+	return e
+}
+
+// policyList reads an array of policies, none of them null.
+func (o *inputObject) policyList(key string) ([]*Policy, error) {
+	elems, err := o.array(key, "policy documents")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Policy
+	for i := range elems {
+		name := fmt.Sprintf("%s[%d]", o.field(key), i)
+		p, err := o.r.policy(&elems[i], name)
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return nil, o.r.errorAt(&elems[i], name, "null; expected a policy document")
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// levels reads scps or rcps: null, or an array of levels, each an array of policies.
+func (o *inputObject) levels(key string) ([][]*Policy, error) {
+	n := o.fields[key]
+	if n == nil || n.Kind == jsonNull {
+		return nil, nil
+	}
+	if n.Kind != jsonArray {
+		return nil, o.r.errorAt(n, o.field(key), "expected an array of levels (root first), each an array of policy documents, found %s", describeJSON(n))
+	}
+	out := make([][]*Policy, len(n.Elems))
+	for l := range n.Elems {
+		level := &n.Elems[l]
+		at := fmt.Sprintf("%s[%d]", o.field(key), l)
+		if level.Kind != jsonArray {
+			return nil, o.r.errorAt(level, at, "expected a level: an array of policy documents, found %s", describeJSON(level))
+		}
+		out[l] = []*Policy{}
+		for i := range level.Elems {
+			name := fmt.Sprintf("%s[%d]", at, i)
+			p, err := o.r.policy(&level.Elems[i], name)
+			if err != nil {
+				return nil, err
+			}
+			if p == nil {
+				return nil, o.r.errorAt(&level.Elems[i], name, "null; expected a policy document")
+			}
+			out[l] = append(out[l], p)
+		}
+	}
+	return out, nil
+}
+
+// callerPolicies reads the fields shared by cases and checks: the caller's identity policies,
+// boundary and session policy, and the SCP and RCP levels.
+func (o *inputObject) callerPolicies() (PolicySet, error) {
+	var ps PolicySet
+	var err error
+	if ps.Identity, err = o.policyList("identityPolicies"); err != nil {
+		return ps, err
+	}
+	if ps.Boundary, err = o.policy("permissionsBoundary"); err != nil {
+		return ps, err
+	}
+	if ps.Session, err = o.policy("sessionPolicy"); err != nil {
+		return ps, err
+	}
+	if ps.SCPs, err = o.levels("scps"); err != nil {
+		return ps, err
+	}
+	if ps.RCPs, err = o.levels("rcps"); err != nil {
+		return ps, err
+	}
+	return ps, nil
+}
+
+// principal reads a principal field with CheckPrincipal. A missing or null principal is an
+// error saying to write "anonymous".
+func (o *inputObject) principal(key string) (string, CallerIdentity, error) {
+	n := o.fields[key]
+	if n == nil || n.Kind == jsonNull {
+		at := o.node
+		if n != nil {
+			at = n
+		}
+		return "", CallerIdentity{}, o.r.errorAt(at, o.field(key), `missing; %s`, principalExpected)
+	}
+	if n.Kind != jsonString {
+		return "", CallerIdentity{}, o.r.errorAt(n, o.field(key), "expected a string (%s), found %s", principalExpected, describeJSON(n))
+	}
+	id, err := CheckPrincipal(n.Text)
+	if err != nil {
+		return "", CallerIdentity{}, o.r.errorAt(n, o.field(key), "%v", err)
+	}
+	return n.Text, id, nil
+}
+
+// identitySide reports identity-side policies given to a caller that cannot have them, at
+// the first such field.
+func (o *inputObject) identitySide(principalField string, id CallerIdentity, ps *PolicySet) error {
+	field, msg := identitySideProblem(principalField, id, ps)
+	if field == "" {
+		return nil
+	}
+	return o.r.errorAt(o.fields[field], field, "%s", msg)
+}
+
+// id is the id of a case or check as text: a string's value or a number's source text.
+func (o *inputObject) id() (string, error) {
+	n := o.fields["id"]
+	if n == nil || n.Kind == jsonNull {
+		return "", nil
+	}
+	if n.Kind != jsonString && n.Kind != jsonNumber {
+		return "", o.r.errorAt(n, "id", "expected a string or a number, found %s", describeJSON(n))
+	}
+	return n.Text, nil
+}
+
+// sortedMembers returns the members sorted by key, so that results do not depend on the
+// order of the input's keys.
+func sortedMembers(ms []jsonMember) []jsonMember {
+	out := append([]jsonMember(nil), ms...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}

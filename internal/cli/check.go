@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -71,6 +70,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	strictNotPrincipal := fs.Bool("strict-notprincipal-deny", false,
 		"spare a caller from a Deny with NotPrincipal only when its account is listed too")
 	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of each forbid rule's analysis; 0 means %d; an exhausted budget makes the rule undecided (a failure)", evaluator.DefaultBudget))
+	maxLine, maxPolicy := inputLimitFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: terraform-provider-iam check [flags] [FILE|-]")
 		fmt.Fprintln(stderr, "Reads checks as JSON Lines: a case's fields without request.action and request.resource, plus")
@@ -100,33 +100,36 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	enc.SetEscapeHTML(false)
 
 	failed := false
-	r := bufio.NewReaderSize(in, 64<<10)
-	for lineNo := 1; ; lineNo++ {
-		line, readErr := r.ReadBytes('\n')
-		if readErr != nil && !errors.Is(readErr, io.EOF) {
-			out.Flush()
-			fmt.Fprintf(stderr, "check: reading %s: %v\n", name, readErr)
-			return exitUsage
-		}
-		line = bytes.TrimSpace(line)
-		if len(line) > 0 {
-			var res any
-			o, err := checkLine(line, opts, *budget)
-			if err != nil {
-				failed = true
-				res = checkError{ID: evaluator.CaseID(line), Error: fmt.Sprintf("%s:%d: %v", name, lineNo, err)}
-			} else {
-				failed = failed || !o.Passed
-				res = o
-			}
-			if err := enc.Encode(res); err != nil {
-				fmt.Fprintf(stderr, "check: %v\n", err)
-				return exitUsage
-			}
-		}
-		if readErr != nil {
+	lr := newLineReader(in, name, *maxLine)
+	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
+	for {
+		line, readErr := lr.next()
+		if errors.Is(readErr, io.EOF) {
 			break
 		}
+		if readErr != nil {
+			out.Flush()
+			fmt.Fprintf(stderr, "check: %v\n", readErr)
+			return exitUsage
+		}
+		var res any
+		o, err := checkLine(line.text, opts, *budget, limits)
+		if err != nil {
+			failed = true
+			res = checkError{ID: evaluator.CaseID(line.text), Error: locateError(name, line.no, err)}
+		} else {
+			failed = failed || !o.Passed
+			res = o
+		}
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitUsage
+		}
+	}
+	if lr.nonBlank == 0 {
+		out.Flush()
+		fmt.Fprintf(stderr, "check: %v\n", lr.noObjects("check"))
+		return exitUsage
 	}
 	if failed {
 		return exitViolation
@@ -135,8 +138,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // checkLine reads and runs one check.
-func checkLine(line []byte, opts evaluator.Options, budget int) (*checkOutput, error) {
-	c, err := evaluator.ParseAccessCheck(line)
+func checkLine(line []byte, opts evaluator.Options, budget int, limits evaluator.InputLimits) (*checkOutput, error) {
+	c, err := evaluator.ParseAccessCheckLimits(line, limits)
 	if err != nil {
 		return nil, err
 	}

@@ -199,13 +199,13 @@ func TestCheckCommand(t *testing.T) {
 				if len(out) != 4 {
 					t.Fatalf("want 4 lines, got %d", len(out))
 				}
-				if string(out[0].ID) != "7" || !strings.Contains(out[0].Error, `<stdin>:1:`) || !strings.Contains(out[0].Error, `unknown field "forbids"`) {
+				if string(out[0].ID) != "7" || !strings.Contains(out[0].Error, `<stdin>:1:`) || !strings.Contains(out[0].Error, `:1:70: forbids: unknown field; did you mean "forbid"?`) {
 					t.Errorf("line 1: %+v", out[0])
 				}
 				if !strings.Contains(out[1].Error, "identityPolicies[0]: line 2, column") || !strings.Contains(out[1].Error, "Statement.Effect") {
 					t.Errorf("line 2: %+v", out[1])
 				}
-				if string(out[2].ID) != "null" || !strings.Contains(out[2].Error, "<stdin>:3: check is not valid: column 2") {
+				if string(out[2].ID) != "null" || !strings.Contains(out[2].Error, "<stdin>:3:1: expected a JSON object (one check per line), found 'n'") {
 					t.Errorf("line 3: %+v", out[2])
 				}
 				if out[3].Passed == nil || !*out[3].Passed {

@@ -1,11 +1,12 @@
 // Package cli is the command line of terraform-provider-iam: evaluate, and the other
 // subcommands as they land. Exit status everywhere: 0 success or no violation, 1 violations or
-// failed cases, 2 bad usage or unreadable input.
+// failed cases, 2 bad usage or unreadable input, 3 internal error.
 package cli
 
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
@@ -16,6 +17,8 @@ const (
 	exitOK        = 0
 	exitViolation = 1
 	exitUsage     = 2
+	// exitInternal is an internal failure (a bug: a panic), never mistaken for bad input.
+	exitInternal = 3
 )
 
 type command struct {
@@ -27,8 +30,14 @@ type command struct {
 // Run runs the subcommand in args (args[0] is the subcommand) and returns the exit status.
 // Help is asked for with -h, -help or --help anywhere among a command's arguments (before "--"),
 // or as "help COMMAND"; it goes to stdout with exit status 0, since it is the output asked for.
-func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, version string) int {
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, version string) (status int) {
 	toolVersion = version
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "terraform-provider-iam: internal error (please report it): %v\n%s", r, debug.Stack())
+			status = exitInternal
+		}
+	}()
 	commands := []command{
 		{"evaluate", "decide requests given as JSON Lines cases", runEvaluate},
 		{"version", "print the version and the AWS data versions", func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -110,7 +119,7 @@ func usage(w io.Writer, commands []command) {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
 	}
 	b.WriteString("\nRun 'terraform-provider-iam <command> -h' for the flags of a command, --version for the version.\n")
-	b.WriteString("Exit status: 0 success, 1 violations or failed cases, 2 bad usage or unreadable input.\n")
+	b.WriteString("Exit status: 0 success, 1 violations or failed cases, 2 bad usage or unreadable input, 3 internal error.\n")
 	fmt.Fprint(w, b.String())
 }
 

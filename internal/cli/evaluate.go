@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -22,6 +21,9 @@ type evaluateOutput struct {
 	Decision    string          `json:"decision,omitempty"`
 	Explanation *explanation    `json:"explanation,omitempty"`
 	Error       string          `json:"error,omitempty"`
+	// err is the error before it is located (file:line:column).
+	err      error
+	internal bool
 }
 
 type explanation struct {
@@ -39,6 +41,7 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"let a session policy's implicit deny limit resource-policy grants to the session ARN (the documentation says it does not)")
 	strictNotPrincipal := fs.Bool("strict-notprincipal-deny", false,
 		"spare a caller from a Deny with NotPrincipal only when its account is listed too")
+	maxLine, maxPolicy := inputLimitFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: terraform-provider-iam evaluate [flags] [FILE|-]")
 		fmt.Fprintln(stderr, "Reads cases as JSON Lines (the format of shared/cases/README.md) and writes one line per case, in input order.")
@@ -77,9 +80,11 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		out    evaluateOutput
 	}
 	workers := runtime.GOMAXPROCS(0)
-	failed := false
-	r := bufio.NewReaderSize(in, 64<<10)
+	failed, internal := false, false
+	lr := newLineReader(in, name, *maxLine)
+	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
 	batch := make([]job, 0, batchSize)
+	batchBytes := 0
 	flush := func() error {
 		var wg sync.WaitGroup
 		next := make(chan int, len(batch))
@@ -92,16 +97,17 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					batch[i].out = evaluateLine(batch[i].line, opts)
+					batch[i].out = evaluateLine(batch[i].line, opts, limits)
 				}
 			}()
 		}
 		wg.Wait()
 		for _, j := range batch {
 			res := j.out
-			if res.Error != "" {
+			if res.err != nil {
 				failed = true
-				res.Error = fmt.Sprintf("%s:%d: %s", name, j.lineNo, res.Error)
+				internal = internal || res.internal
+				res.Error = locateError(name, j.lineNo, res.err)
 			}
 			if *format == "text" {
 				writeText(out, res)
@@ -109,32 +115,43 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				return err
 			}
 		}
-		batch = batch[:0]
+		batch, batchBytes = batch[:0], 0
 		return nil
 	}
-	for lineNo := 1; ; lineNo++ {
-		line, readErr := r.ReadBytes('\n')
-		if readErr != nil && !errors.Is(readErr, io.EOF) {
+	for {
+		line, readErr := lr.next()
+		if readErr != nil {
+			if errors.Is(readErr, io.EOF) {
+				break
+			}
+			if err := flush(); err != nil {
+				fmt.Fprintf(stderr, "evaluate: %v\n", err)
+				return exitUsage
+			}
 			out.Flush()
-			fmt.Fprintf(stderr, "evaluate: reading %s: %v\n", name, readErr)
+			fmt.Fprintf(stderr, "evaluate: %v\n", readErr)
 			return exitUsage
 		}
-		if line = bytes.TrimSpace(line); len(line) > 0 {
-			batch = append(batch, job{lineNo: lineNo, line: line})
-			if len(batch) == batchSize {
-				if err := flush(); err != nil {
-					fmt.Fprintf(stderr, "evaluate: %v\n", err)
-					return exitUsage
-				}
+		batch = append(batch, job{lineNo: line.no, line: line.text})
+		// A batch is bounded in bytes as well as in lines: lines may be long.
+		if batchBytes += len(line.text); len(batch) == batchSize || batchBytes >= maxBatchBytes {
+			if err := flush(); err != nil {
+				fmt.Fprintf(stderr, "evaluate: %v\n", err)
+				return exitUsage
 			}
-		}
-		if readErr != nil {
-			break
 		}
 	}
 	if err := flush(); err != nil {
 		fmt.Fprintf(stderr, "evaluate: %v\n", err)
 		return exitUsage
+	}
+	if lr.nonBlank == 0 {
+		out.Flush()
+		fmt.Fprintf(stderr, "evaluate: %v\n", lr.noObjects("case"))
+		return exitUsage
+	}
+	if internal {
+		return exitInternal
 	}
 	if failed {
 		return exitViolation
@@ -142,15 +159,25 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func evaluateLine(line []byte, opts evaluator.Options) evaluateOutput {
+// maxBatchBytes bounds the input text of the cases evaluated at once.
+const maxBatchBytes = 64 << 20
+
+func evaluateLine(line []byte, opts evaluator.Options, limits evaluator.InputLimits) (out evaluateOutput) {
 	id := evaluator.CaseID(line)
-	c, err := evaluator.ParseCase(line)
+	// A panic in a worker goroutine would end the process with Go's status 2, the status of
+	// bad input: it is an internal error of its line instead.
+	defer func() {
+		if r := recover(); r != nil {
+			out = evaluateOutput{ID: id, err: fmt.Errorf("internal error (please report it): %v", r), internal: true}
+		}
+	}()
+	c, err := evaluator.ParseCaseLimits(line, limits)
 	if err != nil {
-		return evaluateOutput{ID: id, Error: err.Error()}
+		return evaluateOutput{ID: id, err: err}
 	}
 	res, err := evaluator.Authorize(&c.Policies, &c.Request, opts)
 	if err != nil {
-		return evaluateOutput{ID: id, Error: err.Error()}
+		return evaluateOutput{ID: id, err: err}
 	}
 	ex := &explanation{Reason: res.Reason(), Denies: res.Denies, Allows: res.Allows}
 	for _, b := range res.BlockedBy {
@@ -160,12 +187,19 @@ func evaluateLine(line []byte, opts evaluator.Options) evaluateOutput {
 }
 
 func writeText(w io.Writer, res evaluateOutput) {
-	id := strings.Trim(string(res.ID), `"`)
+	id := escapeControl(strings.Trim(string(res.ID), `"`))
 	if res.Error != "" {
-		fmt.Fprintf(w, "%-44s ERROR         %s\n", id, res.Error)
+		fmt.Fprintf(w, "%-44s ERROR         %s\n", id, escapeControl(res.Error))
 		return
 	}
-	fmt.Fprintf(w, "%-44s %-13s %s\n", id, res.Decision, res.Explanation.Reason)
+	fmt.Fprintf(w, "%-44s %-13s %s\n", id, res.Decision, escapeControl(res.Explanation.Reason))
+}
+
+// inputLimitFlags declares the size limits shared by evaluate and check.
+func inputLimitFlags(fs *flag.FlagSet) (maxLine, maxPolicy *int) {
+	maxLine = fs.Int("max-line-bytes", defaultMaxLineBytes, "the longest input line read; a longer line stops the reading (exit status 2)")
+	maxPolicy = fs.Int("max-policy-bytes", evaluator.DefaultMaxPolicyBytes, "the largest policy document read; a larger one is an error of its line")
+	return maxLine, maxPolicy
 }
 
 // openInput opens FILE, or standard input for "" and "-".

@@ -40,8 +40,7 @@ func TestEvaluateJSONLines(t *testing.T) {
 	if got[0]["id"] != "ok" || got[0]["decision"] != "Allow" {
 		t.Errorf("line 1: %v", got[0])
 	}
-	if msg, _ := got[1]["error"].(string); got[1]["id"] != "bad" || !strings.Contains(msg, `<stdin>:3: identityPolicies[0]: line 1, column`) ||
-		!strings.Contains(msg, `Statement[0].Effect`) {
+	if msg, _ := got[1]["error"].(string); got[1]["id"] != "bad" || !strings.Contains(msg, `<stdin>:3:182: identityPolicies[0].Statement[0].Effect: expected "Allow" or "Deny"`) {
 		t.Errorf("line 2: %v", got[1])
 	}
 	if got[2]["id"] != float64(7) || got[2]["decision"] != "ImplicitDeny" {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
@@ -39,6 +40,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	resourceType := fs.String("resource-type", "", "for --type RESOURCE, the resource the policy is attached to: "+strings.Join(evaluator.ResourcePolicyTypes(), ", "))
 	format := fs.String("format", "text", "output format: text (file:line:column: SEVERITY CODE: message) or json (one object per file, JSON Lines)")
 	failOn := fs.String("fail-on", string(evaluator.SeveritySecurityWarning), "exit with status 1 when a finding is at or above this severity: error, security_warning, warning, suggestion, or none")
+	maxPolicy := fs.Int("max-policy-bytes", evaluator.DefaultMaxPolicyBytes, "the largest policy file read; a larger one is an error (exit status 2)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: terraform-provider-iam validate [flags] FILE...")
 		fmt.Fprintln(stderr, "Checks each policy document (FILE, or - for standard input) for its policy type and prints the findings.")
@@ -81,6 +83,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	status := exitOK
 	counts := map[evaluator.Severity]int{}
 	stdinUsed := false
+	unreadable := 0
 	for _, file := range files {
 		if file == "-" {
 			if stdinUsed {
@@ -90,11 +93,12 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			stdinUsed = true
 		}
-		doc, name, err := readInput(file, stdin)
+		doc, name, err := readInput(file, stdin, *maxPolicy)
 		if err != nil {
 			out.Flush()
-			fmt.Fprintf(stderr, "validate: %v\n", err)
+			fmt.Fprintf(stderr, "validate: %s\n", escapeControl(err.Error()))
 			status = exitUsage
+			unreadable++
 			continue
 		}
 		findings := evaluator.ValidatePolicy(doc, opts)
@@ -123,7 +127,11 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *format == "text" {
-		fmt.Fprintln(out, summarizeFindings(len(files), counts))
+		summary := summarizeFindings(len(files)-unreadable, counts)
+		if unreadable > 0 {
+			summary += fmt.Sprintf("; %s could not be read", plural(unreadable, "file"))
+		}
+		fmt.Fprintln(out, summary)
 	}
 	return status
 }
@@ -134,7 +142,9 @@ func writeFinding(w io.Writer, file string, f evaluator.Finding) {
 	if f.Path != "" {
 		at = " (at " + f.Path + ")"
 	}
-	fmt.Fprintf(w, "%s:%d:%d: %s %s: %s%s\n", file, f.Line, f.Column, f.Severity, f.Code, f.Message, at)
+	// Messages quote policy text: control characters are escaped so that a policy cannot
+	// rewrite the terminal or the CI log (ANSI sequences, carriage returns).
+	fmt.Fprintf(w, "%s:%d:%d: %s %s: %s%s\n", escapeControl(file), f.Line, f.Column, f.Severity, f.Code, escapeControl(f.Message), escapeControl(at))
 }
 
 // summarizeFindings is the last line of text output: "2 files, 3 findings: 1 ERROR, 2 WARNING".
@@ -183,15 +193,25 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, bool) {
 }
 
 // readInput reads FILE, or standard input for "-".
-func readInput(arg string, stdin io.Reader) ([]byte, string, error) {
+// A directory is an error (validate DIR/*.json), and so is a file larger than max bytes: it is
+// not read past the limit.
+func readInput(arg string, stdin io.Reader, max int) ([]byte, string, error) {
+	if arg != "-" {
+		if st, err := os.Stat(arg); err == nil && st.IsDir() {
+			return nil, "", fmt.Errorf("%s is a directory; expected a policy file (validate %s/*.json)", arg, strings.TrimSuffix(arg, "/"))
+		}
+	}
 	in, name, closeIn, err := openInput(arg, stdin)
 	if err != nil {
 		return nil, "", err
 	}
 	defer closeIn()
-	doc, err := io.ReadAll(in)
+	doc, err := io.ReadAll(io.LimitReader(in, int64(max)+1))
 	if err != nil {
 		return nil, "", fmt.Errorf("reading %s: %v", name, err)
+	}
+	if len(doc) > max {
+		return nil, "", fmt.Errorf("%s is larger than the limit of %d bytes (IAM's largest policies are 32 KB; raise the limit with --max-policy-bytes)", name, max)
 	}
 	return doc, name, nil
 }

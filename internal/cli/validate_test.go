@@ -147,7 +147,7 @@ func TestValidateUsageErrors(t *testing.T) {
 	}
 	// An unreadable file does not stop the others from being validated.
 	code, out, _ := run(t, "", "validate", filepath.Join(dir, "missing.json"), file)
-	if code != 2 || !strings.Contains(out, "2 files, 0 findings") {
+	if code != 2 || !strings.Contains(out, "1 file, 0 findings; 1 file could not be read") {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 }

@@ -182,11 +182,3 @@ func newWitnessOutput(w *evaluator.Request) witnessOutput {
 	}
 	return out
 }
-
-func quoteAll(items []string) []string {
-	out := make([]string, len(items))
-	for i, s := range items {
-		out[i] = fmt.Sprintf("%q", s)
-	}
-	return out
-}

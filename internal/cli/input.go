@@ -43,11 +43,11 @@ type lineReader struct {
 	nonBlank int
 }
 
-func newLineReader(in io.Reader, name string, max int) *lineReader {
-	if max <= 0 {
-		max = defaultMaxLineBytes
+func newLineReader(in io.Reader, name string, limit int) *lineReader {
+	if limit <= 0 {
+		limit = defaultMaxLineBytes
 	}
-	return &lineReader{r: bufio.NewReaderSize(in, 64<<10), name: name, max: max}
+	return &lineReader{r: bufio.NewReaderSize(in, 64<<10), name: name, max: limit}
 }
 
 // inputStop is an error that ends the reading of an input: the rest cannot be read as JSON

@@ -195,7 +195,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, bool) {
 // readInput reads FILE, or standard input for "-".
 // A directory is an error (validate DIR/*.json), and so is a file larger than max bytes: it is
 // not read past the limit.
-func readInput(arg string, stdin io.Reader, max int) ([]byte, string, error) {
+func readInput(arg string, stdin io.Reader, limit int) ([]byte, string, error) {
 	if arg != "-" {
 		if st, err := os.Stat(arg); err == nil && st.IsDir() {
 			return nil, "", fmt.Errorf("%s is a directory; expected a policy file (validate %s/*.json)", arg, strings.TrimSuffix(arg, "/"))
@@ -206,12 +206,12 @@ func readInput(arg string, stdin io.Reader, max int) ([]byte, string, error) {
 		return nil, "", err
 	}
 	defer closeIn()
-	doc, err := io.ReadAll(io.LimitReader(in, int64(max)+1))
+	doc, err := io.ReadAll(io.LimitReader(in, int64(limit)+1))
 	if err != nil {
 		return nil, "", fmt.Errorf("reading %s: %v", name, err)
 	}
-	if len(doc) > max {
-		return nil, "", fmt.Errorf("%s is larger than the limit of %d bytes (IAM's largest policies are 32 KB; raise the limit with --max-policy-bytes)", name, max)
+	if len(doc) > limit {
+		return nil, "", fmt.Errorf("%s is larger than the limit of %d bytes (IAM's largest policies are 32 KB; raise the limit with --limit-policy-bytes)", name, limit)
 	}
 	return doc, name, nil
 }

@@ -586,7 +586,7 @@ func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessC
 			c.PrincipalTags[tags[i].Key] = tags[i].Value.Text
 		}
 	}
-	if err := req.context("context", &c.Context); err != nil {
+	if err := req.context(&c.Context); err != nil {
 		return nil, err
 	}
 	if n := top.fields["resourcePolicy"]; n != nil {
@@ -641,7 +641,7 @@ func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessC
 		if rule.Resources, err = f.patterns("resources", `ARN patterns, or "*" for every resource`); err != nil {
 			return nil, err
 		}
-		if err := f.context("context", &rule.Context); err != nil {
+		if err := f.context(&rule.Context); err != nil {
 			return nil, err
 		}
 		c.Forbid = append(c.Forbid, rule)
@@ -680,7 +680,7 @@ func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessC
 				return nil, err
 			}
 		}
-		if err := rq.context("context", &req.Context); err != nil {
+		if err := rq.context(&req.Context); err != nil {
 			return nil, err
 		}
 		c.Require = append(c.Require, req)

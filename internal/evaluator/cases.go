@@ -92,7 +92,7 @@ func ParseCaseLimits(line []byte, limits InputLimits) (*Case, error) {
 	if c.Request.ResourceAccount, err = req.str("resourceAccount"); err != nil {
 		return nil, err
 	}
-	if err := req.context("context", &c.Request.Context); err != nil {
+	if err := req.context(&c.Request.Context); err != nil {
 		return nil, err
 	}
 	if c.Policies, err = top.callerPolicies(); err != nil {

@@ -143,18 +143,21 @@ func (r *inputReader) rawObject(n *jsonNode) []byte {
 	depth, inString := 0, false
 	for i := start; i < len(r.data); i++ {
 		c := r.data[i]
-		switch {
-		case inString:
-			if c == '\\' {
+		if inString {
+			switch c {
+			case '\\':
 				i++
-			} else if c == '"' {
+			case '"':
 				inString = false
 			}
-		case c == '"':
+			continue
+		}
+		switch c {
+		case '"':
 			inString = true
-		case c == '{' || c == '[':
+		case '{', '[':
 			depth++
-		case c == '}' || c == ']':
+		case '}', ']':
 			depth--
 			if depth == 0 {
 				return r.data[start : i+1]
@@ -325,7 +328,8 @@ func (o *inputObject) members(key, what string, fold bool) ([]jsonMember, error)
 
 // context reads a context object: condition keys to a string, number or boolean, or an array
 // of them for a multi-valued key.
-func (o *inputObject) context(key string, ctx *Context) error {
+func (o *inputObject) context(ctx *Context) error {
+	const key = "context"
 	ms, err := o.members(key, "condition keys", true)
 	if err != nil {
 		return err

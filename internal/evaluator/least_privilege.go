@@ -228,7 +228,7 @@ func ParseRequired(line []byte) ([]Request, error) {
 		if req.Resource, err = rq.str("resource"); err != nil {
 			return nil, err
 		}
-		if err := rq.context("context", &req.Context); err != nil {
+		if err := rq.context(&req.Context); err != nil {
 			return nil, err
 		}
 		out = append(out, req)

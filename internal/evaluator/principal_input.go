@@ -107,7 +107,7 @@ func servicePrincipalProblem(p string) string {
 			return "is not a service principal: a label of the name is empty or starts or ends with a hyphen"
 		}
 		for i := 0; i < len(label); i++ {
-			if c := label[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			if c := label[i]; ('a' > c || c > 'z') && ('0' > c || c > '9') && c != '-' {
 				return fmt.Sprintf("is not a service principal: %q is not a letter, digit or hyphen", c)
 			}
 		}
@@ -133,25 +133,26 @@ func principalNameProblem(id CallerIdentity, resource string) string {
 				return fmt.Sprintf("the %s path has the character %q; a path is printable ASCII between slashes", kind, c)
 			}
 		}
-		return iamNameProblem(kind+" name", id.Name, 1, 64)
+		return iamNameProblem(kind+" name", id.Name, 64)
 	case PrincipalRoleSession:
-		if msg := iamNameProblem("role name", id.Name, 1, 64); msg != "" {
+		if msg := iamNameProblem("role name", id.Name, 64); msg != "" {
 			return msg
 		}
-		return iamNameProblem("session name", id.Session, 1, 64)
+		return iamNameProblem("session name", id.Session, 64)
 	case PrincipalFederatedUser:
-		return iamNameProblem("federated user name", id.Name, 1, 32)
+		return iamNameProblem("federated user name", id.Name, 32)
 	}
 	return ""
 }
 
-func iamNameProblem(what, name string, min, max int) string {
-	if len(name) < min || len(name) > max {
-		return fmt.Sprintf("the %s %q has %d characters; IAM allows %d to %d", what, name, len(name), min, max)
+func iamNameProblem(what, name string, longest int) string {
+	const shortest = 1
+	if len(name) < shortest || len(name) > longest {
+		return fmt.Sprintf("the %s %q has %d characters; IAM allows %d to %d", what, name, len(name), shortest, longest)
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("+=,.@_-", c) >= 0) {
+		if ('a' > c || c > 'z') && ('A' > c || c > 'Z') && ('0' > c || c > '9') && strings.IndexByte("+=,.@_-", c) < 0 {
 			return fmt.Sprintf("the %s %q has the character %q; IAM names use letters, digits and +=,.@_-", what, name, c)
 		}
 	}

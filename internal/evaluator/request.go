@@ -12,8 +12,10 @@ import (
 // Request is one API call to authorize.
 type Request struct {
 	// Principal is the caller: an IAM user, role, role-session, federated-user or root ARN, a
-	// service principal ("cloudtrail.amazonaws.com"), or "", "anonymous" or "*" for an unsigned
-	// request. A role ARN stands for a session of that role whose session ARN is not known.
+	// service principal ("cloudtrail.amazonaws.com"), or "anonymous" for an unsigned request.
+	// A role ARN stands for a session of that role whose session ARN is not known. The input
+	// readers accept only these forms (CheckPrincipal); the engine itself still reads "" and
+	// "*" as anonymous.
 	Principal string
 	// Action is "service:Action"; it is matched without regard to case.
 	Action string

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -49,6 +47,7 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	resource := fs.String("resource", "*", "only requests on resources matching this ARN pattern")
 	format := fs.String("format", "json", "output format: json (one JSON line per input line) or text")
 	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of the analysis; 0 means %d", evaluator.DefaultBudget))
+	maxLine, maxPolicy := inputLimitFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: terraform-provider-iam access [flags] [FILE|-]")
 		fmt.Fprintln(stderr, "Reads principals as JSON Lines in the check format without forbid and require: request.principal")
@@ -89,52 +88,19 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer closeIn()
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	failed, lines := false, 0
-	r := bufio.NewReaderSize(in, 64<<10)
-	for lineNo := 1; ; lineNo++ {
-		line, readErr := r.ReadBytes('\n')
-		if readErr != nil && !errors.Is(readErr, io.EOF) {
-			out.Flush()
-			fmt.Fprintf(stderr, "access: reading %s: %v\n", name, readErr)
-			return exitUsage
+	lr := newLineReader(in, name, *maxLine)
+	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
+	return eachJSONLine("access", "principal", lr, out, stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
+		o, err := accessLine(text, actions, *resource, *level, *budget, limits)
+		if err != nil {
+			return nil, true, err
 		}
-		if line = bytes.TrimSpace(line); len(line) > 0 {
-			lines++
-			o, err := accessLine(line, actions, *resource, *level, *budget)
-			switch {
-			case err != nil:
-				failed = true
-				e := checkError{ID: evaluator.CaseID(line), Error: fmt.Sprintf("%s:%d: %v", name, lineNo, err)}
-				if *format == "text" {
-					fmt.Fprintf(out, "error: %s\n", e.Error)
-				} else if err := enc.Encode(e); err != nil {
-					return exitUsage
-				}
-			case *format == "text":
-				failed = failed || len(o.Undecided) > 0
-				writeAccessText(out, o)
-			default:
-				failed = failed || len(o.Undecided) > 0
-				if err := enc.Encode(o); err != nil {
-					return exitUsage
-				}
-			}
+		if *format == "text" {
+			writeAccessText(out, o)
+			return nil, len(o.Undecided) > 0, nil
 		}
-		if readErr != nil {
-			break
-		}
-	}
-	if lines == 0 {
-		out.Flush()
-		fmt.Fprintf(stderr, "access: %s holds no principal (expected one JSON object per line)\n", name)
-		return exitUsage
-	}
-	if failed {
-		return exitViolation
-	}
-	return exitOK
+		return o, len(o.Undecided) > 0, nil
+	})
 }
 
 func validLevel(l string) bool {
@@ -146,8 +112,8 @@ func validLevel(l string) bool {
 }
 
 // accessLine reads one principal and lists its effective permissions.
-func accessLine(line []byte, actions, resource, level string, budget int) (*accessOutput, error) {
-	c, err := evaluator.ParsePrincipal(line)
+func accessLine(line []byte, actions, resource, level string, budget int, limits evaluator.InputLimits) (*accessOutput, error) {
+	c, err := evaluator.ParsePrincipalLimits(line, limits)
 	if err != nil {
 		return nil, err
 	}

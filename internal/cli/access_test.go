@@ -50,7 +50,7 @@ func TestAccessCommandErrors(t *testing.T) {
 		code  int
 		msg   string
 	}{
-		{[]string{"access"}, "", exitUsage, "holds no principal"},
+		{[]string{"access"}, "", exitUsage, "no principals; expected one JSON object per line"},
 		{[]string{"access", "--level", "Admin"}, accessInput, exitUsage, "--level"},
 		{[]string{"access", "--service", "nosuchservice"}, accessInput, exitUsage, "--service"},
 		{[]string{"access"}, strings.Replace(accessInput, `"identityPolicies"`, `"forbid":[{"actions":["s3:*"],"resources":["*"]}],"identityPolicies"`, 1), exitViolation, "not used by access"},
@@ -125,5 +125,22 @@ func TestDiffCommand(t *testing.T) {
 	var diffs []map[string]any
 	if err := json.Unmarshal(out.Bytes(), &diffs); err != nil || len(diffs) == 0 {
 		t.Errorf("json %v: %s", err, out.String())
+	}
+}
+
+// access and least-privilege read their input with the bounded line reader of check: a line
+// over the limit stops the reading with exit 2, an input of only blank lines is "no ...".
+func TestAccessAndLeastPrivilegeInputLimits(t *testing.T) {
+	for _, cmd := range []string{"access", "least-privilege"} {
+		var out, errOut bytes.Buffer
+		code := Run([]string{cmd, "--max-line-bytes", "64"}, strings.NewReader(accessInput+"\n"), &out, &errOut, "test")
+		if code != exitUsage || !strings.Contains(errOut.String(), "64") {
+			t.Errorf("%s over the line limit: exit %d, %q", cmd, code, errOut.String())
+		}
+		out.Reset()
+		errOut.Reset()
+		if code := Run([]string{cmd}, strings.NewReader("\n\n"), &out, &errOut, "test"); code != exitUsage || !strings.Contains(errOut.String(), "expected one JSON object per line") {
+			t.Errorf("%s on blank input: exit %d, %q", cmd, code, errOut.String())
+		}
 	}
 }

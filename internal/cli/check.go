@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -96,45 +95,15 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opts := evaluator.Options{SessionPolicyLimitsSessionGrants: *strictSession, StrictNotPrincipalDeny: *strictNotPrincipal}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-
-	failed := false
 	lr := newLineReader(in, name, *maxLine)
 	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
-	for {
-		line, readErr := lr.next()
-		if errors.Is(readErr, io.EOF) {
-			break
-		}
-		if readErr != nil {
-			out.Flush()
-			fmt.Fprintf(stderr, "check: %v\n", readErr)
-			return exitUsage
-		}
-		var res any
-		o, err := checkLine(line.text, opts, *budget, limits)
+	return eachJSONLine("check", "check", lr, out, stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
+		o, err := checkLine(text, opts, *budget, limits)
 		if err != nil {
-			failed = true
-			res = checkError{ID: evaluator.CaseID(line.text), Error: locateError(name, line.no, err)}
-		} else {
-			failed = failed || !o.Passed
-			res = o
+			return nil, true, err
 		}
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintf(stderr, "check: %v\n", err)
-			return exitUsage
-		}
-	}
-	if lr.nonBlank == 0 {
-		out.Flush()
-		fmt.Fprintf(stderr, "check: %v\n", lr.noObjects("check"))
-		return exitUsage
-	}
-	if failed {
-		return exitViolation
-	}
-	return exitOK
+		return o, !o.Passed, nil
+	})
 }
 
 // checkLine reads and runs one check.

@@ -182,3 +182,46 @@ func needsEscape(r rune) bool {
 	}
 	return false
 }
+
+// eachJSONLine runs the JSON Lines loop of check, access and least-privilege: it reads the
+// input line by line, writes each line's result (or an error object locating its fault) as one
+// JSON line on out, and returns the exit status: 2 when the input cannot be read on or holds no
+// object, 1 when a line failed or could not be read, 0 otherwise.
+func eachJSONLine(cmd, noun string, lr *lineReader, out io.Writer, stderr io.Writer, flush func(), run func(text []byte) (result any, failed bool, err error)) int {
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	failed := false
+	for {
+		line, readErr := lr.next()
+		if errors.Is(readErr, io.EOF) {
+			break
+		}
+		if readErr != nil {
+			flush()
+			fmt.Fprintf(stderr, "%s: %v\n", cmd, readErr)
+			return exitUsage
+		}
+		res, lineFailed, err := run(line.text)
+		if err != nil {
+			lineFailed = true
+			res = checkError{ID: evaluator.CaseID(line.text), Error: locateError(lr.name, line.no, err)}
+		}
+		failed = failed || lineFailed
+		if res == nil {
+			continue
+		}
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+			return exitUsage
+		}
+	}
+	if lr.nonBlank == 0 {
+		flush()
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, lr.noObjects(noun))
+		return exitUsage
+	}
+	if failed {
+		return exitViolation
+	}
+	return exitOK
+}

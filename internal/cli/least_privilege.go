@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +30,7 @@ func runLeastPrivilege(args []string, stdin io.Reader, stdout, stderr io.Writer)
 	fs := flag.NewFlagSet("least-privilege", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "json", "output format: json (one JSON line per input line) or policy (the policy documents only, indented)")
+	maxLine, _ := inputLimitFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: terraform-provider-iam least-privilege [flags] [FILE|-]")
 		fmt.Fprintln(stderr, `Reads JSON Lines {"id": ..., "require": [{"action", "resource", "context"}]} and writes, per line, the`)
@@ -54,54 +54,24 @@ func runLeastPrivilege(args []string, stdin io.Reader, stdout, stderr io.Writer)
 	defer closeIn()
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	failed, lines := false, 0
-	r := bufio.NewReaderSize(in, 64<<10)
-	for lineNo := 1; ; lineNo++ {
-		line, readErr := r.ReadBytes('\n')
-		if readErr != nil && !errors.Is(readErr, io.EOF) {
-			out.Flush()
-			fmt.Fprintf(stderr, "least-privilege: reading %s: %v\n", name, readErr)
-			return exitUsage
+	lr := newLineReader(in, name, *maxLine)
+	return eachJSONLine("least-privilege", "requirement", lr, out, stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
+		required, err := evaluator.ParseRequired(text)
+		if err != nil {
+			return nil, true, err
 		}
-		if line = bytes.TrimSpace(line); len(line) > 0 {
-			lines++
-			var lp *evaluator.LeastPrivilegePolicy
-			required, err := evaluator.ParseRequired(line)
-			if err == nil {
-				lp, err = evaluator.LeastPrivilege(required)
-			}
-			switch {
-			case err != nil:
-				failed = true
-				e := checkError{ID: evaluator.CaseID(line), Error: fmt.Sprintf("%s:%d: %v", name, lineNo, err)}
-				if err := enc.Encode(e); err != nil {
-					return exitUsage
-				}
-			case *format == "policy":
-				fmt.Fprintf(out, "%s\n", lp.Document)
-			default:
-				var compact bytes.Buffer
-				if err := json.Compact(&compact, lp.Document); err != nil {
-					return exitUsage
-				}
-				if err := enc.Encode(leastPrivilegeOutput{ID: evaluator.CaseID(line), Policy: compact.Bytes(), Statements: lp.Statements, Size: lp.Size}); err != nil {
-					return exitUsage
-				}
-			}
+		lp, err := evaluator.LeastPrivilege(required)
+		if err != nil {
+			return nil, true, err
 		}
-		if readErr != nil {
-			break
+		if *format == "policy" {
+			fmt.Fprintf(out, "%s\n", lp.Document)
+			return nil, false, nil
 		}
-	}
-	if lines == 0 {
-		out.Flush()
-		fmt.Fprintf(stderr, "least-privilege: %s holds no requirement (expected one JSON object per line)\n", name)
-		return exitUsage
-	}
-	if failed {
-		return exitViolation
-	}
-	return exitOK
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, lp.Document); err != nil {
+			return nil, true, err
+		}
+		return leastPrivilegeOutput{ID: evaluator.CaseID(text), Policy: compact.Bytes(), Statements: lp.Statements, Size: lp.Size}, false, nil
+	})
 }

@@ -525,7 +525,12 @@ func ParseAccessCheck(line []byte) (*AccessCheck, error) {
 // ParsePrincipal reads one line of the `access` command: a check's principal and policies,
 // without rules (forbid and require are refused: access lists what is allowed).
 func ParsePrincipal(line []byte) (*AccessCheck, error) {
-	c, err := parseAccessCheck(line, InputLimits{}, false)
+	return ParsePrincipalLimits(line, InputLimits{})
+}
+
+// ParsePrincipalLimits is ParsePrincipal with the input limits of the command line.
+func ParsePrincipalLimits(line []byte, limits InputLimits) (*AccessCheck, error) {
+	c, err := parseAccessCheck(line, limits, false)
 	if err == nil && (len(c.Forbid) > 0 || len(c.Require) > 0) {
 		return nil, errors.New("forbid, require: not used by access, which lists everything the principal may do; use check to test rules")
 	}

@@ -323,7 +323,7 @@ func (d *policyEvaluationDataSource) ValidateConfig(ctx context.Context, req dat
 		if principal.IsNull() || principal.IsUnknown() {
 			continue
 		}
-		if _, err := evaluator.ParseCaller(principal.ValueString()); err != nil {
+		if _, err := evaluator.CheckPrincipal(principal.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(at, "Invalid principal", fmt.Sprintf("request[%d].principal: %s.", i, err))
 		}
 	}

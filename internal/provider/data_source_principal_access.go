@@ -164,7 +164,7 @@ func (ds *principalAccessDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if _, err := evaluator.ParseCaller(m.Principal.ValueString()); err != nil {
+	if _, err := evaluator.CheckPrincipal(m.Principal.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("principal"), "Invalid principal", fmt.Sprintf("principal: %s.", err))
 		return
 	}

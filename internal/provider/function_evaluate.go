@@ -172,7 +172,7 @@ func evaluateRequest(ctx context.Context, v types.Dynamic) (*evaluator.Request, 
 			}
 		}
 	}
-	if _, err := evaluator.ParseCaller(text["principal"]); err != nil {
+	if _, err := evaluator.CheckPrincipal(text["principal"]); err != nil {
 		return nil, fmt.Errorf("request.principal: %s", err)
 	}
 	if !actionPattern.MatchString(text["action"]) {

@@ -825,7 +825,7 @@ func buildAccessCheck(ctx context.Context, m *accessCheckModel, diags *diag.Diag
 			Context:         contextOf(ctx, rq.Context, diags),
 		}
 		if !rq.Principal.IsNull() && !rq.Principal.IsUnknown() {
-			if _, err := evaluator.ParseCaller(req.Principal); err != nil {
+			if _, err := evaluator.CheckPrincipal(req.Principal); err != nil {
 				diags.AddAttributeError(path.Root("require").AtListIndex(i).AtName("principal"), "Invalid principal",
 					fmt.Sprintf("require[%d].principal: %s.", i, err))
 			}
@@ -841,7 +841,7 @@ func buildPrincipal(ctx context.Context, p *accessPrincipalModel, c *evaluator.A
 	c.Principal = p.ARN.ValueString()
 	switch {
 	case isKnown(p.ARN):
-		caller, err := evaluator.ParseCaller(c.Principal)
+		caller, err := evaluator.CheckPrincipal(c.Principal)
 		if err != nil {
 			diags.AddAttributeError(at.AtName("arn"), "Invalid principal", fmt.Sprintf("principal.arn: %s.", err))
 			break

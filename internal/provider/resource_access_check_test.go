@@ -554,6 +554,17 @@ resource "iam_access_check" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Missing principal.*principal\.arn is required, unless principal\.type\s+and\s+principal\.account_id`),
 			},
 			{
+				// "*" or a dotted name is not an anonymous caller or a service: an error.
+				Config:      config(`arn = "*"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid principal.*principal\.arn`),
+			},
+			{
+				Config:      config(`arn = "alice.smith"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid principal.*principal\.arn`),
+			},
+			{
 				// Every role of the account, no ARN given: the grant of iam:* fails.
 				Config:      config(`type = "role"` + "\n    account_id = \"111122223333\""),
 				PlanOnly:    true,

@@ -104,9 +104,10 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func validLevel(l string) bool {
-	switch l {
-	case "List", "Read", "Write", "Tagging", "Permissions management":
-		return true
+	for _, name := range evaluator.AccessLevels() {
+		if l == name {
+			return true
+		}
 	}
 	return false
 }

@@ -207,3 +207,25 @@ func TestDescribeGrants(t *testing.T) {
 		t.Errorf("DescribeGrants(nil) = %q", got)
 	}
 }
+
+// MatchText is a plain glob with case: * any run, ? one character, nothing else special, and
+// it stays fast on patterns with many stars.
+func TestMatchText(t *testing.T) {
+	tests := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"module.deploy.aws_iam_role_policy.*", "module.deploy.aws_iam_role_policy.app", true},
+		{"module.deploy.*", "module.other.x", false},
+		{"aws_iam_role.?", "aws_iam_role.a", true},
+		{"aws_iam_role.?", "aws_iam_role.ab", false},
+		{"AWS_*", "aws_x", false},
+		{"a[0]", "a[0]", true},
+		{strings.Repeat("*a", 30) + "b", strings.Repeat("a", 60), false},
+	}
+	for _, tt := range tests {
+		if got := MatchText(tt.pattern, tt.s); got != tt.want {
+			t.Errorf("MatchText(%q, %q) = %v", tt.pattern, tt.s, got)
+		}
+	}
+}

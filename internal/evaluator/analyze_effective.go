@@ -30,6 +30,16 @@ type ActionAccess struct {
 	Witness Request
 }
 
+// AccessLevels are the access levels of the Service Authorization Reference, as AWS writes them,
+// from the least to the most sensitive.
+func AccessLevels() []string {
+	var out []string
+	for _, l := range []catalog.AccessLevel{catalog.AccessList, catalog.AccessRead, catalog.AccessWrite, catalog.AccessTagging, catalog.AccessPermissionsManagement} {
+		out = append(out, l.String())
+	}
+	return out
+}
+
 // EffectiveAccess is the answer of Effective.
 type EffectiveAccess struct {
 	Actions []ActionAccess // sorted by action

@@ -109,6 +109,11 @@ func (u UnknownPrincipal) Candidates(policies []*Policy, budget int) ([]Principa
 				if cc == nil {
 					continue
 				}
+				if (cc.key == "aws:principalarn" || cc.key == "aws:username") && cc.hasVariables {
+					// The values depend on other keys (a tag, a request key): which ARNs they
+					// single out is not a fixed set of patterns.
+					return nil, undecided("%s compares the ARN of the principal, which is known only after apply, with policy variables; give the principal's ARN built from values known at plan time", policyLabel(p)+" "+c.Path)
+				}
 				var g globGroup
 				switch {
 				case cc.key == "aws:principalarn":

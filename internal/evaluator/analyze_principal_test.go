@@ -55,6 +55,14 @@ func TestUnknownPrincipalChecks(t *testing.T) {
 			want:     "violation", named: "",
 		},
 		{
+			name:     "a condition comparing the principal's ARN with a tag variable makes it undecided",
+			identity: allowAll,
+			scp: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},` +
+				`{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/${aws:PrincipalTag/admin-role}"}}}]}`,
+			forbid: ForbidRule{Actions: []string{"iam:CreateUser"}, Resources: []string{"*"}},
+			want:   "undecided",
+		},
+		{
 			name:     "a policy variable of the principal's name makes it undecided",
 			identity: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}`,
 			forbid:   ForbidRule{Actions: []string{"s3:DeleteObject"}, Resources: []string{"arn:aws:s3:::home/admin/*"}},

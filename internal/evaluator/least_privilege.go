@@ -24,6 +24,9 @@ type LeastPrivilegePolicy struct {
 	// Statements is the number of statements, Size the document's length without white space.
 	Statements int
 	Size       int
+	// Warnings are the validator's findings on the policy written (at WARNING or above), such
+	// as a size over the managed policy quota.
+	Warnings []Finding
 }
 
 // LeastPrivilege writes the policy for the required requests (Principal and ResourceAccount
@@ -111,7 +114,13 @@ func LeastPrivilege(required []Request) (*LeastPrivilegePolicy, error) {
 	if err := checkLeastPrivilege(p, required); err != nil {
 		return nil, err
 	}
-	return &LeastPrivilegePolicy{Document: text, Policy: p, Statements: len(p.Statements), Size: p.SizeNoSpace}, nil
+	var warnings []Finding
+	for _, f := range ValidatePolicy(text, ValidateOptions{Type: PolicyTypeIdentity}) {
+		if f.Severity.AtLeast(SeverityWarning) {
+			warnings = append(warnings, f)
+		}
+	}
+	return &LeastPrivilegePolicy{Document: text, Policy: p, Statements: len(p.Statements), Size: p.SizeNoSpace, Warnings: warnings}, nil
 }
 
 // conditionsFor fixes each key of a request's context with the operator of its type.

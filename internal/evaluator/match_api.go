@@ -49,6 +49,13 @@ func MatchResource(pattern, arn string) bool {
 	return rm.pattern.matchPlain(arn, false)
 }
 
+// MatchText reports whether a pattern with * (any run of characters) and ? (one character)
+// matches a text, with case: the glob of the engine for texts that are not IAM elements, such
+// as the Terraform addresses of the guard's waivers.
+func MatchText(pattern, s string) bool {
+	return compileGlob(pattern).matchPlain(s, false)
+}
+
 // CoversAction reports whether the statement's Action or NotAction element covers the action.
 func (s *Statement) CoversAction(action string) bool {
 	if s.compiled == nil {

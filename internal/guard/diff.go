@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -40,13 +41,7 @@ type PrincipalDiff struct {
 
 // Diff lists the access changes of the principals the plan touches, the largest first.
 func Diff(p *Plan, rules *Rules) []PrincipalDiff {
-	if rules == nil {
-		rules = DefaultRules()
-	}
-	g := newGuard(p, rules)
-	g.account, g.accountSource, g.accountKnown = g.inferAccount()
-	g.prior = newWorld(g, p.Prior())
-	g.planned = newWorld(g, p.Planned())
+	g := prepare(context.Background(), p, rules)
 	var out []PrincipalDiff
 	for _, after := range g.planned.principals {
 		reachAdded, reachRemoved := g.reachChanges(after)

@@ -47,18 +47,7 @@ func Check(p *Plan, rules *Rules) *Report {
 // CheckContext is Check that stops deciding when ctx is done (a --timeout): every question
 // still open is then undecided, and the report has an undecided finding that says so.
 func CheckContext(ctx context.Context, p *Plan, rules *Rules) *Report {
-	if rules == nil {
-		rules = DefaultRules()
-	}
-	g := newGuard(p, rules)
-	g.ctx = ctx
-	g.account, g.accountSource, g.accountKnown = g.inferAccount()
-
-	g.prior = newWorld(g, p.Prior())
-	g.orgUnknown = nil
-	g.buildingPlanned = true
-	g.planned = newWorld(g, p.Planned())
-	g.buildingPlanned = false
+	g := prepare(ctx, p, rules)
 
 	g.checkCoverage()
 	g.checkUnresolved()
@@ -83,6 +72,24 @@ func CheckContext(ctx context.Context, p *Plan, rules *Rules) *Report {
 	g.applyWaivers(time.Now())
 	sortFindings(g.findings)
 	return &Report{Plan: p.Name, Account: g.account, AccountSource: g.accountSource, Findings: g.findings}
+}
+
+// prepare builds the account before and after the plan, ready for the checks (and for the
+// access diff).
+func prepare(ctx context.Context, p *Plan, rules *Rules) *guard {
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	g := newGuard(p, rules)
+	g.ctx = ctx
+	g.account, g.accountSource, g.accountKnown = g.inferAccount()
+
+	g.prior = newWorld(g, p.Prior())
+	g.orgUnknown = nil
+	g.buildingPlanned = true
+	g.planned = newWorld(g, p.Planned())
+	g.buildingPlanned = false
+	return g
 }
 
 func newGuard(p *Plan, rules *Rules) *guard {

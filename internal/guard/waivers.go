@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+
+	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // Waivers and baselines: accepted findings that do not fail the run. A waiver is written in the
@@ -77,29 +79,10 @@ func (d *decoder) waivers(blocks []waiveBlock) []Waiver {
 }
 
 func (w *Waiver) matches(f *Finding) bool {
-	if w.Code != f.Code || !globMatch(w.Address, f.Address) {
+	if w.Code != f.Code || !ev.MatchText(w.Address, f.Address) {
 		return false
 	}
-	return w.Principal == "" || globMatch(w.Principal, f.Principal)
-}
-
-// globMatch matches * and ? against any text (addresses are not ARNs).
-func globMatch(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	switch pattern[0] {
-	case '*':
-		for i := 0; i <= len(s); i++ {
-			if globMatch(pattern[1:], s[i:]) {
-				return true
-			}
-		}
-		return false
-	case '?':
-		return s != "" && globMatch(pattern[1:], s[1:])
-	}
-	return s != "" && s[0] == pattern[0] && globMatch(pattern[1:], s[1:])
+	return w.Principal == "" || ev.MatchResource(w.Principal, f.Principal)
 }
 
 // applyWaivers marks the findings that a waiver accepts, and adds the expired and unused

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -113,9 +112,9 @@ func (ds *leastPrivilegeDataSource) Read(ctx context.Context, req datasource.Rea
 	m.Size = types.Int64Value(int64(lp.Size))
 	sum := sha256.Sum256(lp.Document)
 	m.ID = types.StringValue(hex.EncodeToString(sum[:]))
-	if lp.Size > 6144 {
-		resp.Diagnostics.AddWarning("Policy over the managed policy quota",
-			fmt.Sprintf("The policy is %d characters long without white space, over the 6,144 of a customer managed policy; split the requirements.", lp.Size))
+	for _, f := range lp.Warnings {
+		// The validator's own findings on the policy written, such as the managed policy quota.
+		resp.Diagnostics.AddAttributeWarning(path.Root("require"), "Policy validation: "+string(f.Severity)+" "+f.Code, f.Message+".")
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -67,8 +67,6 @@ var allowedActionType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"witness_resource": types.StringType,
 }}
 
-var accessLevelNames = []string{"List", "Read", "Write", "Tagging", "Permissions management"}
-
 func (ds *principalAccessDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_principal_access"
 }
@@ -128,7 +126,7 @@ func (ds *principalAccessDataSource) Schema(_ context.Context, _ datasource.Sche
 				ElementType:         types.StringType,
 				Optional:            true,
 				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(stringvalidator.OneOf(accessLevelNames...)),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(evaluator.AccessLevels()...)),
 				},
 			},
 			"allowed": schema.ListNestedAttribute{

@@ -50,7 +50,7 @@ type builder struct {
 	roles    map[string]*Role // by resource address
 	users    map[string]*User
 	groups   map[string]*Group
-	policies map[string]*ManagedPolicy
+	policies map[string]*CustomerManagedPolicy
 	orgs     map[string]*OrgPolicy // SCPs and RCPs by address
 	orgOther map[string]bool       // organisation policies of other types (tag, backup, ...)
 	errs     []string
@@ -68,7 +68,7 @@ func newBuilder(plan, phase string, cfg *tfjson.Config) *builder {
 		roles:    make(map[string]*Role),
 		users:    make(map[string]*User),
 		groups:   make(map[string]*Group),
-		policies: make(map[string]*ManagedPolicy),
+		policies: make(map[string]*CustomerManagedPolicy),
 		orgs:     make(map[string]*OrgPolicy),
 		orgOther: make(map[string]bool),
 
@@ -493,7 +493,7 @@ func (b *builder) declareGroup(r *resource) {
 }
 
 func (b *builder) declarePolicy(r *resource) {
-	p := &ManagedPolicy{
+	p := &CustomerManagedPolicy{
 		Address:  r.addr,
 		Name:     b.optional(r, "name"),
 		Path:     b.optional(r, "path"),
@@ -647,7 +647,7 @@ func (b *builder) attachment(r *resource, attr string, v Value) *PolicyAttachmen
 	return a
 }
 
-func (b *builder) policyByARN(arn string) *ManagedPolicy {
+func (b *builder) policyByARN(arn string) *CustomerManagedPolicy {
 	for _, p := range b.acct.Policies {
 		if p.ARN.Known && p.ARN.Text == arn {
 			return p

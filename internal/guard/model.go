@@ -80,7 +80,7 @@ type PolicyAttachment struct {
 	ARN Value
 	// Policy is the customer managed policy of this plan that the ARN or the configuration
 	// reference names; nil for AWS managed policies and policies outside the plan.
-	Policy *ManagedPolicy
+	Policy *CustomerManagedPolicy
 	// Ref is the configuration reference that resolved an unknown ARN, as an absolute
 	// address with attribute ("module.app.aws_iam_policy.boundary.arn"); "" when the ARN was
 	// known or nothing resolved it.
@@ -107,8 +107,8 @@ func isAWSManagedPolicyARN(arn string) bool {
 	return i > 0 && strings.HasPrefix(rest[i:], ":iam::aws:policy/")
 }
 
-// ManagedPolicy is a customer managed policy declared by the plan (aws_iam_policy).
-type ManagedPolicy struct {
+// CustomerManagedPolicy is a customer managed policy declared by the plan (aws_iam_policy).
+type CustomerManagedPolicy struct {
 	Address  string
 	Name     Value
 	Path     Value
@@ -269,7 +269,7 @@ type Account struct {
 	Roles            []*Role
 	Users            []*User
 	Groups           []*Group
-	Policies         []*ManagedPolicy
+	Policies         []*CustomerManagedPolicy
 	ResourcePolicies []*ResourcePolicy
 	OrgPolicies      []*OrgPolicy
 	AccessKeys       []*AccessKey
@@ -341,7 +341,7 @@ func (a *Account) GroupNamed(name string) *Group {
 }
 
 // Policy returns the customer managed policy declared at address, or nil.
-func (a *Account) Policy(address string) *ManagedPolicy {
+func (a *Account) Policy(address string) *CustomerManagedPolicy {
 	for _, p := range a.Policies {
 		if p.Address == address {
 			return p

@@ -101,7 +101,13 @@ func Analyze(q *Question) Answer {
 	if err != nil {
 		var fv freeVariableError
 		if errors.As(err, &fv) {
-			return analyzeTagVariable(q, fv, maxTagVariableDepth)
+			proof, ok := analyzeWidened(q, fv)
+			if ok {
+				return proof
+			}
+			a := analyzeTagVariable(q, fv, maxTagVariableDepth)
+			a.Searched += proof.Searched
+			return a
 		}
 		var u undecidedError
 		if errors.As(err, &u) {

@@ -13,7 +13,8 @@ import (
 // the question's resource patterns hold where the variable stands, and one value that nothing
 // names. A candidate that is allowed is a real witness (its value is in the witness's context);
 // when no candidate is, other values were not searched, so the answer is Undecided, never
-// Denied.
+// Denied. (Analyze first tries to prove Denied for every value with a widened question:
+// analyze_widen.go; the candidates run only when that proof fails.)
 
 // freeVariableError is a policy variable whose key the question does not fix.
 type freeVariableError struct {
@@ -21,7 +22,7 @@ type freeVariableError struct {
 }
 
 func (e freeVariableError) Error() string {
-	return fmt.Sprintf("%s %s the policy variable ${%s}, whose value the question does not fix; the analysis supports variables of the principal and of fixed keys only", e.path, e.verb, e.key)
+	return fmt.Sprintf("%s %s the policy variable ${%s}, whose value the question does not fix", e.path, e.verb, e.key)
 }
 
 func freeVariable(path, verb, key string) error { return freeVariableError{path, verb, key} }
@@ -32,7 +33,7 @@ const maxTagVariableDepth = 3
 // analyzeTagVariable answers q by trying candidate values of the free variable's key.
 func analyzeTagVariable(q *Question, fv freeVariableError, depth int) Answer {
 	if !strings.HasPrefix(fv.key, "aws:principaltag/") || depth == 0 {
-		return Answer{Outcome: Undecided, Reason: fv.Error()}
+		return Answer{Outcome: Undecided, Reason: fv.Error() + "; with the variable widened to any value the policies allow some request, and candidate values are tried for principal tags only (fix the key in the question's context to decide)"}
 	}
 	searched := 0
 	var reasons []string
@@ -65,7 +66,7 @@ func analyzeTagVariable(q *Question, fv freeVariableError, depth int) Answer {
 			reasons = append(reasons, a.Reason)
 		}
 	}
-	reason := fmt.Sprintf("%s; no request is allowed for the values of %s tried (absent, the constants and resource text the policies and the question name, and one other value), and other values were not searched", fv.Error(), principalTagKeyName(fv.key))
+	reason := fmt.Sprintf("%s; the policies with the variable widened to any value allow some request, but none is allowed for the values of %s tried (absent, the constants and resource text the policies and the question name, and one other value), and other values were not searched", fv.Error(), principalTagKeyName(fv.key))
 	if len(reasons) > 0 {
 		reason += " (" + reasons[0] + ")"
 	}

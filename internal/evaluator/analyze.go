@@ -145,9 +145,12 @@ func undecided(format string, args ...any) error {
 
 // analysis is one question being answered.
 type analysis struct {
-	q      *Question
-	budget int
-	nodes  int
+	q *Question
+	// coverage tells which of the question's actions each statement covers; the sides'
+	// policies are pruned to the statements that cover some (analyze_prune.go).
+	coverage *actionCoverage
+	budget   int
+	nodes    int
 	// outcomeOnly makes searchPair report an allowed pair without building its witness, and
 	// plainWitness keeps the cell's own resource in a witness instead of looking for a more
 	// readable one (Effective builds thousands of witnesses).
@@ -293,6 +296,12 @@ func newAnalysisOf(q *Question, sides []side) (*analysis, error) {
 	a.base, err = newEvalContext(&Request{Principal: q.Principal, Action: "", Resource: "*", ResourceAccount: q.ResourceAccount, Context: a.ctx})
 	if err != nil {
 		return nil, err
+	}
+	if a.coverage, err = newActionCoverage(q.Actions); err != nil {
+		return nil, err
+	}
+	for i := range a.sides {
+		a.sides[i] = a.coverage.pruneSide(a.sides[i])
 	}
 	a.collectStatements()
 	if err := a.cellizeActions(); err != nil {

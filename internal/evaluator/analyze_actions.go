@@ -1,7 +1,6 @@
 package evaluator
 
 import (
-	"errors"
 	"sort"
 	"strings"
 
@@ -13,53 +12,13 @@ import (
 
 // cellizeActions groups the actions of the question by which statements cover them.
 func (a *analysis) cellizeActions() error {
-	// The candidate actions: every catalogue action matching a question pattern, and
-	// patterns without wildcards that the catalogue does not know, as written.
-	inSet := map[int]bool{}
-	var extra []string
-	for _, p := range a.q.Actions {
-		idx := catalog.ExpandActionPattern(p)
-		for _, i := range idx {
-			inSet[i] = true
-		}
-		if len(idx) == 0 && !strings.ContainsAny(p, "*?") {
-			extra = append(extra, p)
-		}
-	}
-	if len(inSet) == 0 && len(extra) == 0 {
-		return errors.New("no action of the catalogue matches the question's actions")
-	}
-	candidates := make([]int, 0, len(inSet))
-	for i := range inSet {
-		candidates = append(candidates, i)
-	}
-	sort.Ints(candidates)
-
-	// Statement coverage of catalogue actions, through the catalogue's pattern expansion
-	// (a bitset per pattern, cached), so that large managed policies cost one expansion per
-	// pattern rather than one match per action and pattern.
-	cache := map[string]bitset{}
-	expand := func(p string) bitset {
-		if b, ok := cache[p]; ok {
-			return b
-		}
-		b := newBitset(catalog.NumActions())
-		for _, i := range catalog.ExpandActionPattern(p) {
-			b.set(i)
-		}
-		cache[p] = b
-		return b
-	}
+	// The candidate actions (every catalogue action matching a question pattern, and
+	// patterns without wildcards that the catalogue does not know, as written) and which
+	// statements cover them were found when the policies were pruned.
+	candidates, extra := a.coverage.candidates, a.coverage.extra
 	stmtCover := make([]bitset, len(a.stmts))
 	for si, s := range a.stmts {
-		cover := newBitset(catalog.NumActions())
-		for _, v := range s.Actions {
-			b := expand(v.Text)
-			for w := range cover {
-				cover[w] |= b[w]
-			}
-		}
-		stmtCover[si] = cover
+		stmtCover[si] = a.coverage.of(s)
 	}
 	cells := map[string]int{}
 	add := func(name string, unit int, types []int, covers func(si int) bool) {
@@ -80,25 +39,17 @@ func (a *analysis) cellizeActions() error {
 		}
 		a.actionCells[ci].members = append(a.actionCells[ci].members, name)
 	}
-	for _, i := range candidates {
+	for j, i := range candidates {
 		act := catalog.ActionByIndex(i)
 		unit, types := a.actionResourceGroups(act)
-		add(act.Name(), unit, types, func(si int) bool { return stmtCover[si].has(i) })
+		add(act.Name(), unit, types, func(si int) bool { return stmtCover[si].has(j) })
 	}
 	for _, name := range extra {
 		lower := strings.ToLower(name)
 		// An action the catalogue does not know: nothing is known of its resources.
 		unit, anything := a.unitOf(""), a.addGroup(false, glob{globStar})
 		a.addUnitType(unit, anything)
-		add(name, unit, []int{anything}, func(si int) bool {
-			c := a.stmts[si].compiled
-			for k := range c.actions {
-				if c.actions[k].match(lower) {
-					return true
-				}
-			}
-			return false
-		})
+		add(name, unit, []int{anything}, func(si int) bool { return a.coverage.matchesExtra(a.stmts[si], lower) })
 	}
 	a.relevant = make([]bool, len(a.stmts))
 	for _, c := range a.actionCells {

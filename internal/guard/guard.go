@@ -29,11 +29,10 @@ type guard struct {
 	validated       map[string]bool
 	orgUnknown      []unknownPart
 
-	reduced    map[reduceKey]*ev.Policy
 	allowCache map[*ev.Policy]allowActions
 	mayCache   map[reduceKey]bool
 	scopes     map[reduceKey]resourceScope
-	actionSets map[string]*actionSet
+	actionSets map[string]pruner
 
 	findings []Finding
 	seen     map[string]bool
@@ -94,7 +93,7 @@ func prepare(ctx context.Context, p *Plan, rules *Rules) *guard {
 
 func newGuard(p *Plan, rules *Rules) *guard {
 	return &guard{ctx: context.Background(), plan: p, rules: rules, parsed: map[string]parsedPolicy{}, validated: map[string]bool{},
-		seen: map[string]bool{}, reduced: map[reduceKey]*ev.Policy{}, actionSets: map[string]*actionSet{},
+		seen: map[string]bool{}, actionSets: map[string]pruner{},
 		allowCache: map[*ev.Policy]allowActions{}, mayCache: map[reduceKey]bool{},
 		scopes: map[reduceKey]resourceScope{}}
 }

@@ -3,140 +3,48 @@ package guard
 import (
 	"strings"
 
-	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // Before a question goes to the engine, every policy loses the statements whose Action
-// element cannot cover any action of the question. The answer does not change (a statement
-// that matches no request of the set has no say in any of them), and the engine's work
-// shrinks a lot: a large AWS managed policy such as ViewOnlyAccess carries hundreds of
-// resource patterns that questions about s3:GetObject need not consider. Statements keep
-// their index, so explanations still point into the original document.
+// element cannot cover any action of the question. The engine prunes so itself before every
+// question (evaluator.StatementPruner); the guard asks thousands of questions about the same
+// few action sets over the same policies, so it keeps one pruner per action set and prunes
+// each policy once for all of them.
 
-// maxReduceActions bounds the expansion of the question's action patterns; beyond it (a
-// question about "*") policies are passed whole.
+// maxReduceActions bounds the actions a pruner is kept for; beyond it (a question about "*")
+// policies are passed whole and the engine prunes them per question.
 const maxReduceActions = 4000
-
-// actionSet is the question's actions as exact lower-case names, or nil for "too many".
-type actionSet struct {
-	key   string
-	names []string
-}
-
-func newActionSet(actions []string) *actionSet {
-	var names []string
-	for _, a := range actions {
-		if !strings.ContainsAny(a, "*?") {
-			names = append(names, strings.ToLower(a))
-			continue
-		}
-		idx := catalog.ExpandActionPattern(a)
-		if len(names)+len(idx) > maxReduceActions {
-			return nil
-		}
-		for _, i := range idx {
-			names = append(names, strings.ToLower(catalog.ActionByIndex(i).Name()))
-		}
-	}
-	return &actionSet{key: strings.ToLower(strings.Join(actions, ",")), names: names}
-}
-
-// covers reports whether a statement's Action or NotAction element may cover an action of the set.
-func (s *actionSet) covers(st *ev.Statement) bool {
-	if st.NotAction {
-		return true // NotAction covers almost everything; keep it
-	}
-	for _, a := range st.Actions {
-		pat := strings.ToLower(a.Text)
-		for _, n := range s.names {
-			if ev.MatchAction(pat, n) {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 type reduceKey struct {
 	policy  *ev.Policy
 	actions string
 }
 
-// reduce returns the policy without the statements that cannot cover the set's actions.
-func (g *guard) reduce(p *ev.Policy, s *actionSet) *ev.Policy {
+// pruner is the pruner of an action set, or nil when policies are passed whole.
+type pruner = *ev.StatementPruner
+
+func (g *guard) reduce(p *ev.Policy, s pruner) *ev.Policy {
 	if p == nil || s == nil {
 		return p
 	}
-	key := reduceKey{p, s.key}
-	if r, ok := g.reduced[key]; ok {
-		return r
-	}
-	kept := make([]*ev.Statement, 0, len(p.Statements))
-	for _, st := range p.Statements {
-		if s.covers(st) {
-			kept = append(kept, st)
-		}
-	}
-	r := p
-	if len(kept) < len(p.Statements) {
-		cp := *p
-		cp.Statements = kept
-		r = &cp
-	}
-	g.reduced[key] = r
-	return r
-}
-
-func (g *guard) reduceAll(list []*ev.Policy, s *actionSet) []*ev.Policy {
-	if s == nil || list == nil {
-		return list
-	}
-	out := make([]*ev.Policy, len(list))
-	for i, p := range list {
-		out[i] = g.reduce(p, s)
-	}
-	return out
-}
-
-func (g *guard) reduceLevels(levels [][]*ev.Policy, s *actionSet) [][]*ev.Policy {
-	if s == nil || levels == nil {
-		return levels
-	}
-	out := make([][]*ev.Policy, len(levels))
-	for i, l := range levels {
-		out[i] = g.reduceAll(l, s)
-	}
-	return out
+	return s.Policy(p)
 }
 
 // reduceSet reduces every policy of a policy set.
-func (g *guard) reduceSet(ps ev.PolicySet, s *actionSet) ev.PolicySet {
+func (g *guard) reduceSet(ps ev.PolicySet, s pruner) ev.PolicySet {
 	if s == nil {
 		return ps
 	}
-	ps.Identity = g.reduceAll(ps.Identity, s)
-	ps.Boundary = g.reduce(ps.Boundary, s)
-	ps.Session = g.reduce(ps.Session, s)
-	ps.Resource = g.reduce(ps.Resource, s)
-	ps.SCPs = g.reduceLevels(ps.SCPs, s)
-	ps.RCPs = g.reduceLevels(ps.RCPs, s)
-	return ps
+	return s.Set(ps)
 }
 
 // reduceResources reduces resource policies and drops those left without statements.
-func (g *guard) reduceResources(list []ev.ResourcePolicy, s *actionSet) []ev.ResourcePolicy {
+func (g *guard) reduceResources(list []ev.ResourcePolicy, s pruner) []ev.ResourcePolicy {
 	if s == nil {
 		return list
 	}
-	var out []ev.ResourcePolicy
-	for _, rp := range list {
-		r := g.reduce(rp.Policy, s)
-		if r != nil && len(r.Statements) > 0 {
-			out = append(out, ev.ResourcePolicy{Pattern: rp.Pattern, Policy: r})
-		}
-	}
-	return out
+	return s.ResourcePolicies(list)
 }
 
 // reduceQuestion reduces every policy of a question to its actions.
@@ -146,13 +54,17 @@ func (g *guard) reduceQuestion(q *ev.Question) {
 	q.ResourcePolicies = g.reduceResources(q.ResourcePolicies, s)
 }
 
-// actionSet returns the expanded action set of a question (cached).
-func (g *guard) actionSet(actions []string) *actionSet {
+// actionSet returns the pruner of a question's actions (cached), or nil.
+func (g *guard) actionSet(actions []string) pruner {
 	key := strings.Join(actions, ",")
 	if s, ok := g.actionSets[key]; ok {
 		return s
 	}
-	s := newActionSet(actions)
+	s, err := ev.NewStatementPruner(actions)
+	if err != nil || s.Actions() > maxReduceActions {
+		// The engine reports the error itself; large sets are pruned per question.
+		s = nil
+	}
 	g.actionSets[key] = s
 	return s
 }
@@ -186,7 +98,7 @@ func (g *guard) analyzePublic(q *ev.PublicAccessQuestion) ev.PublicAccessAnswer 
 	}
 	s := g.actionSet(actions)
 	q.ResourcePolicies = g.reduceResources(q.ResourcePolicies, s)
-	q.RCPs = g.reduceLevels(q.RCPs, s)
+	q.RCPs = g.reduceSet(ev.PolicySet{RCPs: q.RCPs}, s).RCPs
 	if err := g.ctx.Err(); err != nil {
 		// PublicAccessQuestion has no Done channel; a question asked after the time limit is
 		// not asked.

@@ -119,10 +119,17 @@ func tagCandidates(q *Question, key string) []*string {
 			// Constants compared with the key itself.
 			for _, c := range s.compiled.conditions {
 				// The value the question fixes for a key compared with the variable.
+				// and the text such a value has where the variable stands in the pattern
+				// ("home/${aws:PrincipalTag/user}/*" against "home/bob/x" gives "bob").
 				for _, vk := range conditionVariables(c) {
 					if v, ok := q.Context.lookupLower(c.key); ok && vk == key {
 						for _, x := range v.Values {
 							add(x)
+						}
+						for i := range c.values {
+							for _, t := range variableTextIn(c.values[i].tmpl.raw, key, v.Values) {
+								add(t)
+							}
 						}
 					}
 				}

@@ -468,6 +468,9 @@ func ResourcePatternProblem(p string) string {
 		return `empty; expected "*" or an ARN pattern such as "arn:aws:s3:::bucket/*"`
 	case p == "*":
 		return ""
+	case len(p) > 4 && strings.EqualFold(p[:4], "arn:") && !strings.HasPrefix(p, "arn:"):
+		// ARNs are case-sensitive: "ARN:aws:..." matches no resource.
+		return fmt.Sprintf(`%q is not an ARN pattern: an ARN starts with "arn:" in lower case, as in %q`, p, "arn:"+p[4:])
 	case !strings.HasPrefix(p, "arn:"):
 		return fmt.Sprintf(`%q is not an ARN pattern; expected "*" or arn:partition:service:region:account:resource, such as "arn:aws:s3:::%s" (a name is not an ARN: use the resource's arn attribute)`, p, strings.Trim(p, "/*"))
 	case strings.Count(p, ":") < 5:

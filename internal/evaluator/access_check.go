@@ -156,9 +156,17 @@ func (c *AccessCheck) RunContext(ctx context.Context, opts Options, budget int) 
 	if err != nil {
 		return report, err
 	}
+	// Values no request can carry (a network in aws:SourceIp, two values of a single-valued
+	// key) are errors of the input, not an undecided question.
+	if err := checkContextValues(&c.Context); err != nil {
+		return report, err
+	}
 	for i := range c.Forbid {
 		if ps := c.Forbid[i].Problems(); len(ps) > 0 {
 			return report, fmt.Errorf("forbid[%d].%s[%d]: %s", i, ps[0].Field, ps[0].Index, ps[0].Problem)
+		}
+		if err := checkContextValues(&c.Forbid[i].Context); err != nil {
+			return report, fmt.Errorf("forbid[%d].%v", i, err)
 		}
 	}
 	for i := range c.Require {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
 )
 
 // AccessCheck is a set of rules about what one principal can and cannot do: forbid rules (no
@@ -596,8 +597,8 @@ func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessC
 		}
 		c.PrincipalTags = make(map[string]string, len(tags))
 		for i := range tags {
-			if tags[i].Value.Kind != jsonString {
-				return nil, r.errorAt(&tags[i].Value, fmt.Sprintf("request.principalTags[%q]", tags[i].Key), "expected a string (the tag's value), found %s", describeJSON(&tags[i].Value))
+			if tags[i].Value.Kind != jsonpos.String {
+				return nil, r.errorAt(&tags[i].Value, fmt.Sprintf("request.principalTags[%q]", tags[i].Key), "expected a string (the tag's value), found %s", jsonpos.Describe(&tags[i].Value))
 			}
 			c.PrincipalTags[tags[i].Key] = tags[i].Value.Text
 		}
@@ -685,7 +686,7 @@ func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessC
 			return nil, err
 		}
 		if n := rq.fields["principal"]; n != nil {
-			if n.Kind == jsonString && n.Text == "" {
+			if n.Kind == jsonpos.String && n.Text == "" {
 				return nil, r.errorAt(n, at+".principal", `empty; leave it out for the check's principal, or write "anonymous"`)
 			}
 			var other CallerIdentity

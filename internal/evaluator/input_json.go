@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
 )
 
 // InputError is an error in a case or check: where it is and what was expected.
@@ -71,12 +73,12 @@ type inputReader struct {
 
 // readInputText reads data as one JSON object. Syntax errors (and a byte order mark, invalid
 // UTF-8, duplicate keys, text after the object) are InputErrors at their place.
-func readInputText(data []byte, what string, limits InputLimits) (*inputReader, *jsonNode, error) {
+func readInputText(data []byte, what string, limits InputLimits) (*inputReader, *jsonpos.Node, error) {
 	r := &inputReader{data: data, limits: limits}
 	if isJSONBlank(data) {
 		return nil, nil, &InputError{Message: fmt.Sprintf("empty; expected a JSON object (one %s per line)", what)}
 	}
-	doc, err := readJSON(data)
+	doc, err := jsonpos.Read(data)
 	if err != nil {
 		if i := firstNonBlank(data); data[i] != '{' && data[i] != '[' {
 			return nil, nil, &InputError{Line: 1 + bytes.Count(data[:i], []byte("\n")), Column: i - bytes.LastIndexByte(data[:i], '\n'),
@@ -92,8 +94,8 @@ func readInputText(data []byte, what string, limits InputLimits) (*inputReader, 
 		}
 		return nil, nil, &InputError{Line: pe.Line, Column: pe.Column, Field: pe.Path, Message: msg}
 	}
-	if doc.Root.Kind != jsonObject {
-		return nil, nil, r.errorAt(&doc.Root, "", "expected a JSON object (a %s), found %s", what, describeJSON(&doc.Root))
+	if doc.Root.Kind != jsonpos.Object {
+		return nil, nil, r.errorAt(&doc.Root, "", "expected a JSON object (a %s), found %s", what, jsonpos.Describe(&doc.Root))
 	}
 	return r, &doc.Root, nil
 }
@@ -119,7 +121,7 @@ func describeByte(b []byte) string {
 	return fmt.Sprintf("%q", r)
 }
 
-func (r *inputReader) errorAt(n *jsonNode, field, format string, args ...any) *InputError {
+func (r *inputReader) errorAt(n *jsonpos.Node, field, format string, args ...any) *InputError {
 	return &InputError{Line: n.Pos.Line, Column: n.Pos.Column, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -138,7 +140,7 @@ func (r *inputReader) offset(p Position) int {
 
 // rawObject returns the source text of an object node, for the policy parser (whose positions
 // are then within the policy, as for a policy given as a string).
-func (r *inputReader) rawObject(n *jsonNode) []byte {
+func (r *inputReader) rawObject(n *jsonpos.Node) []byte {
 	start := r.offset(n.Pos)
 	depth, inString := 0, false
 	for i := start; i < len(r.data); i++ {
@@ -170,19 +172,19 @@ func (r *inputReader) rawObject(n *jsonNode) []byte {
 // inputObject is an object of a case or check whose keys have been checked.
 type inputObject struct {
 	r      *inputReader
-	node   *jsonNode
+	node   *jsonpos.Node
 	path   string
-	fields map[string]*jsonNode
+	fields map[string]*jsonpos.Node
 }
 
 // object checks that n is an object whose keys are all among known (people's fields aside when
 // people is set), each at most once in any letter case, and returns it.
-func (r *inputReader) object(n *jsonNode, path string, known []string, people bool) (*inputObject, error) {
-	if n.Kind != jsonObject {
-		return nil, r.errorAt(n, path, "expected an object, found %s", describeJSON(n))
+func (r *inputReader) object(n *jsonpos.Node, path string, known []string, people bool) (*inputObject, error) {
+	if n.Kind != jsonpos.Object {
+		return nil, r.errorAt(n, path, "expected an object, found %s", jsonpos.Describe(n))
 	}
-	o := &inputObject{r: r, node: n, path: path, fields: make(map[string]*jsonNode, len(n.Members))}
-	firstByFold := make(map[string]*jsonMember, len(n.Members))
+	o := &inputObject{r: r, node: n, path: path, fields: make(map[string]*jsonpos.Node, len(n.Members))}
+	firstByFold := make(map[string]*jsonpos.Member, len(n.Members))
 	for i := range n.Members {
 		m := &n.Members[i]
 		fold := strings.ToLower(m.Key)
@@ -248,17 +250,17 @@ func (o *inputObject) field(key string) string { return joinField(o.path, key) }
 // has reports whether the field is present and not null.
 func (o *inputObject) has(key string) bool {
 	n := o.fields[key]
-	return n != nil && n.Kind != jsonNull
+	return n != nil && n.Kind != jsonpos.Null
 }
 
 // str returns a string field; absent and null are "". Another type is an error.
 func (o *inputObject) str(key string) (string, error) {
 	n := o.fields[key]
-	if n == nil || n.Kind == jsonNull {
+	if n == nil || n.Kind == jsonpos.Null {
 		return "", nil
 	}
-	if n.Kind != jsonString {
-		return "", o.r.errorAt(n, o.field(key), "expected a string, found %s", describeJSON(n))
+	if n.Kind != jsonpos.String {
+		return "", o.r.errorAt(n, o.field(key), "expected a string, found %s", jsonpos.Describe(n))
 	}
 	return n.Text, nil
 }
@@ -266,20 +268,20 @@ func (o *inputObject) str(key string) (string, error) {
 // object returns an object field (nil when absent or null), with its keys checked.
 func (o *inputObject) object(key string, known []string) (*inputObject, error) {
 	n := o.fields[key]
-	if n == nil || n.Kind == jsonNull {
+	if n == nil || n.Kind == jsonpos.Null {
 		return nil, nil
 	}
 	return o.r.object(n, o.field(key), known, false)
 }
 
 // array returns the elements of an array field (nil when absent or null).
-func (o *inputObject) array(key, what string) ([]jsonNode, error) {
+func (o *inputObject) array(key, what string) ([]jsonpos.Node, error) {
 	n := o.fields[key]
-	if n == nil || n.Kind == jsonNull {
+	if n == nil || n.Kind == jsonpos.Null {
 		return nil, nil
 	}
-	if n.Kind != jsonArray {
-		return nil, o.r.errorAt(n, o.field(key), "expected an array of %s, found %s", what, describeJSON(n))
+	if n.Kind != jsonpos.Array {
+		return nil, o.r.errorAt(n, o.field(key), "expected an array of %s, found %s", what, jsonpos.Describe(n))
 	}
 	return n.Elems, nil
 }
@@ -292,8 +294,8 @@ func (o *inputObject) strings(key, what string) ([]string, error) {
 	}
 	out := make([]string, len(elems))
 	for i := range elems {
-		if elems[i].Kind != jsonString {
-			return nil, o.r.errorAt(&elems[i], fmt.Sprintf("%s[%d]", o.field(key), i), "expected a string (%s), found %s", what, describeJSON(&elems[i]))
+		if elems[i].Kind != jsonpos.String {
+			return nil, o.r.errorAt(&elems[i], fmt.Sprintf("%s[%d]", o.field(key), i), "expected a string (%s), found %s", what, jsonpos.Describe(&elems[i]))
 		}
 		out[i] = elems[i].Text
 	}
@@ -303,16 +305,16 @@ func (o *inputObject) strings(key, what string) ([]string, error) {
 // members returns the members of a map-like object field (nil when absent or null), with keys
 // that differ only in letter case reported when fold is set (condition keys and tag keys are
 // compared without regard to case).
-func (o *inputObject) members(key, what string, fold bool) ([]jsonMember, error) {
+func (o *inputObject) members(key, what string, fold bool) ([]jsonpos.Member, error) {
 	n := o.fields[key]
-	if n == nil || n.Kind == jsonNull {
+	if n == nil || n.Kind == jsonpos.Null {
 		return nil, nil
 	}
-	if n.Kind != jsonObject {
-		return nil, o.r.errorAt(n, o.field(key), "expected an object of %s, found %s", what, describeJSON(n))
+	if n.Kind != jsonpos.Object {
+		return nil, o.r.errorAt(n, o.field(key), "expected an object of %s, found %s", what, jsonpos.Describe(n))
 	}
 	if fold {
-		first := make(map[string]*jsonMember, len(n.Members))
+		first := make(map[string]*jsonpos.Member, len(n.Members))
 		for i := range n.Members {
 			m := &n.Members[i]
 			k := strings.ToLower(m.Key)
@@ -341,7 +343,7 @@ func (o *inputObject) context(ctx *Context) error {
 			return &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: at, Message: "empty condition key; expected a key such as aws:SourceIp"}
 		}
 		v := &m.Value
-		if v.Kind == jsonArray {
+		if v.Kind == jsonpos.Array {
 			values := make([]string, len(v.Elems))
 			for j := range v.Elems {
 				s, err := o.r.contextScalar(&v.Elems[j], fmt.Sprintf("%s[%d]", at, j))
@@ -362,14 +364,14 @@ func (o *inputObject) context(ctx *Context) error {
 	return nil
 }
 
-func (r *inputReader) contextScalar(n *jsonNode, at string) (string, error) {
+func (r *inputReader) contextScalar(n *jsonpos.Node, at string) (string, error) {
 	switch n.Kind {
-	case jsonString, jsonNumber, jsonBool:
+	case jsonpos.String, jsonpos.Number, jsonpos.Bool:
 		return n.Text, nil
-	case jsonNull:
+	case jsonpos.Null:
 		return "", r.errorAt(n, at, "null is not a value; leave the key out for an absent key")
 	}
-	return "", r.errorAt(n, at, "expected a string, number or boolean (or an array of them for a multi-valued key), found %s", describeJSON(n))
+	return "", r.errorAt(n, at, "expected a string, number or boolean (or an array of them for a multi-valued key), found %s", jsonpos.Describe(n))
 }
 
 // policy reads a policy field: a JSON object, a string holding one, or the ARN of an AWS
@@ -382,14 +384,14 @@ func (o *inputObject) policy(key string) (*Policy, error) {
 	return o.r.policy(n, o.field(key))
 }
 
-func (r *inputReader) policy(n *jsonNode, name string) (*Policy, error) {
+func (r *inputReader) policy(n *jsonpos.Node, name string) (*Policy, error) {
 	var doc []byte
 	switch n.Kind {
-	case jsonNull:
+	case jsonpos.Null:
 		return nil, nil
-	case jsonObject:
+	case jsonpos.Object:
 		doc = r.rawObject(n)
-	case jsonString:
+	case jsonpos.String:
 		if isManagedPolicyRef(n.Text) {
 			p, err := ManagedPolicy(strings.TrimSpace(n.Text))
 			if err != nil {
@@ -399,7 +401,7 @@ func (r *inputReader) policy(n *jsonNode, name string) (*Policy, error) {
 		}
 		doc = []byte(n.Text)
 	default:
-		return nil, r.errorAt(n, name, "expected a policy document (an object, a string holding one, or an AWS managed policy ARN), found %s", describeJSON(n))
+		return nil, r.errorAt(n, name, "expected a policy document (an object, a string holding one, or an AWS managed policy ARN), found %s", jsonpos.Describe(n))
 	}
 	if limit := r.limits.maxPolicyBytes(); len(doc) > limit {
 		return nil, r.errorAt(n, name, "the policy has %d bytes, more than the limit of %d (IAM's largest policies are 32 KB; raise the limit with --max-policy-bytes)", len(doc), limit)
@@ -415,9 +417,9 @@ func (r *inputReader) policy(n *jsonNode, name string) (*Policy, error) {
 // policyError places an error of the policy at n. For a policy written as an object its
 // position is within the case's text and its path continues the field's; for a policy in a
 // string it stays within the string ("line 2, column 5, Statement.Effect").
-func (r *inputReader) policyError(n *jsonNode, name string, err error) error {
+func (r *inputReader) policyError(n *jsonpos.Node, name string, err error) error {
 	pe, ok := err.(*ParseError)
-	if !ok || n.Kind != jsonObject || pe.Line == 0 {
+	if !ok || n.Kind != jsonpos.Object || pe.Line == 0 {
 		return r.errorAt(n, name, "%v", err)
 	}
 	e := &InputError{Line: n.Pos.Line + pe.Line - 1, Column: pe.Column, Field: name, Message: pe.Message}
@@ -457,18 +459,18 @@ func (o *inputObject) policyList(key string) ([]*Policy, error) {
 // levels reads scps or rcps: null, or an array of levels, each an array of policies.
 func (o *inputObject) levels(key string) ([][]*Policy, error) {
 	n := o.fields[key]
-	if n == nil || n.Kind == jsonNull {
+	if n == nil || n.Kind == jsonpos.Null {
 		return nil, nil
 	}
-	if n.Kind != jsonArray {
-		return nil, o.r.errorAt(n, o.field(key), "expected an array of levels (root first), each an array of policy documents, found %s", describeJSON(n))
+	if n.Kind != jsonpos.Array {
+		return nil, o.r.errorAt(n, o.field(key), "expected an array of levels (root first), each an array of policy documents, found %s", jsonpos.Describe(n))
 	}
 	out := make([][]*Policy, len(n.Elems))
 	for l := range n.Elems {
 		level := &n.Elems[l]
 		at := fmt.Sprintf("%s[%d]", o.field(key), l)
-		if level.Kind != jsonArray {
-			return nil, o.r.errorAt(level, at, "expected a level: an array of policy documents, found %s", describeJSON(level))
+		if level.Kind != jsonpos.Array {
+			return nil, o.r.errorAt(level, at, "expected a level: an array of policy documents, found %s", jsonpos.Describe(level))
 		}
 		out[l] = []*Policy{}
 		for i := range level.Elems {
@@ -513,15 +515,15 @@ func (o *inputObject) callerPolicies() (PolicySet, error) {
 // error saying to write "anonymous".
 func (o *inputObject) principal(key string) (string, CallerIdentity, error) {
 	n := o.fields[key]
-	if n == nil || n.Kind == jsonNull {
+	if n == nil || n.Kind == jsonpos.Null {
 		at := o.node
 		if n != nil {
 			at = n
 		}
 		return "", CallerIdentity{}, o.r.errorAt(at, o.field(key), `missing; %s`, principalExpected)
 	}
-	if n.Kind != jsonString {
-		return "", CallerIdentity{}, o.r.errorAt(n, o.field(key), "expected a string (%s), found %s", principalExpected, describeJSON(n))
+	if n.Kind != jsonpos.String {
+		return "", CallerIdentity{}, o.r.errorAt(n, o.field(key), "expected a string (%s), found %s", principalExpected, jsonpos.Describe(n))
 	}
 	id, err := CheckPrincipal(n.Text)
 	if err != nil {
@@ -543,19 +545,19 @@ func (o *inputObject) identitySide(principalField string, id CallerIdentity, ps 
 // id is the id of a case or check as text: a string's value or a number's source text.
 func (o *inputObject) id() (string, error) {
 	n := o.fields["id"]
-	if n == nil || n.Kind == jsonNull {
+	if n == nil || n.Kind == jsonpos.Null {
 		return "", nil
 	}
-	if n.Kind != jsonString && n.Kind != jsonNumber {
-		return "", o.r.errorAt(n, "id", "expected a string or a number, found %s", describeJSON(n))
+	if n.Kind != jsonpos.String && n.Kind != jsonpos.Number {
+		return "", o.r.errorAt(n, "id", "expected a string or a number, found %s", jsonpos.Describe(n))
 	}
 	return n.Text, nil
 }
 
 // sortedMembers returns the members sorted by key, so that results do not depend on the
 // order of the input's keys.
-func sortedMembers(ms []jsonMember) []jsonMember {
-	out := append([]jsonMember(nil), ms...)
+func sortedMembers(ms []jsonpos.Member) []jsonpos.Member {
+	out := append([]jsonpos.Member(nil), ms...)
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
 }

@@ -6,7 +6,11 @@ package evaluator
 // (Principal in an identity policy, a missing Resource) and whether condition operators exist
 // is decided later, by validation and compileCondition.
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
+)
 
 const (
 	policyElements    = "Version, Id and Statement"
@@ -20,31 +24,31 @@ func parsePolicyDocument(doc []byte) (*Policy, error) {
 	if isJSONBlank(doc) {
 		return nil, errorAt("", Position{Line: 1, Column: 1}, "empty policy document; expected a JSON object")
 	}
-	d, err := readJSON(doc)
+	d, err := jsonpos.Read(doc)
 	if err != nil {
 		return nil, err
 	}
 	root := &d.Root
-	if root.Kind != jsonObject {
-		return nil, errorAt("", root.Pos, "a policy document must be a JSON object, got %s", describeJSON(root))
+	if root.Kind != jsonpos.Object {
+		return nil, errorAt("", root.Pos, "a policy document must be a JSON object, got %s", jsonpos.Describe(root))
 	}
 	p := &Policy{
 		Size:        d.Runes,
 		SizeNoSpace: d.Runes - d.SpaceBytes,
 		Pos:         root.Pos,
 	}
-	var statement *jsonMember
+	var statement *jsonpos.Member
 	for i := range root.Members {
 		m := &root.Members[i]
 		switch m.Key {
 		case "Version":
-			if m.Value.Kind != jsonString || (m.Value.Text != Version2012 && m.Value.Text != Version2008) {
+			if m.Value.Kind != jsonpos.String || (m.Value.Text != Version2012 && m.Value.Text != Version2008) {
 				return nil, errorAt("Version", m.Value.Pos, "expected %q or %q, got %s", Version2012, Version2008, describeJSONValue(&m.Value))
 			}
 			p.Version, p.VersionPos = m.Value.Text, m.Value.Pos
 		case "Id":
-			if m.Value.Kind != jsonString {
-				return nil, errorAt("Id", m.Value.Pos, "expected a string, got %s", describeJSON(&m.Value))
+			if m.Value.Kind != jsonpos.String {
+				return nil, errorAt("Id", m.Value.Pos, "expected a string, got %s", jsonpos.Describe(&m.Value))
 			}
 			p.ID = m.Value.Text
 		case "Statement":
@@ -72,9 +76,9 @@ func isJSONBlank(doc []byte) bool {
 	return true
 }
 
-func parseStatements(p *Policy, n *jsonNode) error {
+func parseStatements(p *Policy, n *jsonpos.Node) error {
 	switch n.Kind {
-	case jsonObject:
+	case jsonpos.Object:
 		st, err := parseStatement(n, "Statement", 0)
 		if err != nil {
 			return err
@@ -82,7 +86,7 @@ func parseStatements(p *Policy, n *jsonNode) error {
 		p.Statements = []*Statement{st}
 		p.StatementIsObject = true
 		return nil
-	case jsonArray:
+	case jsonpos.Array:
 		// An empty array is read as a policy that allows nothing (the case "empty permissions
 		// boundary" of the documentation cases needs it). IAM itself refuses such a document
 		// (MalformedPolicyDocument), so validation reports it as an error.
@@ -96,12 +100,12 @@ func parseStatements(p *Policy, n *jsonNode) error {
 		}
 		return nil
 	}
-	return errorAt("Statement", n.Pos, "expected a statement object or an array of statements, got %s", describeJSON(n))
+	return errorAt("Statement", n.Pos, "expected a statement object or an array of statements, got %s", jsonpos.Describe(n))
 }
 
-func parseStatement(n *jsonNode, path string, index int) (*Statement, error) {
-	if n.Kind != jsonObject {
-		return nil, errorAt(path, n.Pos, "expected a statement object, got %s", describeJSON(n))
+func parseStatement(n *jsonpos.Node, path string, index int) (*Statement, error) {
+	if n.Kind != jsonpos.Object {
+		return nil, errorAt(path, n.Pos, "expected a statement object, got %s", jsonpos.Describe(n))
 	}
 	st := &Statement{
 		Index:      index,
@@ -118,15 +122,15 @@ func parseStatement(n *jsonNode, path string, index int) (*Statement, error) {
 		elemPath := path + "." + m.Key
 		switch m.Key {
 		case "Sid":
-			if v.Kind != jsonString {
-				return nil, errorAt(elemPath, v.Pos, "expected a string, got %s", describeJSON(v))
+			if v.Kind != jsonpos.String {
+				return nil, errorAt(elemPath, v.Pos, "expected a string, got %s", jsonpos.Describe(v))
 			}
 			st.Sid, st.SidPos = v.Text, v.Pos
 		case "Effect":
 			switch {
-			case v.Kind == jsonString && v.Text == "Allow":
+			case v.Kind == jsonpos.String && v.Text == "Allow":
 				st.Effect = EffectAllow
-			case v.Kind == jsonString && v.Text == "Deny":
+			case v.Kind == jsonpos.String && v.Text == "Deny":
 				st.Effect = EffectDeny
 			default:
 				return nil, errorAt(elemPath, v.Pos, "expected \"Allow\" or \"Deny\", got %s", describeJSONValue(v))
@@ -181,22 +185,22 @@ func parseStatement(n *jsonNode, path string, index int) (*Statement, error) {
 	return st, nil
 }
 
-// describeJSONValue is describeJSON for messages about a wrong value: a string is shown
+// describeJSONValue is jsonpos.Describe for messages about a wrong value: a string is shown
 // quoted by itself (got "allow"), other types by their type name.
-func describeJSONValue(n *jsonNode) string {
-	if n.Kind == jsonString {
+func describeJSONValue(n *jsonpos.Node) string {
+	if n.Kind == jsonpos.String {
 		return strconv.Quote(n.Text)
 	}
-	return describeJSON(n)
+	return jsonpos.Describe(n)
 }
 
 // parseStringList reads an element written as a string or an array of strings. what names
 // one item in messages ("action"); allowEmpty tells whether [] is accepted.
-func parseStringList(path string, n *jsonNode, what string, allowEmpty bool) ([]Value, error) {
+func parseStringList(path string, n *jsonpos.Node, what string, allowEmpty bool) ([]Value, error) {
 	switch n.Kind {
-	case jsonString:
+	case jsonpos.String:
 		return []Value{{Text: n.Text, Path: path, Pos: n.Pos}}, nil
-	case jsonArray:
+	case jsonpos.Array:
 		if len(n.Elems) == 0 && !allowEmpty {
 			return nil, errorAt(path, n.Pos, "expected at least one %s, got an empty array", what)
 		}
@@ -204,26 +208,26 @@ func parseStringList(path string, n *jsonNode, what string, allowEmpty bool) ([]
 		for i := range n.Elems {
 			e := &n.Elems[i]
 			elemPath := path + "[" + strconv.Itoa(i) + "]"
-			if e.Kind != jsonString {
-				return nil, errorAt(elemPath, e.Pos, "expected a string, got %s", describeJSON(e))
+			if e.Kind != jsonpos.String {
+				return nil, errorAt(elemPath, e.Pos, "expected a string, got %s", jsonpos.Describe(e))
 			}
 			values[i] = Value{Text: e.Text, Path: elemPath, Pos: e.Pos}
 		}
 		return values, nil
 	}
-	return nil, errorAt(path, n.Pos, "expected a string or an array of strings, got %s", describeJSON(n))
+	return nil, errorAt(path, n.Pos, "expected a string or an array of strings, got %s", jsonpos.Describe(n))
 }
 
-func parsePrincipal(path string, n *jsonNode, not bool) (*Principal, error) {
+func parsePrincipal(path string, n *jsonpos.Node, not bool) (*Principal, error) {
 	pr := &Principal{Not: not, Path: path, Pos: n.Pos}
 	switch n.Kind {
-	case jsonString:
+	case jsonpos.String:
 		if n.Text != "*" {
 			return nil, errorAt(path, n.Pos, "expected \"*\" or an object with %s, got %s", principalTypes, describeJSONValue(n))
 		}
 		pr.Wildcard = true
 		return pr, nil
-	case jsonObject:
+	case jsonpos.Object:
 		if len(n.Members) == 0 {
 			return nil, errorAt(path, n.Pos, "expected at least one of %s, got an empty object", principalTypes)
 		}
@@ -251,21 +255,21 @@ func parsePrincipal(path string, n *jsonNode, not bool) (*Principal, error) {
 		}
 		return pr, nil
 	}
-	return nil, errorAt(path, n.Pos, "expected \"*\" or an object with %s, got %s", principalTypes, describeJSON(n))
+	return nil, errorAt(path, n.Pos, "expected \"*\" or an object with %s, got %s", principalTypes, jsonpos.Describe(n))
 }
 
 // parseConditionBlock reads {"operator": {"key": value or [values]}}. An empty block, or an
 // operator with no keys, adds no condition and is accepted; validation may report it.
-func parseConditionBlock(path string, n *jsonNode) ([]*Condition, error) {
-	if n.Kind != jsonObject {
-		return nil, errorAt(path, n.Pos, "expected an object of condition operators, got %s", describeJSON(n))
+func parseConditionBlock(path string, n *jsonpos.Node) ([]*Condition, error) {
+	if n.Kind != jsonpos.Object {
+		return nil, errorAt(path, n.Pos, "expected an object of condition operators, got %s", jsonpos.Describe(n))
 	}
 	var conds []*Condition
 	for i := range n.Members {
 		op := &n.Members[i]
 		opPath := path + "." + op.Key
-		if op.Value.Kind != jsonObject {
-			return nil, errorAt(opPath, op.Value.Pos, "expected an object of condition keys and values, got %s", describeJSON(&op.Value))
+		if op.Value.Kind != jsonpos.Object {
+			return nil, errorAt(opPath, op.Value.Pos, "expected an object of condition keys and values, got %s", jsonpos.Describe(&op.Value))
 		}
 		for j := range op.Value.Members {
 			k := &op.Value.Members[j]
@@ -285,10 +289,10 @@ func parseConditionBlock(path string, n *jsonNode) ([]*Condition, error) {
 	return conds, nil
 }
 
-func parseConditionValues(c *Condition, n *jsonNode) error {
-	if n.Kind != jsonArray {
+func parseConditionValues(c *Condition, n *jsonpos.Node) error {
+	if n.Kind != jsonpos.Array {
 		if !isConditionScalar(n) {
-			return errorAt(c.Path, n.Pos, "expected a string, number, boolean or an array of them, got %s", describeJSON(n))
+			return errorAt(c.Path, n.Pos, "expected a string, number, boolean or an array of them, got %s", jsonpos.Describe(n))
 		}
 		c.Values = []Value{{Text: n.Text, Path: c.Path, Pos: n.Pos}}
 		return nil
@@ -302,7 +306,7 @@ func parseConditionValues(c *Condition, n *jsonNode) error {
 		e := &n.Elems[i]
 		valuePath := c.Path + "[" + strconv.Itoa(i) + "]"
 		if !isConditionScalar(e) {
-			return errorAt(valuePath, e.Pos, "expected a string, number or boolean, got %s", describeJSON(e))
+			return errorAt(valuePath, e.Pos, "expected a string, number or boolean, got %s", jsonpos.Describe(e))
 		}
 		c.Values[i] = Value{Text: e.Text, Path: valuePath, Pos: e.Pos}
 	}
@@ -311,6 +315,6 @@ func parseConditionValues(c *Condition, n *jsonNode) error {
 
 // isConditionScalar reports whether n can be a condition value; numbers and booleans keep
 // their JSON text, which the operators parse as they need.
-func isConditionScalar(n *jsonNode) bool {
-	return n.Kind == jsonString || n.Kind == jsonNumber || n.Kind == jsonBool
+func isConditionScalar(n *jsonpos.Node) bool {
+	return n.Kind == jsonpos.String || n.Kind == jsonpos.Number || n.Kind == jsonpos.Bool
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
 )
 
 // FuzzParsePolicy feeds arbitrary bytes to the parser. It must never panic; every error is a
@@ -52,9 +54,9 @@ func FuzzParsePolicy(f *testing.F) {
 // checkSameTree compares the reader's tree with encoding/json's reading of the same text.
 func checkSameTree(t *testing.T, doc []byte) {
 	t.Helper()
-	d, err := readJSON(doc)
+	d, err := jsonpos.Read(doc)
 	if err != nil {
-		t.Fatalf("policy accepted but readJSON fails: %v", err)
+		t.Fatalf("policy accepted but jsonpos.Read fails: %v", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
@@ -67,26 +69,26 @@ func checkSameTree(t *testing.T, doc []byte) {
 	}
 }
 
-func compareTree(n *jsonNode, want any, path string) string {
+func compareTree(n *jsonpos.Node, want any, path string) string {
 	switch w := want.(type) {
 	case nil:
-		if n.Kind == jsonNull {
+		if n.Kind == jsonpos.Null {
 			return ""
 		}
 	case bool:
-		if n.Kind == jsonBool && n.Text == map[bool]string{true: "true", false: "false"}[w] {
+		if n.Kind == jsonpos.Bool && n.Text == map[bool]string{true: "true", false: "false"}[w] {
 			return ""
 		}
 	case json.Number:
-		if n.Kind == jsonNumber && n.Text == string(w) {
+		if n.Kind == jsonpos.Number && n.Text == string(w) {
 			return ""
 		}
 	case string:
-		if n.Kind == jsonString && n.Text == w {
+		if n.Kind == jsonpos.String && n.Text == w {
 			return ""
 		}
 	case []any:
-		if n.Kind != jsonArray || len(n.Elems) != len(w) {
+		if n.Kind != jsonpos.Array || len(n.Elems) != len(w) {
 			break
 		}
 		for i := range w {
@@ -97,7 +99,7 @@ func compareTree(n *jsonNode, want any, path string) string {
 		return ""
 	case map[string]any:
 		// Keys are unique in an accepted document, so the member counts must agree.
-		if n.Kind != jsonObject || len(n.Members) != len(w) {
+		if n.Kind != jsonpos.Object || len(n.Members) != len(w) {
 			break
 		}
 		for i := range n.Members {
@@ -112,7 +114,7 @@ func compareTree(n *jsonNode, want any, path string) string {
 		}
 		return ""
 	}
-	return path + ": " + describeJSON(n) + " differs"
+	return path + ": " + jsonpos.Describe(n) + " differs"
 }
 
 // checkPolicyInvariants checks what any successfully parsed policy must satisfy.

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
 )
 
 // posOf finds the n-th (0-based) occurrence of marker in doc and returns its 1-based line and
@@ -70,7 +72,7 @@ func TestParsePolicyFull(t *testing.T) {
 	if p.Version != Version2012 || p.ID != "policy-1" || p.StatementIsObject || len(p.Statements) != 3 {
 		t.Fatalf("policy header: %+v", p)
 	}
-	if p.Pos != (Position{1, 1}) || p.VersionPos != posOf(t, fullPolicy, `"2012-10-17"`, 0) {
+	if p.Pos != (Position{Line: 1, Column: 1}) || p.VersionPos != posOf(t, fullPolicy, `"2012-10-17"`, 0) {
 		t.Errorf("Pos %v VersionPos %v", p.Pos, p.VersionPos)
 	}
 
@@ -356,15 +358,15 @@ func wrapStatement(members string) string {
 
 var parseErrorCases = []parseErrorCase{
 	// Document level.
-	{name: "empty", doc: "", pos: Position{1, 1}, msg: "empty policy document; expected a JSON object"},
-	{name: "blank", doc: " \n\t ", pos: Position{1, 1}, msg: "empty policy document"},
-	{name: "null", doc: "null", pos: Position{1, 1}, msg: "must be a JSON object, got null"},
-	{name: "array", doc: "\n [1]", pos: Position{2, 2}, msg: "must be a JSON object, got array"},
-	{name: "string", doc: `"{}"`, pos: Position{1, 1}, msg: `must be a JSON object, got string "{}"`},
-	{name: "truncated", doc: `{"Statement":`, pos: Position{1, 14}, path: "Statement", msg: "unexpected end of input; expected a value"},
-	{name: "trailing data", doc: `{"Statement":{"Effect":"Allow","Action":"*"}} {}`, at: " {}", pos: Position{1, 47}, msg: "expected end of input after the JSON document, found '{'"},
+	{name: "empty", doc: "", pos: Position{Line: 1, Column: 1}, msg: "empty policy document; expected a JSON object"},
+	{name: "blank", doc: " \n\t ", pos: Position{Line: 1, Column: 1}, msg: "empty policy document"},
+	{name: "null", doc: "null", pos: Position{Line: 1, Column: 1}, msg: "must be a JSON object, got null"},
+	{name: "array", doc: "\n [1]", pos: Position{Line: 2, Column: 2}, msg: "must be a JSON object, got array"},
+	{name: "string", doc: `"{}"`, pos: Position{Line: 1, Column: 1}, msg: `must be a JSON object, got string "{}"`},
+	{name: "truncated", doc: `{"Statement":`, pos: Position{Line: 1, Column: 14}, path: "Statement", msg: "unexpected end of input; expected a value"},
+	{name: "trailing data", doc: `{"Statement":{"Effect":"Allow","Action":"*"}} {}`, at: " {}", pos: Position{Line: 1, Column: 47}, msg: "expected end of input after the JSON document, found '{'"},
 	{name: "unknown top element", doc: `{"Statement":{"Effect":"Allow","Action":"*"},"Statment":[]}`, at: `"Statment"`, path: "Statment", msg: `unknown element "Statment"; a policy may contain Version, Id and Statement`}, //nolint:misspell // the misspelt element is the input under test
-	{name: "missing Statement", doc: "{\n\"Version\":\"2012-10-17\"}", pos: Position{1, 1}, msg: "missing Statement"},
+	{name: "missing Statement", doc: "{\n\"Version\":\"2012-10-17\"}", pos: Position{Line: 1, Column: 1}, msg: "missing Statement"},
 	{name: "bad Version", doc: `{"Version":"2012-10-18","Statement":[]}`, at: `"2012-10-18"`, path: "Version", msg: `expected "2012-10-17" or "2008-10-17", got "2012-10-18"`},
 	{name: "Version number", doc: `{"Version":2012,"Statement":[]}`, at: "2012", path: "Version", msg: "got number 2012"},
 	{name: "Id type", doc: `{"Id":["x"],"Statement":[]}`, at: `["x"]`, path: "Id", msg: "expected a string, got array"},
@@ -409,7 +411,7 @@ var parseErrorCases = []parseErrorCase{
 	{name: "Condition null in list", doc: wrapStatement(`"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"aws:username":[null]}}`), at: "null", path: "Statement[0].Condition.StringEquals.aws:username[0]", msg: "got null"},
 
 	// Duplicate keys at every level: reported at the second key, with the first one's place.
-	{name: "duplicate top key", doc: `{"Statement":{"Effect":"Allow","Action":"*"},` + "\n" + `"Statement":[]}`, pos: Position{2, 1}, msg: `duplicate key "Statement" (first at line 1, column 2)`},
+	{name: "duplicate top key", doc: `{"Statement":{"Effect":"Allow","Action":"*"},` + "\n" + `"Statement":[]}`, pos: Position{Line: 2, Column: 1}, msg: `duplicate key "Statement" (first at line 1, column 2)`},
 	{name: "duplicate statement key", doc: wrapStatement(`"Effect":"Allow","Action":"*","Effect":"Deny"`), at: `"Effect":"Deny"`, path: "Statement[0]", msg: `duplicate key "Effect" (first at line 1, column 39)`},
 	{name: "duplicate principal key", doc: wrapStatement(`"Effect":"Allow","Action":"*","Principal":{"AWS":"1","AWS":"2"}`), at: `"AWS":"2"`, path: "Statement[0].Principal", msg: `duplicate key "AWS"`},
 	{name: "duplicate condition operator", doc: wrapStatement(`"Effect":"Allow","Action":"*","Condition":{"Bool":{"a":"true"},"Bool":{"b":"true"}}`), at: `"Bool":{"b"`, path: "Statement[0].Condition", msg: `duplicate key "Bool"`},
@@ -419,11 +421,11 @@ var parseErrorCases = []parseErrorCase{
 	{name: "keys differing in case are not duplicates", doc: wrapStatement(`"Effect":"Allow","Action":"*","action":"*"`), at: `"action"`, path: "Statement[0].action", msg: `unknown element "action"`},
 
 	// JSON syntax.
-	{name: "missing comma", doc: "{\"Statement\":{\"Effect\":\"Allow\"\n \"Action\":\"*\"}}", pos: Position{2, 2}, path: "Statement", msg: `expected ',' or '}' after object member, found '"'`},
+	{name: "missing comma", doc: "{\"Statement\":{\"Effect\":\"Allow\"\n \"Action\":\"*\"}}", pos: Position{Line: 2, Column: 2}, path: "Statement", msg: `expected ',' or '}' after object member, found '"'`},
 	{name: "missing comma in array", doc: wrapStatement(`"Effect":"Allow","Action":["a" "b"]`), at: `"b"`, path: "Statement[0].Action", msg: "expected ',' or ']' after array element"},
 	{name: "trailing comma in object", doc: `{"Statement":{"Effect":"Allow","Action":"*",}}`, at: "}}", path: "Statement", msg: "expected an object key in double quotes, found '}'"},
 	{name: "trailing comma in array", doc: wrapStatement(`"Effect":"Allow","Action":["a",]`), at: "]", path: "Statement[0].Action[1]", msg: "expected a value"},
-	{name: "single quotes", doc: `{'Statement':1}`, pos: Position{1, 2}, msg: "expected an object key in double quotes, found '\\''"},
+	{name: "single quotes", doc: `{'Statement':1}`, pos: Position{Line: 1, Column: 2}, msg: "expected an object key in double quotes, found '\\''"},
 	{name: "missing colon", doc: `{"Statement" {}}`, at: "{}", msg: "expected ':' after object key"},
 	{name: "bad literal", doc: wrapStatement(`"Effect":tru,"Action":"*"`), at: "tru", path: "Statement[0].Effect", msg: "invalid literal; expected true, false or null"},
 	{name: "unquoted word", doc: wrapStatement(`"Effect":Allow`), at: "Allow", path: "Statement[0].Effect", msg: "expected a value (object, array, string, number, true, false or null), found 'A'"},
@@ -432,7 +434,7 @@ var parseErrorCases = []parseErrorCase{
 	{name: "no fraction digits", doc: wrapStatement(`"Effect":"Allow","Action":"*","Condition":{"NumericEquals":{"k":1.}}`), at: "}}", path: "Statement[0].Condition.NumericEquals.k", msg: "expected a digit after the decimal point"},
 	{name: "no exponent digits", doc: wrapStatement(`"Effect":"Allow","Action":"*","Condition":{"NumericEquals":{"k":1e+}}`), at: "}}", path: "Statement[0].Condition.NumericEquals.k", msg: "expected a digit in the exponent"},
 	{name: "unterminated string", doc: `{"Statement":"abc`, at: `"abc`, path: "Statement", msg: "unterminated string"},
-	{name: "newline in string", doc: "{\"Statement\":\"a\nb\"}", pos: Position{1, 16}, path: "Statement", msg: "control character U+000A in string"},
+	{name: "newline in string", doc: "{\"Statement\":\"a\nb\"}", pos: Position{Line: 1, Column: 16}, path: "Statement", msg: "control character U+000A in string"},
 	{name: "tab in string", doc: wrapStatement("\"Effect\":\"Allow\",\"Action\":\"s3:\tGet\""), at: "\t", path: "Statement[0].Action", msg: "control character U+0009"},
 	{name: "bad escape", doc: wrapStatement(`"Effect":"Allow","Action":"s3:\x41"`), at: `\x`, path: "Statement[0].Action", msg: "invalid escape sequence"},
 	{name: "short unicode escape", doc: wrapStatement(`"Effect":"Allow","Action":"\u12"`), at: `\u`, path: "Statement[0].Action", msg: "invalid \\u escape; expected four hexadecimal digits"},
@@ -441,10 +443,10 @@ var parseErrorCases = []parseErrorCase{
 	{name: "lone low surrogate", doc: wrapStatement(`"Effect":"Allow","Action":"\ude00"`), at: `\ude00`, path: "Statement[0].Action", msg: "unpaired low surrogate \\uDE00"},
 	{name: "invalid UTF-8 in string", doc: wrapStatement("\"Effect\":\"Allow\",\"Action\":\"s3:\xff\""), at: "\xff", path: "Statement[0].Action", msg: "invalid UTF-8 byte 0xFF in string"},
 	{name: "truncated UTF-8 in string", doc: wrapStatement("\"Effect\":\"Allow\",\"Action\":\"caf\xc3\""), at: "\xc3", path: "Statement[0].Action", msg: "invalid UTF-8 byte 0xC3"},
-	{name: "invalid UTF-8 outside strings", doc: "{\"Statement\":\xe9}", pos: Position{1, 14}, path: "Statement", msg: "invalid UTF-8 byte 0xE9"},
-	{name: "non-ASCII outside strings", doc: "{\"Statement\":é}", pos: Position{1, 14}, path: "Statement", msg: "found 'é'"},
-	{name: "byte order mark", doc: "\xEF\xBB\xBF{}", pos: Position{1, 1}, msg: "byte order mark"},
-	{name: "deep nesting", doc: wrapStatement(`"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"k":` + strings.Repeat("[", 100000) + `}}`), at: "[[", shift: maxJSONDepth - 5, path: "Statement[0].Condition.StringEquals.k" + strings.Repeat("[0]", maxJSONDepth-5), msg: "nested more than 64 deep"},
+	{name: "invalid UTF-8 outside strings", doc: "{\"Statement\":\xe9}", pos: Position{Line: 1, Column: 14}, path: "Statement", msg: "invalid UTF-8 byte 0xE9"},
+	{name: "non-ASCII outside strings", doc: "{\"Statement\":é}", pos: Position{Line: 1, Column: 14}, path: "Statement", msg: "found 'é'"},
+	{name: "byte order mark", doc: "\xEF\xBB\xBF{}", pos: Position{Line: 1, Column: 1}, msg: "byte order mark"},
+	{name: "deep nesting", doc: wrapStatement(`"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"k":` + strings.Repeat("[", 100000) + `}}`), at: "[[", shift: jsonpos.MaxDepth - 5, path: "Statement[0].Condition.StringEquals.k" + strings.Repeat("[0]", jsonpos.MaxDepth-5), msg: "nested more than 64 deep"},
 }
 
 func manyKeys(n int) string {
@@ -489,7 +491,7 @@ func TestParsePolicyErrors(t *testing.T) {
 }
 
 func TestParsePolicyDepthLimitBoundary(t *testing.T) {
-	// A nesting depth of exactly maxJSONDepth is read; one more is an error.
+	// A nesting depth of exactly jsonpos.MaxDepth is read; one more is an error.
 	nested := func(depth int) string {
 		return `{"Statement":[{"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"k":` +
 			strings.Repeat("[", depth) + strings.Repeat("]", depth) + `}}}]}`
@@ -497,35 +499,35 @@ func TestParsePolicyDepthLimitBoundary(t *testing.T) {
 	// Levels used before the condition value: document, Statement array, statement,
 	// Condition and operator.
 	const used = 5
-	_, err := readJSON([]byte(nested(maxJSONDepth - used)))
+	_, err := jsonpos.Read([]byte(nested(jsonpos.MaxDepth - used)))
 	if err != nil {
-		t.Fatalf("depth %d rejected: %v", maxJSONDepth, err)
+		t.Fatalf("depth %d rejected: %v", jsonpos.MaxDepth, err)
 	}
-	_, err = readJSON([]byte(nested(maxJSONDepth - used + 1)))
+	_, err = jsonpos.Read([]byte(nested(jsonpos.MaxDepth - used + 1)))
 	if err == nil || !strings.Contains(err.Error(), "nested more than") {
-		t.Fatalf("depth %d accepted or wrong error: %v", maxJSONDepth+1, err)
+		t.Fatalf("depth %d accepted or wrong error: %v", jsonpos.MaxDepth+1, err)
 	}
 }
 
 func TestReadJSONTree(t *testing.T) {
 	doc := "{\"b\": [1, -0.5e10, true, false, null, \"s\"],\n \"a\": {\"z\": {}, \"y\": []}, \"\": \"\\u00e9\"}"
-	d, err := readJSON([]byte(doc))
+	d, err := jsonpos.Read([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	root := d.Root
-	if root.Kind != jsonObject || len(root.Members) != 3 {
+	if root.Kind != jsonpos.Object || len(root.Members) != 3 {
 		t.Fatalf("root %+v", root)
 	}
 	// Key order is the document's.
 	if root.Members[0].Key != "b" || root.Members[1].Key != "a" || root.Members[2].Key != "" {
 		t.Errorf("keys out of order: %q %q %q", root.Members[0].Key, root.Members[1].Key, root.Members[2].Key)
 	}
-	if got, want := root.Members[1].KeyPos, (Position{2, 2}); got != want {
+	if got, want := root.Members[1].KeyPos, (Position{Line: 2, Column: 2}); got != want {
 		t.Errorf("key a at %v, want %v", got, want)
 	}
 	elems := root.Members[0].Value.Elems
-	wantKinds := []jsonKind{jsonNumber, jsonNumber, jsonBool, jsonBool, jsonNull, jsonString}
+	wantKinds := []jsonpos.Kind{jsonpos.Number, jsonpos.Number, jsonpos.Bool, jsonpos.Bool, jsonpos.Null, jsonpos.String}
 	wantTexts := []string{"1", "-0.5e10", "true", "false", "", "s"}
 	markers := []string{"1,", "-0.5e10", "true", "false", "null", `"s"`}
 	if len(elems) != len(wantKinds) {
@@ -537,7 +539,7 @@ func TestReadJSONTree(t *testing.T) {
 		}
 	}
 	a := root.Members[1].Value
-	if a.Members[0].Value.Kind != jsonObject || len(a.Members[0].Value.Members) != 0 || a.Members[1].Value.Kind != jsonArray || len(a.Members[1].Value.Elems) != 0 {
+	if a.Members[0].Value.Kind != jsonpos.Object || len(a.Members[0].Value.Members) != 0 || a.Members[1].Value.Kind != jsonpos.Array || len(a.Members[1].Value.Elems) != 0 {
 		t.Errorf("empty containers: %+v", a)
 	}
 	if root.Members[2].Value.Text != "é" {

@@ -3,6 +3,8 @@
 // It imports nothing from Terraform.
 package evaluator
 
+import "github.com/iamguard/terraform-provider-iam/internal/jsonpos"
+
 // Version strings of the IAM policy language.
 const (
 	Version2012 = "2012-10-17"
@@ -29,10 +31,7 @@ func (e Effect) String() string {
 
 // Position is a place in the policy text: 1-based line and column (column counted in bytes).
 // The zero Position means "unknown", for policies built in Go rather than parsed from text.
-type Position struct {
-	Line   int
-	Column int
-}
+type Position = jsonpos.Position
 
 // Value is one string of a policy element (an action pattern, an ARN, a condition value) with
 // the place where it was written. Numbers and booleans in condition values are kept as their

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
 )
 
 // checkCharacters reports characters IAM does not accept: "The policy document can contain only
@@ -76,8 +78,8 @@ func (v *validator) checkDocument() {
 // statementElement finds the Statement element's value in the text, which the model does not
 // record (it is needed only for an empty array).
 func (v *validator) statementElement() (string, Position) {
-	d, err := readJSON(v.doc)
-	if err == nil && d.Root.Kind == jsonObject {
+	d, err := jsonpos.Read(v.doc)
+	if err == nil && d.Root.Kind == jsonpos.Object {
 		for i := range d.Root.Members {
 			if m := &d.Root.Members[i]; m.Key == "Statement" {
 				return "Statement", m.Value.Pos

@@ -1,9 +1,8 @@
-package evaluator
-
-// A small JSON reader (RFC 8259) that keeps the place of every value and object key, so that
+// Package jsonpos is a small JSON reader (RFC 8259) that keeps the place of every value and object key, so that
 // errors and findings about a policy can name a line and column. encoding/json cannot report
 // positions of values, silently keeps the last of duplicate keys and replaces invalid text with
 // U+FFFD; IAM policies need all three to be visible, so the policy path uses this reader.
+package jsonpos
 
 import (
 	"fmt"
@@ -12,71 +11,71 @@ import (
 	"unicode/utf8"
 )
 
-// maxJSONDepth bounds the nesting of arrays and objects. A policy needs six levels (document,
+// MaxDepth bounds the nesting of arrays and objects. A policy needs six levels (document,
 // Statement array, statement, Condition, operator, value array); the bound keeps hostile input
 // from exhausting the stack.
-const maxJSONDepth = 64
+const MaxDepth = 64
 
-// jsonKind is the JSON type of a node.
-type jsonKind uint8
+// Kind is the JSON type of a node.
+type Kind uint8
 
 const (
-	jsonNull jsonKind = iota
-	jsonBool
-	jsonNumber
-	jsonString
-	jsonArray
-	jsonObject
+	Null Kind = iota
+	Bool
+	Number
+	String
+	Array
+	Object
 )
 
-func (k jsonKind) String() string {
+func (k Kind) String() string {
 	switch k {
-	case jsonNull:
+	case Null:
 		return "null"
-	case jsonBool:
+	case Bool:
 		return "boolean"
-	case jsonNumber:
+	case Number:
 		return "number"
-	case jsonString:
+	case String:
 		return "string"
-	case jsonArray:
+	case Array:
 		return "array"
-	case jsonObject:
+	case Object:
 		return "object"
 	}
 	return "?"
 }
 
-// jsonNode is one JSON value with the place where it starts.
-type jsonNode struct {
-	Kind jsonKind
+// Node is one JSON value with the place where it starts.
+type Node struct {
+	Kind Kind
 	Pos  Position
 	// Text is the decoded string for strings, the source text for numbers ("1.50" stays
 	// "1.50") and "true" or "false" for booleans.
 	Text    string
-	Elems   []jsonNode   // array elements
-	Members []jsonMember // object members in source order; keys are unique
+	Elems   []Node   // array elements
+	Members []Member // object members in source order; keys are unique
 }
 
-// jsonMember is one key/value pair of an object.
-type jsonMember struct {
+// Member is one key/value pair of an object.
+type Member struct {
 	Key    string
 	KeyPos Position
-	Value  jsonNode
+	Value  Node
 }
 
-// jsonDocument is the result of reading a whole JSON text.
-type jsonDocument struct {
-	Root jsonNode
+// Document is the result of reading a whole JSON text.
+type Document struct {
+	Root Node
 	// Runes is the number of characters of the text; SpaceBytes the number of white-space
 	// bytes outside strings (white space is ASCII, so bytes and characters agree).
 	Runes      int
 	SpaceBytes int
 }
 
-// readJSON reads one JSON value that must make up the whole of data (surrounding white space
-// aside). Errors are *ParseError values with the JSON path and line:column of the problem.
-func readJSON(data []byte) (*jsonDocument, error) {
+// Read reads one JSON value that must make up the whole of data (surrounding white space
+// aside). Errors are *Error values with the JSON path and line:column of the problem.
+func Read(data []byte) (*Document, error) {
 	// One conversion of the whole text lets every string, key and number without escapes be a
 	// substring of it instead of an allocation of its own.
 	r := &jsonReader{data: data, text: string(data), line: 1}
@@ -87,7 +86,7 @@ func readJSON(data []byte) (*jsonDocument, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := &jsonDocument{Root: root}
+	doc := &Document{Root: root}
 	r.skipSpace()
 	if r.off < len(r.data) {
 		return nil, r.unexpected("end of input after the JSON document")
@@ -97,7 +96,7 @@ func readJSON(data []byte) (*jsonDocument, error) {
 	return doc, nil
 }
 
-// jsonReader holds the state of one readJSON call.
+// jsonReader holds the state of one Read call.
 type jsonReader struct {
 	data      []byte
 	text      string // data as a string
@@ -110,8 +109,8 @@ type jsonReader struct {
 	// into text only when an error is reported.
 	path []jsonPathStep
 	// elems and members hold the children of the arrays and objects being read.
-	elems   []jsonNode
-	members []jsonMember
+	elems   []Node
+	members []Member
 }
 
 // jsonPathStep is one step of a JSON path: an object key, or an array index when index >= 0.
@@ -145,17 +144,17 @@ func (r *jsonReader) pathString() string {
 	return b.String()
 }
 
-func (r *jsonReader) errorf(format string, args ...any) *ParseError {
+func (r *jsonReader) errorf(format string, args ...any) *Error {
 	return r.errorAtOffset(r.off, format, args...)
 }
 
-func (r *jsonReader) errorAtOffset(off int, format string, args ...any) *ParseError {
-	return errorAt(r.pathString(), r.posAt(off), format, args...)
+func (r *jsonReader) errorAtOffset(off int, format string, args ...any) *Error {
+	return Errorf(r.pathString(), r.posAt(off), format, args...)
 }
 
 // unexpected reports the byte at the reading position (or the end of input) where the
 // described token was expected.
-func (r *jsonReader) unexpected(expected string) *ParseError {
+func (r *jsonReader) unexpected(expected string) *Error {
 	if r.off >= len(r.data) {
 		return r.errorf("unexpected end of input; expected %s", expected)
 	}
@@ -187,32 +186,32 @@ func (r *jsonReader) skipSpace() {
 
 // readValue reads the value at the reading position. Nodes are returned by value, not filled
 // through a pointer, so that the compiler can keep them off the heap.
-func (r *jsonReader) readValue() (jsonNode, error) {
+func (r *jsonReader) readValue() (Node, error) {
 	r.skipSpace()
 	if r.off >= len(r.data) {
-		return jsonNode{}, r.unexpected("a value")
+		return Node{}, r.unexpected("a value")
 	}
-	n := jsonNode{Pos: r.pos()}
+	n := Node{Pos: r.pos()}
 	var err error
 	switch c := r.data[r.off]; {
 	case c == '{':
-		n.Kind = jsonObject
+		n.Kind = Object
 		n.Members, err = r.readObject()
 	case c == '[':
-		n.Kind = jsonArray
+		n.Kind = Array
 		n.Elems, err = r.readArray()
 	case c == '"':
-		n.Kind = jsonString
+		n.Kind = String
 		n.Text, err = r.readString()
 	case c == '-' || isDigit(c):
-		n.Kind = jsonNumber
+		n.Kind = Number
 		n.Text, err = r.readNumber()
 	case c == 't':
-		n.Kind, n.Text, err = jsonBool, "true", r.readLiteral("true")
+		n.Kind, n.Text, err = Bool, "true", r.readLiteral("true")
 	case c == 'f':
-		n.Kind, n.Text, err = jsonBool, "false", r.readLiteral("false")
+		n.Kind, n.Text, err = Bool, "false", r.readLiteral("false")
 	case c == 'n':
-		n.Kind, err = jsonNull, r.readLiteral("null")
+		n.Kind, err = Null, r.readLiteral("null")
 	default:
 		err = r.unexpected("a value (object, array, string, number, true, false or null)")
 	}
@@ -403,14 +402,14 @@ func (r *jsonReader) hex4(off int) (rune, bool) {
 }
 
 func (r *jsonReader) enter() error {
-	if r.depth >= maxJSONDepth {
-		return r.errorf("arrays and objects nested more than %d deep", maxJSONDepth)
+	if r.depth >= MaxDepth {
+		return r.errorf("arrays and objects nested more than %d deep", MaxDepth)
 	}
 	r.depth++
 	return nil
 }
 
-func (r *jsonReader) readArray() ([]jsonNode, error) {
+func (r *jsonReader) readArray() ([]Node, error) {
 	if err := r.enter(); err != nil {
 		return nil, err
 	}
@@ -441,7 +440,7 @@ func (r *jsonReader) readArray() ([]jsonNode, error) {
 			case ']':
 				r.off++
 				r.depth--
-				elems := append([]jsonNode(nil), r.elems[base:]...)
+				elems := append([]Node(nil), r.elems[base:]...)
 				clear(r.elems[base:]) // drop references held by the reused stack
 				r.elems = r.elems[:base]
 				return elems, nil
@@ -455,7 +454,7 @@ func (r *jsonReader) readArray() ([]jsonNode, error) {
 // larger objects (long condition blocks) use a map.
 const smallObject = 16
 
-func (r *jsonReader) readObject() ([]jsonMember, error) {
+func (r *jsonReader) readObject() ([]Member, error) {
 	if err := r.enter(); err != nil {
 		return nil, err
 	}
@@ -480,9 +479,9 @@ func (r *jsonReader) readObject() ([]jsonMember, error) {
 			return nil, err
 		}
 		members := r.members[base:]
-		if first := findKey(members, seen, key); first >= 0 {
+		if first := FindKey(members, seen, key); first >= 0 {
 			fp := members[first].KeyPos
-			return nil, errorAt(r.pathString(), keyPos, "duplicate key %q (first at line %d, column %d)", key, fp.Line, fp.Column)
+			return nil, Errorf(r.pathString(), keyPos, "duplicate key %q (first at line %d, column %d)", key, fp.Line, fp.Column)
 		}
 		r.skipSpace()
 		if r.off >= len(r.data) || r.data[r.off] != ':' {
@@ -495,7 +494,7 @@ func (r *jsonReader) readObject() ([]jsonMember, error) {
 			return nil, err
 		}
 		r.path = r.path[:len(r.path)-1]
-		r.members = append(r.members, jsonMember{Key: key, KeyPos: keyPos, Value: value})
+		r.members = append(r.members, Member{Key: key, KeyPos: keyPos, Value: value})
 		if count := len(r.members) - base; seen != nil {
 			seen[key] = count - 1
 		} else if count > smallObject {
@@ -513,7 +512,7 @@ func (r *jsonReader) readObject() ([]jsonMember, error) {
 			case '}':
 				r.off++
 				r.depth--
-				members := append([]jsonMember(nil), r.members[base:]...)
+				members := append([]Member(nil), r.members[base:]...)
 				clear(r.members[base:])
 				r.members = r.members[:base]
 				return members, nil
@@ -523,8 +522,8 @@ func (r *jsonReader) readObject() ([]jsonMember, error) {
 	}
 }
 
-// findKey returns the index of the member with the given key, or -1.
-func findKey(members []jsonMember, seen map[string]int, key string) int {
+// FindKey returns the index of the member with the given key, or -1.
+func FindKey(members []Member, seen map[string]int, key string) int {
 	if seen != nil {
 		if i, ok := seen[key]; ok {
 			return i
@@ -539,28 +538,69 @@ func findKey(members []jsonMember, seen map[string]int, key string) int {
 	return -1
 }
 
-// describeJSON names a value's type for "got ..." in messages, with the value itself when it
+// Describe names a value's type for "got ..." in messages, with the value itself when it
 // is a short scalar.
-func describeJSON(n *jsonNode) string {
+func Describe(n *Node) string {
 	switch n.Kind {
-	case jsonString:
+	case String:
 		s := n.Text
 		if utf8.RuneCountInString(s) > 60 {
 			s = string([]rune(s)[:60]) + "..."
 		}
 		return fmt.Sprintf("string %q", s)
-	case jsonNumber, jsonBool:
+	case Number, Bool:
 		return n.Kind.String() + " " + n.Text
-	case jsonArray:
+	case Array:
 		if len(n.Elems) == 0 {
 			return "an empty array"
 		}
 		return "array"
-	case jsonObject:
+	case Object:
 		if len(n.Members) == 0 {
 			return "an empty object"
 		}
 		return "object"
 	}
 	return n.Kind.String()
+}
+
+// Position is a place in a JSON text: 1-based line and column (column counted in bytes). The
+// zero Position means "unknown", for values built in Go rather than read from text.
+type Position struct {
+	Line   int
+	Column int
+}
+
+// Error is a problem at a place of a JSON document: its JSON path and position, and what is
+// wrong.
+type Error struct {
+	// Path is the JSON path of the element, e.g. "Statement[1].Condition.StringEquals";
+	// empty for the document as a whole.
+	Path   string
+	Line   int // 1-based; 0 when unknown
+	Column int // 1-based, in bytes; 0 when unknown
+	// Message says what is wrong and what was expected.
+	Message string
+}
+
+func (e *Error) Error() string {
+	loc := ""
+	if e.Line > 0 {
+		loc = fmt.Sprintf("line %d, column %d", e.Line, e.Column)
+	}
+	if e.Path != "" {
+		if loc != "" {
+			loc += ", "
+		}
+		loc += e.Path
+	}
+	if loc == "" {
+		return e.Message
+	}
+	return loc + ": " + e.Message
+}
+
+// Errorf returns the Error at path and pos with a formatted message.
+func Errorf(path string, pos Position, format string, args ...any) *Error {
+	return &Error{Path: path, Line: pos.Line, Column: pos.Column, Message: fmt.Sprintf(format, args...)}
 }

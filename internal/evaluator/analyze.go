@@ -105,7 +105,7 @@ func Analyze(q *Question) Answer {
 			if ok {
 				return proof
 			}
-			a := analyzeTagVariable(q, fv, maxTagVariableDepth)
+			a := analyzeTagVariable(q, fv, maxTagVariableDepth, witnessHints(q, fv.key, proof.Witness))
 			a.Searched += proof.Searched
 			return a
 		}

@@ -30,14 +30,15 @@ func freeVariable(path, verb, key string) error { return freeVariableError{path,
 // maxTagVariableDepth bounds how many free variable keys are tried in combination.
 const maxTagVariableDepth = 3
 
-// analyzeTagVariable answers q by trying candidate values of the free variable's key.
-func analyzeTagVariable(q *Question, fv freeVariableError, depth int) Answer {
+// analyzeTagVariable answers q by trying candidate values of the free variable's key; hints
+// are values to try first (witnessHints).
+func analyzeTagVariable(q *Question, fv freeVariableError, depth int, hints []string) Answer {
 	if !strings.HasPrefix(fv.key, "aws:principaltag/") || depth == 0 {
 		return Answer{Outcome: Undecided, Reason: fv.Error() + "; with the variable widened to any value the policies allow some request, and candidate values are tried for principal tags only (fix the key in the question's context to decide)"}
 	}
 	searched := 0
 	var reasons []string
-	for _, v := range tagCandidates(q, fv.key) {
+	for _, v := range tagCandidates(q, fv.key, hints) {
 		cp := *q
 		cp.Context = q.Context.Clone()
 		cp.Absent = append([]string(nil), q.Absent...)
@@ -50,7 +51,7 @@ func analyzeTagVariable(q *Question, fv freeVariableError, depth int) Answer {
 		if an, err := newAnalysis(&cp); err != nil {
 			var next freeVariableError
 			if ok := asFreeVariable(err, &next); ok {
-				a = analyzeTagVariable(&cp, next, depth-1)
+				a = analyzeTagVariable(&cp, next, depth-1, nil)
 			} else {
 				a = Answer{Outcome: Undecided, Reason: err.Error()}
 			}
@@ -86,39 +87,28 @@ func principalTagKeyName(lower string) string {
 	return "aws:PrincipalTag/" + lower[len("aws:principaltag/"):]
 }
 
-// tagCandidates lists the values of a principal tag key to try: nil is "absent".
-func tagCandidates(q *Question, key string) []*string {
+// tagCandidates lists the values of a principal tag key to try: nil is "absent". hints are
+// values read from a request of the widened question.
+func tagCandidates(q *Question, key string, hints []string) []*string {
 	seen := map[string]bool{}
 	var vals []string
 	add := func(v string) {
-		if v != "" && !seen[v] && len(vals) < 12 {
+		if v != "" && !seen[v] && len(vals) < 16 {
 			seen[v] = true
 			vals = append(vals, v)
 		}
 	}
-	var policies []*Policy
-	policies = append(policies, q.Policies.Identity...)
-	policies = append(policies, q.Policies.Boundary, q.Policies.Session)
-	for _, l := range q.Policies.SCPs {
-		policies = append(policies, l...)
+	for _, h := range hints {
+		add(h)
 	}
-	for _, l := range q.Policies.RCPs {
-		policies = append(policies, l...)
-	}
-	for _, rp := range q.ResourcePolicies {
-		policies = append(policies, rp.Policy)
-	}
-	for _, p := range policies {
-		if p == nil {
-			continue
-		}
+	eachPolicy(q, func(p *Policy) {
 		for _, s := range p.Statements {
 			if s.compiled == nil {
 				continue
 			}
 			// Constants compared with the key itself.
 			for _, c := range s.compiled.conditions {
-				// The value the question fixes for a key compared with the variable.
+				// The value the question fixes for a key compared with the variable,
 				// and the text such a value has where the variable stands in the pattern
 				// ("home/${aws:PrincipalTag/user}/*" against "home/bob/x" gives "bob").
 				for _, vk := range conditionVariables(c) {
@@ -149,7 +139,7 @@ func tagCandidates(q *Question, key string) []*string {
 				}
 			}
 		}
-	}
+	})
 	sort.Strings(vals)
 	add("example")
 	out := []*string{nil}
@@ -159,11 +149,12 @@ func tagCandidates(q *Question, key string) []*string {
 	return out
 }
 
-// variableTextIn finds, for a pattern holding ${key}, the text that each of the question's
-// resource patterns has where the variable stands: the pattern's literal text before the
-// variable is a prefix of the resource, and the value runs to the next literal character of
-// the pattern (or to a wildcard or a slash).
-func variableTextIn(pattern, key string, resources []string) []string {
+// variableTextIn finds, for a pattern holding ${key}, the text that each of the given values
+// (resource patterns, request values) has where the variable stands: the pattern's literal
+// text before the variable is a prefix of the value, and the variable's text runs to the next
+// literal character of the pattern; where the pattern ends after the variable, to the end of
+// the value; where a wildcard follows, both to the next slash and to the end.
+func variableTextIn(pattern, key string, values []string) []string {
 	lower := strings.ToLower(pattern)
 	i := strings.Index(lower, "${"+key)
 	if i < 0 {
@@ -177,20 +168,82 @@ func variableTextIn(pattern, key string, resources []string) []string {
 	if strings.ContainsAny(prefix, "*?$") {
 		return nil
 	}
-	var stop byte = '/'
-	if rest != "" && rest[0] != '*' && rest[0] != '?' && rest[0] != '$' {
-		stop = rest[0]
-	}
 	var out []string
-	for _, r := range resources {
+	for _, r := range values {
 		if !strings.HasPrefix(r, prefix) {
 			continue
 		}
 		v := r[len(prefix):]
-		if j := strings.IndexAny(v, string(stop)+"*?"); j >= 0 {
+		// The value's own wildcards (a resource pattern of the question) end the text.
+		if j := strings.IndexAny(v, "*?"); j >= 0 {
 			v = v[:j]
 		}
-		out = append(out, v)
+		switch {
+		case rest == "":
+			out = append(out, v)
+		case rest[0] == '*' || rest[0] == '?' || rest[0] == '$':
+			if j := strings.IndexByte(v, '/'); j >= 0 {
+				out = append(out, v[:j])
+			}
+			out = append(out, v)
+		default:
+			if j := strings.IndexByte(v, rest[0]); j >= 0 {
+				v = v[:j]
+			}
+			out = append(out, v)
+		}
 	}
 	return out
+}
+
+// witnessHints are candidate values of a free variable's key read from a request that the
+// widened question allows (analyze_widen.go): the text that request has where the variable
+// stands in the policies' resource patterns and in the patterns compared with its keys. The
+// widened policies are not the caller's, so such a value is only a candidate to try.
+func witnessHints(q *Question, key string, w *Request) []string {
+	if w == nil {
+		return nil
+	}
+	var out []string
+	if v, ok := w.Context.lookupLower(key); ok {
+		out = append(out, v.Values...)
+	}
+	eachPolicy(q, func(p *Policy) {
+		for _, s := range p.Statements {
+			for _, r := range s.Resources {
+				out = append(out, variableTextIn(r.Text, key, []string{w.Resource})...)
+			}
+			for _, c := range s.Conditions {
+				v, ok := w.Context.Lookup(c.Key)
+				if !ok {
+					continue
+				}
+				for _, x := range c.Values {
+					out = append(out, variableTextIn(x.Text, key, v.Values)...)
+				}
+			}
+		}
+	})
+	return out
+}
+
+// eachPolicy calls f for every policy of the question.
+func eachPolicy(q *Question, f func(*Policy)) {
+	var policies []*Policy
+	policies = append(policies, q.Policies.Identity...)
+	policies = append(policies, q.Policies.Boundary, q.Policies.Session)
+	for _, l := range q.Policies.SCPs {
+		policies = append(policies, l...)
+	}
+	for _, l := range q.Policies.RCPs {
+		policies = append(policies, l...)
+	}
+	for _, rp := range q.ResourcePolicies {
+		policies = append(policies, rp.Policy)
+	}
+	for _, p := range policies {
+		if p != nil {
+			f(p)
+		}
+	}
 }

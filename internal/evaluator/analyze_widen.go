@@ -30,7 +30,8 @@ const maxWidenedKeys = 8
 
 // analyzeWidened answers Denied when the question with every free variable widened (first
 // fv's key, then each one the analysis meets next) is Denied. It returns ok false when the
-// proof fails; the Answer then only carries the work spent.
+// proof fails; the Answer then carries the work spent and the widened question's witness, if
+// it found one.
 func analyzeWidened(q *Question, fv freeVariableError) (Answer, bool) {
 	widened := map[string]bool{}
 	cur := *q
@@ -52,7 +53,9 @@ func analyzeWidened(q *Question, fv freeVariableError) (Answer, bool) {
 		a := an.run()
 		searched += a.Searched
 		if a.Outcome != Denied {
-			return Answer{Searched: searched}, false
+			// The widened witness is no witness of q, but where it differs from the
+			// original policies' requests tells which values to try (witnessHints).
+			return Answer{Searched: searched, Witness: a.Witness}, false
 		}
 		a.Searched = searched
 		a.Witness = nil

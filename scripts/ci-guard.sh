@@ -2,7 +2,7 @@
 # Runs the plan guard the way the GitHub Action (action.yml) and the GitLab example do:
 #   scripts/ci-guard.sh BINARY PLAN_JSON [RULES] [FAIL_ON]
 # It writes guard.sarif (for code scanning) and guard-report.txt next to the plan, appends a
-# Markdown summary (the report and the access diff) to $GITHUB_STEP_SUMMARY when that is set
+# Markdown summary (guard --format markdown: the findings and the access diff) to $GITHUB_STEP_SUMMARY when that is set
 # (else to guard-summary.md), and exits with the guard's status: 0 clean, 1 findings at or above
 # FAIL_ON, 2 bad input.
 set -uo pipefail
@@ -24,14 +24,7 @@ fi
 "$bin" guard --plan "$plan" "${rules_args[@]}" --fail-on "$fail_on" > "$dir/guard-report.txt"
 status=$?
 summary="${GITHUB_STEP_SUMMARY:-$dir/guard-summary.md}"
-{
-  echo "## IAM guard"
-  echo
-  echo '```'
-  cat "$dir/guard-report.txt"
-  echo '```'
-  echo
-  "$bin" diff --plan "$plan" "${rules_args[@]}" || true
-} >> "$summary"
+# The Markdown report: findings by level with how to fix, and the plan's access changes.
+"$bin" guard --plan "$plan" "${rules_args[@]}" --format markdown --fail-on "$fail_on" >> "$summary"
 cat "$dir/guard-report.txt"
 exit "$status"

@@ -58,7 +58,7 @@ func TestCIGuardScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := string(md); !strings.Contains(s, "## IAM guard") || !strings.Contains(s, "## IAM access changes in this plan") {
+	if s := string(md); !strings.Contains(s, "## IAM guard") || !strings.Contains(s, "### Access changes") || !strings.Contains(s, "| finding | resource | principal | witness | how to fix |") {
 		t.Errorf("summary:\n%s", s)
 	}
 }

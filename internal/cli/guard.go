@@ -26,13 +26,14 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	planPath := fs.String("plan", "", "the plan as JSON: the output of `terraform show -json PLANFILE` (- for standard input)")
 	rulesPath := fs.String("rules", "", "the rules file (guard.hcl); without it: validation errors, public access and new administrative access fail, best practices are reported")
-	format := fs.String("format", "text", "output format: text, json or sarif")
+	format := fs.String("format", "text", "output format: text, json, sarif or markdown (a pull-request comment)")
+	withDiff := fs.Bool("diff", false, "add the plan's access changes (what each principal gains and loses) to the report (default: on for markdown, off for text and json)")
 	failOn := fs.String("fail-on", "error", "the level of finding that fails (exit status 1): error, warning, note or never")
 	timeout := fs.Duration("timeout", 0, "stop deciding after this long (such as 5m); what is still open is undecided, which fails (default: no limit)")
 	baseline := fs.String("baseline", "", "a previous run's JSON report (--format json): findings already in it are reported as baselined and do not fail")
 	configDir := fs.String("config-dir", "", "the root module's directory, for the configuration files in SARIF output (default: the plan file's directory)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam guard --plan plan.json [--rules guard.hcl] [--format text|json|sarif] [--fail-on LEVEL]")
+		fmt.Fprintln(stderr, "usage: terraform-provider-iam guard --plan plan.json [--rules guard.hcl] [--format text|json|sarif|markdown] [--diff] [--fail-on LEVEL]")
 		fmt.Fprintln(stderr, "Checks the IAM changes of a Terraform plan. Exit status: 0 no finding at or above --fail-on, 1 findings, 2 bad input.")
 		fs.PrintDefaults()
 	}
@@ -48,9 +49,18 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	switch *format {
-	case "text", "json", "sarif":
+	case "text", "json", "sarif", "markdown":
 	default:
-		fmt.Fprintf(stderr, "guard: --format must be text, json or sarif, not %q\n", *format)
+		fmt.Fprintf(stderr, "guard: --format must be text, json, sarif or markdown, not %q\n", *format)
+		return exitUsage
+	}
+	diffSet := false
+	fs.Visit(func(f *flag.Flag) { diffSet = diffSet || f.Name == "diff" })
+	if !diffSet {
+		*withDiff = *format == "markdown"
+	}
+	if *withDiff && *format == "sarif" {
+		fmt.Fprintln(stderr, "guard: --diff is for text, json and markdown output: SARIF has no place for access changes")
 		return exitUsage
 	}
 	failLevel, ok := guard.ParseLevel(*failOn)
@@ -100,7 +110,12 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	report := guard.CheckContext(ctx, plan, rules)
+	var report *guard.Report
+	if *withDiff {
+		report = guard.CheckWithDiff(ctx, plan, rules)
+	} else {
+		report = guard.CheckContext(ctx, plan, rules)
+	}
 	if *baseline != "" {
 		f, err := os.Open(*baseline)
 		if err != nil {
@@ -121,6 +136,12 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = report.WriteText(out)
 	case "json":
 		err = report.WriteJSON(out)
+	case "markdown":
+		level := failLevel
+		if *failOn == "never" {
+			level = 0
+		}
+		err = report.WriteMarkdown(out, level)
 	case "sarif":
 		dir := *configDir
 		if dir == "" && *planPath != "-" {

@@ -73,7 +73,7 @@ func TestGuardCommandBadInput(t *testing.T) {
 		{[]string{"--plan", bad}, "plan.json: line 2, column 22"},
 		{[]string{"--plan", guardPlans + "state/state.json"}, "state.json: this is a Terraform state, not a plan (run terraform show -json PLANFILE"},
 		{[]string{"--plan", guardPlans + "inline-role/plan.json", "--rules", rules}, "guard.hcl:2:10: Invalid mode"},
-		{[]string{"--plan", guardPlans + "inline-role/plan.json", "--format", "xml"}, "--format must be text, json or sarif"},
+		{[]string{"--plan", guardPlans + "inline-role/plan.json", "--format", "xml"}, "--format must be text, json, sarif or markdown"},
 		{[]string{"--plan", guardPlans + "inline-role/plan.json", "--fail-on", "fatal"}, "--fail-on must be"},
 		{[]string{"--plan", guardPlans + "inline-role/plan.json", "extra"}, "unexpected argument"},
 	}

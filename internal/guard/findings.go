@@ -188,6 +188,10 @@ type Report struct {
 	Account       string    `json:"account"`
 	AccountSource string    `json:"account_source"`
 	Findings      []Finding `json:"findings"`
+	// Access is what the plan changes in each principal's access (Diff), when the run listed
+	// it (CheckWithDiff: AccessListed); the text, JSON and Markdown reports then show it.
+	Access       []PrincipalDiff `json:"access_changes,omitempty"`
+	AccessListed bool            `json:"-"`
 }
 
 // Failed reports whether some finding is at or above failOn; waived and baselined findings

@@ -46,8 +46,12 @@ func Check(p *Plan, rules *Rules) *Report {
 // CheckContext is Check that stops deciding when ctx is done (a --timeout): every question
 // still open is then undecided, and the report has an undecided finding that says so.
 func CheckContext(ctx context.Context, p *Plan, rules *Rules) *Report {
-	g := prepare(ctx, p, rules)
+	return prepare(ctx, p, rules).check()
+}
 
+// check runs the checks over the prepared account and returns the report.
+func (g *guard) check() *Report {
+	ctx, p := g.ctx, g.plan
 	g.checkCoverage()
 	g.checkUnresolved()
 	g.checkForbid()

@@ -71,6 +71,10 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "%s%s\n", label, s)
 		}
 	}
+	if r.AccessListed {
+		b.WriteString("\n")
+		writeDiffText(&b, r.Access)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -119,12 +123,21 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		AccountSource string         `json:"account_source"`
 		Counts        map[string]int `json:"counts"`
 		Findings      []jsonFinding  `json:"findings"`
+		// AccessChanges is there when the run listed them (guard --diff), [] for none.
+		AccessChanges *[]PrincipalDiff `json:"access_changes,omitempty"`
 	}{Plan: r.Plan, Account: r.Account, AccountSource: r.AccountSource, Counts: map[string]int{}, Findings: []jsonFinding{}}
 	for l, n := range r.Count() {
 		out.Counts[l.String()] = n
 	}
 	for _, f := range r.Findings {
 		out.Findings = append(out.Findings, jsonFinding{Finding: f, Level: f.Level.String(), Witness: toJSONRequest(f.Witness), Fingerprint: f.Fingerprint()})
+	}
+	if r.AccessListed {
+		diffs := r.Access
+		if diffs == nil {
+			diffs = []PrincipalDiff{}
+		}
+		out.AccessChanges = &diffs
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -134,8 +134,8 @@ func TestDiff(t *testing.T) {
 		t.Fatalf("added %s removed %s undecided %q", names(d.Added), names(d.Removed), d.Undecided)
 	}
 	md := DiffMarkdown(diffs)
-	if !strings.Contains(md, "| + | s3 | **Permissions management** | s3:PutBucketPolicy | arn:aws:s3:::data, arn:aws:s3:::data/* |") ||
-		!strings.Contains(md, "| − | s3 | Write | s3:DeleteObject | * |") {
+	if !strings.Contains(md, "| **+** | s3 | **Permissions management** | `s3:PutBucketPolicy` | `arn:aws:s3:::data`, `arn:aws:s3:::data/*` |") ||
+		!strings.Contains(md, "| − | s3 | Write | `s3:DeleteObject` | `*` |") {
 		t.Errorf("markdown:\n%s", md)
 	}
 }

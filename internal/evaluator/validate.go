@@ -239,8 +239,8 @@ func (v *validator) addFinding(code, awsIssueCode, path string, line, column int
 	})
 }
 
-// severityOf gives a code's severity: the table's, except that in an AWS managed policy the
-// rules that bind only customers are warnings.
+// severityOf gives a code's severity for the policy type, except that in an AWS managed policy
+// the rules that bind only customers are warnings.
 func (v *validator) severityOf(code string) Severity {
 	c, ok := validationCodeByName[code]
 	if !ok {
@@ -248,10 +248,11 @@ func (v *validator) severityOf(code string) Severity {
 		// the fuzz test catch it.
 		return SeverityError
 	}
-	if v.opts.AWSManaged && c.CustomerOnly && c.Severity == SeverityError {
+	s := c.SeverityFor(v.opts.Type)
+	if v.opts.AWSManaged && c.CustomerOnly && s == SeverityError {
 		return SeverityWarning
 	}
-	return c.Severity
+	return s
 }
 
 func sortFindings(fs []Finding) {

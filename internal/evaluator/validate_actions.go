@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 )
@@ -85,6 +86,12 @@ func (v *validator) checkAction(a Value, sa *statementActions) []int {
 		sa.any = true
 		return nil
 	}
+	if v.policy.Version == Version2012 && strings.Contains(text, "${") {
+		// "Policy variables are supported in the Resource and Condition elements": in an
+		// action the placeholder is literal text, which no action name has.
+		v.add("VARIABLE_NOT_ALLOWED", a.Path, a.Pos, "policy variables are not substituted in Action or NotAction (%q), so the value matches no action: name the actions literally, and use variables in Resource or in a condition", text)
+		return nil
+	}
 	prefix, local, ok := strings.Cut(text, ":")
 	switch {
 	case !ok:
@@ -99,6 +106,11 @@ func (v *validator) checkAction(a Value, sa *statementActions) []int {
 		return nil
 	case prefix == "" || local == "":
 		v.add("INVALID_ACTION", a.Path, a.Pos, "the action %q has an empty service or action name: write service:action, such as s3:GetObject", text)
+		return nil
+	}
+	if i := strings.IndexFunc(text, func(r rune) bool { return !actionChar(r) }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(text[i:])
+		v.add("INVALID_ACTION", a.Path, a.Pos, "the action %q has the character %q, which no service prefix or action name has (they are letters, digits and -, with * and ? as wildcards): %s", text, r, actionCharHint(r))
 		return nil
 	}
 	if strings.ContainsAny(prefix, "*?") {
@@ -149,6 +161,24 @@ func (v *validator) checkAction(a Value, sa *statementActions) []int {
 	return matched
 }
 
+// actionChar reports whether r may appear in an action: service prefixes and action names are
+// ASCII letters, digits and hyphens (vpc-lattice:AssociateViaAWSService-EventsAndStates); _ is
+// accepted too, and * and ? are wildcards. Such a value is not a question of the catalogue's
+// age: no action can ever match it.
+func actionChar(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_*?:", r)
+}
+
+func actionCharHint(r rune) string {
+	switch {
+	case r == ' ' || r == '\t':
+		return "actions are not trimmed, remove the white space"
+	case r == ',' || r == ';':
+		return "list several actions as a JSON array, [\"s3:GetObject\", \"s3:PutObject\"]"
+	}
+	return "remove the character, or replace it by the letter that was meant"
+}
+
 // retired reports a RETIRED_ACTION for an action value that matches no catalogue action but
 // that AWS managed policies name, and whether it did.
 func (v *validator) retired(a Value) bool {
@@ -188,9 +218,6 @@ func exampleAction(svc *catalog.Service) string {
 
 // serviceSuggestion proposes the service prefix nearest to prefix, when one is close.
 func serviceSuggestion(prefix string) string {
-	if strings.TrimSpace(prefix) != prefix {
-		return ": actions are not trimmed, remove the white space"
-	}
 	best, bestDist := "", 3
 	lower := strings.ToLower(prefix)
 	for _, s := range catalog.Services() {
@@ -206,9 +233,6 @@ func serviceSuggestion(prefix string) string {
 
 // actionSuggestion proposes the action of svc nearest to local, when one is close.
 func actionSuggestion(svc *catalog.Service, local string) string {
-	if strings.TrimSpace(local) != local {
-		return ": actions are not trimmed, remove the white space"
-	}
 	limit := 3
 	if len(local) < 8 {
 		limit = 2
@@ -418,6 +442,9 @@ func (v *validator) checkARN(r Value, element string) bool {
 			return false
 		}
 		if strings.Contains(text, "${") {
+			if !v.checkVariables(r.Path, r.Pos, text) {
+				return false
+			}
 			if _, err := compileResourceTemplate(text); err != nil {
 				v.add("INVALID_VARIABLE", r.Path, r.Pos, "%v: write ${key} or ${key, 'default'}", err)
 				return false

@@ -13,9 +13,10 @@ type ValidationCode struct {
 	// "" when Access Analyzer has none. A finding may carry a more precise one of the same
 	// family (POLICY_TOO_LARGE gives the quota check of its policy type).
 	AWSIssueCode string
-	// CustomerOnly marks rules that bind only the policies customers write: the size quota and
-	// names that the catalogue does not know. AWS's own managed policies are over the quota and
-	// name actions retired from the reference; when the document is one of them
+	// CustomerOnly marks rules that bind only the policies customers write: the size quota, names
+	// that the catalogue does not know, multi-valued keys without a set qualifier. AWS's own
+	// managed policies break them (Access Analyzer's reference lists managed policies over the
+	// quota, with retired actions, with a missing qualifier); when the document is one of them
 	// (ValidateOptions.AWSManaged), such a finding is a WARNING, not an ERROR.
 	CustomerOnly bool
 	// Summary says in one sentence what the finding means.
@@ -28,7 +29,6 @@ var validationCodes = []ValidationCode{
 	{"INVALID_OPTIONS", SeverityError, "", false, "The policy type or resource type given to the validator is unknown, or they do not fit together."},
 	{"SYNTAX_ERROR", SeverityError, "JSON_SYNTAX_ERROR", false, "The document is not valid JSON, or not a policy: an unknown or misplaced element, a wrong type, a missing Effect or Action."},
 	{"INVALID_CHARACTER", SeverityError, "", false, "The document contains a character outside tab, line feed, carriage return and U+0020 to U+00FF, which IAM does not accept."},
-	{"POLICY_TOO_LARGE", SeverityError, "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", true, "The document is longer than the quota of its policy type."},
 	{"VERSION_2012_REQUIRED", SeverityError, "", false, "An SCP or RCP must have \"Version\": \"2012-10-17\"."},
 	{"EMPTY_STATEMENT_LIST", SeverityError, "MISSING_STATEMENT", false, "The Statement element is an empty array; IAM rejects a policy without statements."},
 	{"DUPLICATE_SID", SeverityError, "UNIQUE_SIDS_REQUIRED", false, "Two statements have the same Sid; IAM and the services that store policies require Sids to be unique within a policy."},
@@ -42,14 +42,16 @@ var validationCodes = []ValidationCode{
 	{"INVALID_PRINCIPAL", SeverityError, "INVALID_PRINCIPAL_FORMAT", false, "A principal value has a form AWS does not accept (a partial wildcard, a malformed ARN or account ID)."},
 	{"RCP_PRINCIPAL_NOT_WILDCARD", SeverityError, "RCP_SYNTAX_ERROR_PRINCIPAL", false, "An RCP statement's Principal is not \"*\"."},
 	{"RCP_ALLOW_NOT_ALLOWED", SeverityError, "RCP_SYNTAX_ERROR_ALLOW", false, "An RCP statement allows; customer RCPs may only deny (Allow is reserved for RCPFullAWSAccess)."},
-	{"INVALID_ACTION", SeverityError, "INVALID_ACTION", false, "An action is not of the form service:action (or \"*\")."},
+	{"INVALID_ACTION", SeverityError, "INVALID_ACTION", false, "An action is not of the form service:action (or \"*\"), or has a character that no action has."},
 	{"INVALID_ARN", SeverityError, "INVALID_ARN_PREFIX", false, "A Resource or NotResource value is neither \"*\" nor an ARN of six colon-separated parts with a literal service."},
 	{"UNSUPPORTED_ACTION_FOR_RESOURCE_TYPE", SeverityError, "UNSUPPORTED_ACTION_IN_POLICY", false, "A resource policy names an action of a service other than the one of its resource type."},
 	{"INVALID_CONDITION_OPERATOR", SeverityError, "INVALID_CONDITION_OPERATOR", false, "A condition operator does not exist or is misused (an unknown set qualifier, Null with IfExists)."},
 	{"INVALID_CONDITION_VALUE", SeverityError, "INVALID_CONDITION_DATA_TYPE", false, "A condition value does not fit its operator (a number, date, IP address, Boolean or base-64 value that does not parse), or the key is empty."},
-	{"INVALID_VARIABLE", SeverityError, "", false, "A policy variable ${...} is malformed."},
-	{"VARIABLE_NOT_ALLOWED", SeverityError, "VARIABLE_UNSUPPORTED_IN_ELEMENT", false, "A policy variable is used where AWS does not substitute variables: in a principal, or in a Numeric, Date, IpAddress, Binary or Null condition."},
+	{"INVALID_VARIABLE", SeverityError, "MISSING_BRACE_IN_VARIABLE", false, "A policy variable ${...} is malformed: no closing brace, no key, a space or another symbol in the key, or a default value without single quotes."},
+	{"UNKNOWN_VARIABLE", SeverityError, "", true, "A policy variable names a global or service condition key that does not exist: no request carries it, so the placeholder has no value."},
+	{"VARIABLE_NOT_ALLOWED", SeverityError, "VARIABLE_UNSUPPORTED_IN_ELEMENT", false, "A policy variable is used where AWS does not substitute variables: in an action, in a principal, or in a Numeric, Date, IpAddress, Binary or Null condition."},
 	{"VARIABLE_WITHOUT_VERSION", SeverityError, "VARIABLE_UNSUPPORTED_IN_VERSION", false, "A value has ${...} but the policy's Version is not 2012-10-17, so it is literal text, not a variable."},
+	{"MULTI_VALUED_KEY_WITHOUT_SET_OPERATOR", SeverityError, "MISSING_QUALIFIER", true, "A multi-valued key is used without ForAllValues or ForAnyValue."},
 	{"UNKNOWN_SERVICE", SeverityError, "INVALID_SERVICE_IN_ACTION", true, "An action names a service prefix that the catalogue does not know (a typo, or a retired service): the action matches no request."},
 	{"UNKNOWN_ACTION", SeverityError, "INVALID_ACTION", true, "An action does not exist in its service according to the catalogue: it matches no request."},
 	{"ACTION_MATCHES_NOTHING", SeverityError, "INVALID_ACTION", true, "An action pattern with wildcards matches no action of the catalogue."},
@@ -70,9 +72,11 @@ var validationCodes = []ValidationCode{
 	{"FORALLVALUES_WITH_ALLOW", SeveritySecurityWarning, "", false, "An Allow statement uses a ForAllValues operator, which is true when the request has no value for the key."},
 	{"RESOURCE_POLICY_PUBLIC", SeveritySecurityWarning, "", false, "A resource policy allows every principal (\"*\") without a condition that restricts the caller (aws:PrincipalOrgID, aws:SourceArn, ...)."},
 	{"TRUST_POLICY_ANY_PRINCIPAL", SeveritySecurityWarning, "", false, "A role trust policy lets every AWS principal assume the role, with no condition that restricts the caller."},
+	{"FORALLVALUES_WITH_SINGLE_VALUED_KEY", SeveritySecurityWarning, "FORALLVALUES_WITH_SINGLE_VALUED_KEY", false, "ForAllValues is used with a single-valued key: it is also true when the request has no value for the key."},
 	{"TRUST_POLICY_ANY_WEB_IDENTITY", SeveritySecurityWarning, "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL", false, "A role trust policy lets every user of a web identity provider (Cognito, an OIDC provider) assume the role, with no audience or subject condition."},
 
 	// Warnings: the policy is accepted but probably does not do what was meant.
+	{"POLICY_TOO_LARGE", SeverityWarning, "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", true, "The document is longer than the quota of its policy type."},
 	{"MISSING_VERSION", SeverityWarning, "MISSING_VERSION", false, "The document has no Version element: policy variables are then literal text. Add \"Version\": \"2012-10-17\"."},
 	{"OLD_VERSION", SeverityWarning, "", false, "The document uses Version 2008-10-17, under which policy variables are literal text."},
 	{"RETIRED_ACTION", SeverityWarning, "INVALID_ACTION", false, "An action, or its service, is no longer in the Service Authorization Reference but AWS managed policies still name it: it matches no request, which AWS's own policies tolerate."},
@@ -82,8 +86,7 @@ var validationCodes = []ValidationCode{
 	{"ACTION_NEEDS_WILDCARD_RESOURCE", SeverityWarning, "", false, "An action does not support resource-level permissions (its requests have resource \"*\"), but the statement names only specific resources."},
 	{"CONDITION_KEY_NOT_SUPPORTED", SeverityWarning, "", false, "A condition key exists but none of the statement's actions supports it, so requests for them never carry it."},
 	{"OPERATOR_TYPE_MISMATCH", SeverityWarning, "TYPE_MISMATCH", false, "A condition operator does not fit the type of its key (NumericLessThan on a string key, Bool on a non-Boolean key, IpAddress on a non-IP key, ...)."},
-	{"SET_OPERATOR_ON_SINGLE_VALUED_KEY", SeverityWarning, "FORALLVALUES_WITH_SINGLE_VALUED_KEY", false, "ForAllValues or ForAnyValue is used with a single-valued key."},
-	{"MULTI_VALUED_KEY_WITHOUT_SET_OPERATOR", SeverityWarning, "MISSING_QUALIFIER", false, "A multi-valued key is used without ForAllValues or ForAnyValue."},
+	{"SET_OPERATOR_ON_SINGLE_VALUED_KEY", SeverityWarning, "", false, "ForAnyValue is used with a single-valued key, where it adds nothing."},
 	{"FORANYVALUE_WITH_NEGATED_OPERATOR", SeverityWarning, "", false, "ForAnyValue is used with a negated operator: it is true when any one value differs, which is rarely what is meant."},
 	{"WILDCARD_WITHOUT_LIKE", SeverityWarning, "WILDCARD_WITHOUT_LIKE_OPERATOR", false, "A value of a String equality operator has * or ?, which are compared literally; StringLike was probably meant."},
 	{"RCP_UNSUPPORTED_SERVICE", SeverityWarning, "", false, "An RCP names an action of a service that resource control policies do not apply to."},
@@ -93,6 +96,25 @@ var validationCodes = []ValidationCode{
 	{"REDUNDANT_ACTION", SeveritySuggestion, "REDUNDANT_ACTION", false, "An action is listed twice or is covered by another pattern of the same statement."},
 	{"REDUNDANT_RESOURCE", SeveritySuggestion, "REDUNDANT_RESOURCE", false, "A resource is listed twice or is covered by another pattern of the same statement."},
 	{"EMPTY_CONDITION", SeveritySuggestion, "EMPTY_OBJECT_CONDITION", false, "The Condition element has no conditions."},
+}
+
+// severityByType gives the severities that differ from a code's own for some policy types.
+// Access Analyzer rates the size quotas of identity, resource and role trust policies general
+// warnings (the trust policy quota can be raised, an identity policy may be an inline policy,
+// whose quota is per principal) and the SCP quota an error; Organizations rejects an SCP or RCP
+// over the quota and STS a session policy over its quota (PackedPolicyTooLarge), whatever the
+// account.
+var severityByType = map[string]map[PolicyType]Severity{
+	"POLICY_TOO_LARGE": {PolicyTypeSCP: SeverityError, PolicyTypeRCP: SeverityError, PolicyTypeSession: SeverityError},
+}
+
+// SeverityFor gives the code's severity for a policy type: Severity, or the one the policy type
+// calls for (POLICY_TOO_LARGE is an ERROR for SCPs, RCPs and session policies).
+func (c ValidationCode) SeverityFor(t PolicyType) Severity {
+	if s, ok := severityByType[c.Code][t]; ok {
+		return s
+	}
+	return c.Severity
 }
 
 var validationCodeByName = func() map[string]ValidationCode {

@@ -40,9 +40,12 @@ func (v *validator) checkCondition(s *Statement, c *Condition) {
 		case !version2012:
 			v.add("VARIABLE_WITHOUT_VERSION", val.Path, val.Pos, "the value %q has ${...}, but variables are substituted only under \"Version\": \"2012-10-17\"; without it the text is literal: set the Version", val.Text)
 		case known && family != familyString && family != familyARN && family != familyBool:
-			v.add("VARIABLE_NOT_ALLOWED", val.Path, val.Pos, "policy variables are substituted only in String, Arn and Bool conditions, not in %s: compare with a literal value", c.Operator)
+			v.addIssue("VARIABLE_NOT_ALLOWED", "INVALID_VARIABLE_FOR_OPERATOR", val.Path, val.Pos, "policy variables are substituted only in String, Arn and Bool conditions, not in %s: compare with a literal value", c.Operator)
 			return
 		default:
+			if !v.checkVariables(val.Path, val.Pos, val.Text) {
+				return
+			}
 			if _, err := parseTemplate(val.Text, true); err != nil {
 				v.add("INVALID_VARIABLE", val.Path, val.Pos, "%v: write ${key} or ${key, 'default'}", err)
 				return
@@ -69,7 +72,9 @@ func (v *validator) checkCondition(s *Statement, c *Condition) {
 		v.addAt(code, pe.Path, pe.Line, pe.Column, "%s", message)
 		return
 	}
-	if cc.set == setForAllValues && s.Effect == EffectAllow && !requiresKey(s, c) {
+	// FORALLVALUES_WITH_SINGLE_VALUED_KEY (checkConditionKey) covers a single-valued key, with
+	// the fix that removes this finding's cause too.
+	if cc.set == setForAllValues && s.Effect == EffectAllow && !requiresKey(s, c) && !singleValuedKey(c.Key) {
 		v.add("FORALLVALUES_WITH_ALLOW", opPath, opPos, "%s in an Allow statement is true when the request has no %s at all, so it grants more than the listed values: add {\"Null\": {%q: \"false\"}} to require the key, or use ForAnyValue", c.Operator, c.Key, c.Key)
 	}
 	// In a Deny, ForAnyValue with a negated operator is the documented way to deny a request
@@ -238,11 +243,21 @@ func (v *validator) checkConditionKey(s *Statement, c *Condition, cc *compiledCo
 		v.add("OPERATOR_TYPE_MISMATCH", opPath, opPos, "%s is a %s operator, but %s holds %s values: use %s", c.Operator, cc.family, c.Key, k.TypeName(), operatorsForKey(k))
 	}
 	switch {
+	case cc.set == setForAllValues && !k.MultiValued:
+		// Access Analyzer rates this a security warning: ForAllValues is true for a request
+		// without the key, so the condition can grant (or fail to deny) more than it lists.
+		v.add("FORALLVALUES_WITH_SINGLE_VALUED_KEY", opPath, opPos, "%s is for multi-valued keys, but %s has a single value, and ForAllValues is also true when the request has no %s at all, which can be overly permissive: use %s without the ForAllValues: qualifier", c.Operator, c.Key, c.Key, strings.TrimPrefix(c.Operator, cc.set.String()+":"))
 	case cc.set != setNone && !k.MultiValued:
 		v.add("SET_OPERATOR_ON_SINGLE_VALUED_KEY", opPath, opPos, "%s is for multi-valued keys, but %s has a single value: use %s without the %s: qualifier", c.Operator, c.Key, strings.TrimPrefix(c.Operator, cc.set.String()+":"), cc.set)
 	case cc.set == setNone && k.MultiValued && cc.family != familyNull:
 		v.add("MULTI_VALUED_KEY_WITHOUT_SET_OPERATOR", opPath, opPos, "%s can have several values, so %s needs a set qualifier: use ForAnyValue:%s (some value matches) or ForAllValues:%s (every value matches)", c.Key, c.Operator, c.Operator, c.Operator)
 	}
+}
+
+// singleValuedKey reports whether the catalogue knows key as a single-valued key.
+func singleValuedKey(key string) bool {
+	k, found := catalog.LookupConditionKey(key)
+	return found && !k.MultiValued
 }
 
 // familyFitsKey reports whether an operator family can compare values of the key's type. String

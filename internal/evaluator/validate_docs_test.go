@@ -3,6 +3,7 @@ package evaluator
 import (
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -35,6 +36,22 @@ func TestValidationCodesGuide(t *testing.T) {
 		}
 		if !strings.Contains(body, "Severity: `"+string(c.Severity)+"`") {
 			t.Errorf("%s: the guide does not give the severity %s", code, c.Severity)
+		}
+		if byType := severityByType[code]; len(byType) > 0 {
+			bySeverity := map[Severity][]string{}
+			for typ, sev := range byType {
+				bySeverity[sev] = append(bySeverity[sev], "`"+strings.ToLower(string(typ))+"`")
+			}
+			for sev, types := range bySeverity {
+				sort.Strings(types)
+				list := strings.Join(types[:len(types)-1], ", ") + " and " + types[len(types)-1]
+				if len(types) == 1 {
+					list = types[0]
+				}
+				if want := "Severity: `" + string(c.Severity) + "`; `" + string(sev) + "` for the policy types " + list + "."; !strings.Contains(body, want) {
+					t.Errorf("%s: the guide does not say %q", code, want)
+				}
+			}
 		}
 		if c.AWSIssueCode != "" && !strings.Contains(body, "Access Analyzer issue code: `"+c.AWSIssueCode+"`") {
 			t.Errorf("%s: the guide does not give the Access Analyzer issue code %s", code, c.AWSIssueCode)

@@ -155,7 +155,7 @@ func (v *validator) checkSize() {
 		case fix == "":
 			fix = "split it into several policies, or shorten it (fewer statements, wildcards such as s3:Get*)"
 		}
-		v.addIssue("POLICY_TOO_LARGE", sizeIssueCodes[v.opts.Type], "", v.policy.Pos, "the policy is %s %s long%s, over %s of %s %s%s: %s",
+		v.addIssue("POLICY_TOO_LARGE", sizeIssueCodes[v.opts.Type], "", v.policy.Pos, "the policy is %s %s long%s; %s is %s %s%s: %s",
 			groupDigits(q.size), q.unit, q.counted, q.name, groupDigits(q.limit), q.unit, q.note, fix)
 	}
 }

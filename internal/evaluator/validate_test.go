@@ -208,7 +208,7 @@ var validateCases = []struct {
 			{code: "UNKNOWN_SERVICE", path: "Statement.Action[2]", line: 8, column: 7},
 			{code: "UNKNOWN_ACTION", path: "Statement.Action[3]", line: 9, column: 7},
 			{code: "ACTION_MATCHES_NOTHING", path: "Statement.Action[4]", line: 10, column: 7},
-			{code: "UNKNOWN_SERVICE", path: "Statement.Action[5]", line: 11, column: 7},
+			{code: "INVALID_ACTION", path: "Statement.Action[5]", line: 11, column: 7},
 		},
 	},
 	{
@@ -350,8 +350,7 @@ var validateCases = []struct {
   ]
 }`,
 		want: []wantFinding{
-			{code: "FORALLVALUES_WITH_ALLOW", path: "Statement[0].Condition.ForAllValues:StringEquals", line: 9, column: 9},
-			{code: "SET_OPERATOR_ON_SINGLE_VALUED_KEY", path: "Statement[0].Condition.ForAllValues:StringEquals", line: 9, column: 9},
+			{code: "FORALLVALUES_WITH_SINGLE_VALUED_KEY", path: "Statement[0].Condition.ForAllValues:StringEquals", line: 9, column: 9},
 			{code: "FORANYVALUE_WITH_NEGATED_OPERATOR", path: "Statement[0].Condition.ForAnyValue:StringNotEquals", line: 10, column: 9},
 			{code: "MULTI_VALUED_KEY_WITHOUT_SET_OPERATOR", path: "Statement[1].Condition.StringEquals", line: 17, column: 21},
 			{code: "FORALLVALUES_WITH_ALLOW", path: "Statement[1].Condition.ForAllValues:StringEquals", line: 17, column: 62},
@@ -730,7 +729,7 @@ func TestValidatePolicyCases(t *testing.T) {
 					if f.Code != w.code || f.Path != w.path || f.Line != w.line || f.Column != w.column {
 						continue
 					}
-					if want := validationCodeByName[w.code].Severity; f.Severity != want {
+					if want := validationCodeByName[w.code].SeverityFor(tc.typ); f.Severity != want {
 						t.Errorf("%s: severity %s, want %s", w, f.Severity, want)
 					}
 				}
@@ -750,7 +749,8 @@ func describeFindings(fs []Finding) string {
 // Every code of the table is produced by some hand-written case or by the tests below, and
 // every code a case expects is in the table.
 func TestValidationCodesCovered(t *testing.T) {
-	covered := map[string]bool{"POLICY_TOO_LARGE": true, "INVALID_OPTIONS": true} // TestValidateSizeLimits, TestValidateOptions
+	// TestValidateSizeLimits, TestValidateOptions, TestValidateVariables, TestValidateSetQualifierSeverities.
+	covered := map[string]bool{"POLICY_TOO_LARGE": true, "INVALID_OPTIONS": true, "UNKNOWN_VARIABLE": true, "SET_OPERATOR_ON_SINGLE_VALUED_KEY": true}
 	for _, tc := range validateCases {
 		for _, w := range tc.want {
 			if _, ok := validationCodeByName[w.code]; !ok {
@@ -878,9 +878,9 @@ func TestValidateSizeLimits(t *testing.T) {
 }
 
 // sizeMessageRE is the sentence a POLICY_TOO_LARGE message starts with: "the policy is 7,105
-// characters long, not counting white space, over the managed policy quota of 6,144
-// characters: ...".
-var sizeMessageRE = regexp.MustCompile(`^the policy is [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes) long(, not counting white space|, white space included)?, over the [A-Za-z0-9: ]+ quota of [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes)( \([a-z0-9, ]+\))?: [a-z]`)
+// characters long, not counting white space; the managed policy quota is 6,144 characters:
+// ...".
+var sizeMessageRE = regexp.MustCompile(`^the policy is [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes) long(, not counting white space|, white space included)?; the [A-Za-z0-9: ]+ quota is [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes)( \([a-z0-9, ]+\))?: [a-z]`)
 
 // Every AWS managed policy, validated as AWS's own (ValidateManagedPolicy), has no ERROR
 // finding: AWS accepts these policies, and the rules they break (the size quota, actions,
@@ -1070,7 +1070,7 @@ func TestValidateSuggestions(t *testing.T) {
 	}
 	whiteSpace := false
 	for _, f := range ValidatePolicy([]byte(doc), ValidateOptions{Type: PolicyTypeIdentity}) {
-		if f.Code == "UNKNOWN_SERVICE" && strings.Contains(f.Message, "remove the white space") {
+		if f.Code == "INVALID_ACTION" && strings.Contains(f.Message, "remove the white space") {
 			whiteSpace = true
 			continue
 		}

@@ -115,7 +115,7 @@ func TestDiffCommand(t *testing.T) {
 	if code != exitOK && code != exitViolation {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	if s := out.String(); !strings.HasPrefix(s, "## IAM access changes in this plan") || !strings.Contains(s, "| + | **Permissions management** |") {
+	if s := out.String(); !strings.HasPrefix(s, "## IAM access changes in this plan") || !strings.Contains(s, "| **+** | **Permissions management** |") {
 		t.Errorf("markdown:\n%s", s)
 	}
 	out.Reset()

@@ -437,6 +437,19 @@ func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 			req, res = trial, r
 		}
 	}
+	// Keys that a real request carries together (analyze_realistic.go).
+	if variants := realisticVariants(&req); variants != nil {
+		found := false
+		for i := range variants {
+			if r, ok, err := s.checkWitness(&variants[i]); err == nil && ok {
+				req, res, found = variants[i], r, true
+				break
+			}
+		}
+		if !found {
+			return nil, undecided("the analysis found %s on %s allowed with a context that no real request has (aws:TagKeys must list the aws:RequestTag keys, and aws:MultiFactorAuthAge comes with aws:MultiFactorAuthPresent true), and none of the requests that agree was allowed; the analysis treats those keys as independent", req.Action, req.Resource)
+		}
+	}
 	return &Answer{Outcome: Allowed, Witness: &req, Result: res}, nil
 }
 

@@ -1,0 +1,96 @@
+package evaluator
+
+import (
+	"strings"
+)
+
+// The analysis treats condition keys as independent, but some keys of a real request come
+// together. Before a witness is reported it is made to agree with them, and checked again:
+//
+//   - aws:TagKeys lists the keys of the tags in the request, and aws:RequestTag/<key> carries
+//     each tag's value (IAM User Guide, "Controlling access to AWS resources using tags": the
+//     aws:TagKeys key "compares the tag keys in a request"). A witness with
+//     aws:RequestTag/team but no aws:TagKeys ["team"] is no request AWS receives.
+//   - aws:MultiFactorAuthAge is present only when the request was signed with MFA credentials,
+//     and then aws:MultiFactorAuthPresent is true.
+//
+// When no variant that agrees is allowed, the pair is not reported: the search goes on with
+// other pairs, and ends Undecided when none is found (never Denied: the search did not
+// explore the variants).
+
+// realisticVariants returns requests like req whose keys agree, most like req first, or nil
+// when req already agrees.
+func realisticVariants(req *Request) []Request {
+	var variants []Request
+	tagKeys, haveTagKeys := req.Context.lookupLower("aws:tagkeys")
+	var requestTags []string
+	for _, k := range req.Context.Keys() {
+		if len(k) > len("aws:requesttag/") && strings.EqualFold(k[:len("aws:requesttag/")], "aws:requesttag/") {
+			requestTags = append(requestTags, k[len("aws:requesttag/"):])
+		}
+	}
+	agree := true
+	for _, k := range requestTags {
+		if !haveTagKeys || !containsString(tagKeys.Values, k) {
+			agree = false
+		}
+	}
+	if haveTagKeys {
+		for _, t := range tagKeys.Values {
+			if _, ok := req.Context.Lookup("aws:RequestTag/" + t); !ok {
+				agree = false
+			}
+		}
+	}
+	if !agree {
+		// aws:TagKeys becomes the request's tags: those it had (each given a value when it
+		// had none) and those with a value.
+		v := *req
+		v.Context = req.Context.Clone()
+		keys := append([]string(nil), requestTags...)
+		if haveTagKeys {
+			for _, t := range tagKeys.Values {
+				if !containsString(keys, t) {
+					keys = append(keys, t)
+				}
+				if _, ok := v.Context.Lookup("aws:RequestTag/" + t); !ok {
+					v.Context.Set("aws:RequestTag/"+t, "example")
+				}
+			}
+		}
+		name := "aws:TagKeys"
+		if haveTagKeys {
+			name = tagKeys.Key
+		}
+		v.Context.SetMulti(name, keys)
+		variants = append(variants, v)
+		// Or no tags at all, when the decision did not need them.
+		none := *req
+		none.Context = req.Context.Clone()
+		none.Context.Delete("aws:TagKeys")
+		for _, k := range requestTags {
+			none.Context.Delete("aws:RequestTag/" + k)
+		}
+		variants = append(variants, none)
+	}
+	if _, ok := req.Context.lookupLower("aws:multifactorauthage"); ok {
+		if p, ok := req.Context.lookupLower("aws:multifactorauthpresent"); !ok || len(p.Values) != 1 || !strings.EqualFold(p.Values[0], "true") {
+			base := []Request{*req}
+			if len(variants) > 0 {
+				base = variants
+			}
+			var next []Request
+			for _, b := range base {
+				withMFA := b
+				withMFA.Context = b.Context.Clone()
+				withMFA.Context.Set("aws:MultiFactorAuthPresent", "true")
+				noAge := b
+				noAge.Context = b.Context.Clone()
+				noAge.Context.Delete("aws:MultiFactorAuthAge")
+				next = append(next, withMFA, noAge)
+			}
+			variants = next
+		}
+	}
+	return variants
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/sarif"
 )
 
 // WriteText writes the report for people: a summary line, then one block per finding with
@@ -146,40 +147,6 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 // ---- SARIF 2.1.0
 
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	InformationURI string      `json:"informationUri,omitempty"`
-	Version        string      `json:"version,omitempty"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID                   string       `json:"id"`
-	ShortDescription     sarifMessage `json:"shortDescription"`
-	HelpURI              string       `json:"helpUri,omitempty"`
-	DefaultConfiguration struct {
-		Level string `json:"level"`
-	} `json:"defaultConfiguration"`
-	// Properties carry security-severity, the 0-10 score GitHub code scanning ranks security
-	// alerts by.
-	Properties map[string]string `json:"properties,omitempty"`
-}
-
 // securitySeverity scores a finding code's default level for code scanning.
 func securitySeverity(l Level) string {
 	switch l {
@@ -196,48 +163,6 @@ func securitySeverity(l Level) string {
 // codesGuide is where the guard's finding codes are documented.
 const codesGuide = "https://github.com/iamguard/terraform-provider-iam/blob/main/internal/guard/README.md#what-it-checks"
 
-type sarifMessage struct {
-	Text string `json:"text"`
-}
-
-type sarifResult struct {
-	RuleID    string          `json:"ruleId"`
-	RuleIndex int             `json:"ruleIndex"`
-	Level     string          `json:"level"`
-	Message   sarifMessage    `json:"message"`
-	Locations []sarifLocation `json:"locations"`
-	// PartialFingerprints keep a finding's identity across runs, so code scanning does not
-	// report it as new each time.
-	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
-	// Suppressions mark waived and baselined findings (SARIF 2.1.0 section 3.35).
-	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
-	Properties   map[string]any     `json:"properties,omitempty"`
-}
-
-type sarifSuppression struct {
-	Kind          string `json:"kind"`
-	Justification string `json:"justification,omitempty"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
-	LogicalLocations []sarifLogical `json:"logicalLocations"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-}
-
-type sarifArtifact struct {
-	URI string `json:"uri"`
-}
-
-type sarifLogical struct {
-	Name               string `json:"name"`
-	FullyQualifiedName string `json:"fullyQualifiedName"`
-	Kind               string `json:"kind"`
-}
-
 // WriteSARIF writes the report as a SARIF 2.1.0 log: the rules are the finding codes, each
 // result names the resource address as a logical location and, where the guard knows it, the
 // configuration file that declares the resource as the artifact location. version is the
@@ -245,15 +170,15 @@ type sarifLogical struct {
 func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address string) string) error {
 	codes := Codes()
 	index := map[string]int{}
-	driver := sarifDriver{Name: "terraform-provider-iam guard", InformationURI: "https://registry.terraform.io/providers/iamguard/iam", Version: version}
+	driver := sarif.Driver{Name: "terraform-provider-iam guard", InformationURI: "https://registry.terraform.io/providers/iamguard/iam", Version: version}
 	for i, c := range codes {
 		index[c] = i
-		rule := sarifRule{ID: c, ShortDescription: sarifMessage{Text: CodeDescription(c)}, HelpURI: codesGuide,
-			Properties: map[string]string{"security-severity": securitySeverity(codeInfo[c].Level)}}
-		rule.DefaultConfiguration.Level = codeInfo[c].Level.String()
-		driver.Rules = append(driver.Rules, rule)
+		driver.Rules = append(driver.Rules, sarif.Rule{ID: c, ShortDescription: sarif.Message{Text: CodeDescription(c)}, HelpURI: codesGuide,
+			DefaultConfiguration: sarif.Configuration{Level: codeInfo[c].Level.String()},
+			Properties:           map[string]string{"security-severity": securitySeverity(codeInfo[c].Level)}})
 	}
-	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}}
+	log := sarif.NewLog(driver)
+	run := log.Run()
 	for _, f := range r.Findings {
 		msg := f.Message
 		if f.Witness != nil {
@@ -266,19 +191,19 @@ func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address
 		if f.Attribute != "" {
 			name += "." + f.Attribute
 		}
-		loc := sarifLocation{LogicalLocations: []sarifLogical{{Name: f.Address, FullyQualifiedName: name, Kind: "resource"}}}
+		loc := sarif.Location{LogicalLocations: []sarif.LogicalLocation{{Name: f.Address, FullyQualifiedName: name, Kind: "resource"}}}
 		if configFile != nil {
 			if uri := configFile(f.Address); uri != "" {
-				loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}}
+				loc.PhysicalLocation = &sarif.PhysicalLocation{ArtifactLocation: sarif.ArtifactLocation{URI: uri}}
 			}
 		}
-		res := sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: f.Level.String(), Message: sarifMessage{Text: msg},
-			Locations: []sarifLocation{loc}, PartialFingerprints: map[string]string{"iamguardFinding/v1": f.Fingerprint()}}
+		res := sarif.Result{RuleID: f.Code, RuleIndex: index[f.Code], Level: f.Level.String(), Message: sarif.Message{Text: msg},
+			Locations: []sarif.Location{loc}, PartialFingerprints: map[string]string{"iamguardFinding/v1": f.Fingerprint()}}
 		switch {
 		case f.Waived != "":
-			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: f.Waived}}
+			res.Suppressions = []sarif.Suppression{{Kind: "external", Justification: f.Waived}}
 		case f.Baselined:
-			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: "in the baseline report"}}
+			res.Suppressions = []sarif.Suppression{{Kind: "external", Justification: "in the baseline report"}}
 		}
 		props := map[string]any{}
 		if f.Rule != "" {
@@ -306,8 +231,5 @@ func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address
 		}
 		run.Results = append(run.Results, res)
 	}
-	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
+	return log.Write(w)
 }

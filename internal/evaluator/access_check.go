@@ -159,14 +159,14 @@ func (c *AccessCheck) RunContext(ctx context.Context, opts Options, budget int) 
 	}
 	// Values no request can carry (a network in aws:SourceIp, two values of a single-valued
 	// key) are errors of the input, not an undecided question.
-	if err := checkContextValues(&c.Context); err != nil {
+	if err := checkFixedContext(&c.Context); err != nil {
 		return report, err
 	}
 	for i := range c.Forbid {
 		if ps := c.Forbid[i].Problems(); len(ps) > 0 {
 			return report, fmt.Errorf("forbid[%d].%s[%d]: %s", i, ps[0].Field, ps[0].Index, ps[0].Problem)
 		}
-		if err := checkContextValues(&c.Forbid[i].Context); err != nil {
+		if err := checkFixedContext(&c.Forbid[i].Context); err != nil {
 			return report, fmt.Errorf("forbid[%d].%v", i, err)
 		}
 	}
@@ -747,4 +747,41 @@ func DescribeRequest(req *Request) string {
 		}
 	}
 	return b.String()
+}
+
+// checkFixedContext rejects a value that a check fixes and that no request carries: besides
+// checkContextValues, a value that is not of its key's type in the Service Authorization
+// Reference (an address that does not parse, a Bool other than true or false, a number or
+// date that does not parse). Fixing one would make the forbid set match no request, and the
+// rule would hold without checking anything.
+func checkFixedContext(c *Context) error {
+	if err := checkContextValues(c); err != nil {
+		return err
+	}
+	for _, k := range c.Keys() {
+		v, _ := c.Lookup(k)
+		key, ok := catalog.LookupConditionKey(v.Key)
+		if !ok {
+			continue
+		}
+		for _, x := range v.Values {
+			var valid bool
+			switch key.Type {
+			case catalog.TypeIPAddress:
+				_, valid = parseIPOrPrefix(x)
+			case catalog.TypeBool:
+				_, valid = parseBool(x)
+			case catalog.TypeNumeric:
+				_, valid = parseDecimal(x)
+			case catalog.TypeDate:
+				_, valid = parseDate(x)
+			default:
+				valid = true
+			}
+			if !valid {
+				return fmt.Errorf("context: %s is of type %s, and %q is not such a value, so no request carries it", v.Key, key.Type, x)
+			}
+		}
+	}
+	return nil
 }

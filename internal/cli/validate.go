@@ -22,9 +22,11 @@ func init() {
 
 // validateOutput is the JSON output for one file: one object per line (JSON Lines).
 type validateOutput struct {
-	File         string               `json:"file"`
-	Type         evaluator.PolicyType `json:"type"`
-	ResourceType string               `json:"resourceType,omitempty"`
+	File string               `json:"file"`
+	Type evaluator.PolicyType `json:"type"`
+	// AWSManaged tells that File is the ARN of an AWS managed policy, validated as AWS's own.
+	AWSManaged   bool   `json:"awsManaged,omitempty"`
+	ResourceType string `json:"resourceType,omitempty"`
 	// Failed tells whether the file has a finding at or above --fail-on.
 	Failed   bool                `json:"failed"`
 	Findings []evaluator.Finding `json:"findings"`
@@ -38,12 +40,16 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	typ := fs.String("type", string(evaluator.PolicyTypeIdentity), "policy type: "+policyTypeNames()+" (any case)")
 	resourceType := fs.String("resource-type", "", "for --type RESOURCE, the resource the policy is attached to: "+strings.Join(evaluator.ResourcePolicyTypes(), ", "))
-	format := fs.String("format", "text", "output format: text (file:line:column: SEVERITY CODE: message) or json (one object per file, JSON Lines)")
+	format := fs.String("format", "text", "output format: text (file:line:column: SEVERITY CODE (ACCESS_ANALYZER_CODE): message) or json (one object per file, JSON Lines)")
+	var managed managedARNs
+	fs.Var(&managed, "managed", "the ARN of an AWS managed policy of the embedded catalogue to validate as AWS's own (repeatable; an argument that starts with arn: is one too)")
 	failOn := fs.String("fail-on", string(evaluator.SeveritySecurityWarning), "exit with status 1 when a finding is at or above this severity: error, security_warning, warning, suggestion, or none")
 	maxPolicy := fs.Int("max-policy-bytes", evaluator.DefaultMaxPolicyBytes, "the largest policy file read; a larger one is an error (exit status 2)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam validate [flags] FILE...")
+		fmt.Fprintln(stderr, "usage: terraform-provider-iam validate [flags] FILE|ARN...")
 		fmt.Fprintln(stderr, "Checks each policy document (FILE, or - for standard input) for its policy type and prints the findings.")
+		fmt.Fprintln(stderr, "An AWS managed policy ARN (arn:aws:iam::aws:policy/ReadOnlyAccess) is read from the embedded catalogue and")
+		fmt.Fprintln(stderr, "validated as AWS's own: rules that bind only customers' policies (the size quota, names the catalogue lacks) are warnings.")
 		fmt.Fprintln(stderr, "Exit status: 0 no finding at or above --fail-on, 1 some, 2 bad usage or unreadable input.")
 		fs.PrintDefaults()
 	}
@@ -72,7 +78,8 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "validate: --format must be text or json, not %q\n", *format)
 		return exitUsage
 	}
-	if len(files) == 0 {
+	inputs := validateInputs(managed, files)
+	if len(inputs) == 0 {
 		fs.Usage()
 		return exitUsage
 	}
@@ -84,8 +91,8 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	counts := map[evaluator.Severity]int{}
 	stdinUsed := false
 	unreadable := 0
-	for _, file := range files {
-		if file == "-" {
+	for _, in := range inputs {
+		if in.arg == "-" {
 			if stdinUsed {
 				fmt.Fprintln(stderr, "validate: standard input (-) given more than once")
 				status = exitUsage
@@ -93,7 +100,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			stdinUsed = true
 		}
-		doc, name, err := readInput(file, stdin, *maxPolicy)
+		findings, name, err := validateOne(in, opts, stdin, *maxPolicy)
 		if err != nil {
 			out.Flush()
 			fmt.Fprintf(stderr, "validate: %s\n", escapeControl(err.Error()))
@@ -101,7 +108,6 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			unreadable++
 			continue
 		}
-		findings := evaluator.ValidatePolicy(doc, opts)
 		failed := false
 		for _, f := range findings {
 			counts[f.Severity]++
@@ -116,7 +122,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if findings == nil {
 				findings = []evaluator.Finding{}
 			}
-			if err := enc.Encode(validateOutput{File: name, Type: policyType, ResourceType: *resourceType, Failed: failed, Findings: findings}); err != nil {
+			if err := enc.Encode(validateOutput{File: name, Type: policyType, ResourceType: *resourceType, AWSManaged: in.managed, Failed: failed, Findings: findings}); err != nil {
 				fmt.Fprintf(stderr, "validate: %v\n", err)
 				return exitUsage
 			}
@@ -127,7 +133,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *format == "text" {
-		summary := summarizeFindings(len(files)-unreadable, counts)
+		summary := summarizeFindings(len(inputs)-unreadable, counts)
 		if unreadable > 0 {
 			summary += fmt.Sprintf("; %s could not be read", plural(unreadable, "file"))
 		}
@@ -136,15 +142,20 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return status
 }
 
-// writeFinding prints one finding as file:line:column: SEVERITY CODE: message (at PATH).
+// writeFinding prints one finding as file:line:column: SEVERITY CODE (AWS_ISSUE_CODE): message
+// (at PATH), without the parenthesis when Access Analyzer has no issue code for the finding.
 func writeFinding(w io.Writer, file string, f evaluator.Finding) {
 	at := ""
 	if f.Path != "" {
 		at = " (at " + f.Path + ")"
 	}
+	code := f.Code
+	if f.AWSIssueCode != "" {
+		code += " (" + f.AWSIssueCode + ")"
+	}
 	// Messages quote policy text: control characters are escaped so that a policy cannot
 	// rewrite the terminal or the CI log (ANSI sequences, carriage returns).
-	fmt.Fprintf(w, "%s:%d:%d: %s %s: %s%s\n", escapeControl(file), f.Line, f.Column, f.Severity, f.Code, escapeControl(f.Message), escapeControl(at))
+	fmt.Fprintf(w, "%s:%d:%d: %s %s: %s%s\n", escapeControl(file), f.Line, f.Column, f.Severity, code, escapeControl(f.Message), escapeControl(at))
 }
 
 // summarizeFindings is the last line of text output: "2 files, 3 findings: 1 ERROR, 2 WARNING".
@@ -211,7 +222,7 @@ func readInput(arg string, stdin io.Reader, limit int) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("reading %s: %v", name, err)
 	}
 	if len(doc) > limit {
-		return nil, "", fmt.Errorf("%s is larger than the limit of %d bytes (IAM's largest policies are 32 KB; raise the limit with --limit-policy-bytes)", name, limit)
+		return nil, "", fmt.Errorf("%s is larger than the limit of %d bytes (IAM's largest policies are 32 KB; raise the limit with --max-policy-bytes)", name, limit)
 	}
 	return doc, name, nil
 }

@@ -34,8 +34,8 @@ func TestValidateText(t *testing.T) {
 		t.Fatalf("exit %d, want 1 (a SECURITY_WARNING, the default --fail-on); stderr %s", code, errOut)
 	}
 	want := []string{
-		pass + ":1:1: WARNING MISSING_VERSION: ",
-		pass + ":2:46: SECURITY_WARNING PASS_ROLE_ON_ALL_RESOURCES: ",
+		pass + ":1:1: WARNING MISSING_VERSION (MISSING_VERSION): ",
+		pass + ":2:46: SECURITY_WARNING PASS_ROLE_ON_ALL_RESOURCES (PASS_ROLE_WITH_STAR_IN_RESOURCE): ",
 		"2 files, 2 findings: 1 SECURITY_WARNING, 1 WARNING",
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -155,7 +155,7 @@ func TestValidateUsageErrors(t *testing.T) {
 // A document that is not JSON is a finding (SYNTAX_ERROR, exit 1), not a usage error.
 func TestValidateSyntaxError(t *testing.T) {
 	code, out, _ := run(t, `{"Version": "2012-10-17", "Statement": [}`, "validate", "-")
-	if code != 1 || !strings.HasPrefix(out, "<stdin>:1:41: ERROR SYNTAX_ERROR: ") {
+	if code != 1 || !strings.HasPrefix(out, "<stdin>:1:41: ERROR SYNTAX_ERROR (JSON_SYNTAX_ERROR): ") {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 }

@@ -196,7 +196,7 @@ func (v *validator) run() {
 	if err != nil {
 		var pe *ParseError
 		if errors.As(err, &pe) {
-			v.addAt("SYNTAX_ERROR", pe.Path, pe.Line, pe.Column, "%s", pe.Message)
+			v.addFinding("SYNTAX_ERROR", syntaxIssueCode(pe), pe.Path, pe.Line, pe.Column, "%s", pe.Message)
 		} else {
 			v.addAt("SYNTAX_ERROR", "", 0, 0, "%v", err)
 		}

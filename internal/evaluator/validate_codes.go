@@ -98,6 +98,35 @@ var validationCodes = []ValidationCode{
 	{"EMPTY_CONDITION", SeveritySuggestion, "EMPTY_OBJECT_CONDITION", false, "The Condition element has no conditions."},
 }
 
+// syntaxIssueCode gives Access Analyzer's issue code for a document that does not parse: its
+// checks name the element at fault (INVALID_VERSION, INVALID_EFFECT, MISSING_ACTION, ...),
+// and JSON_SYNTAX_ERROR is left for text that is not JSON. The parser's messages are matched
+// by their start; TestValidateSyntaxIssueCodes keeps them in step.
+func syntaxIssueCode(pe *ParseError) string {
+	m := pe.Message
+	switch {
+	case pe.Path == "Version":
+		return "INVALID_VERSION"
+	case strings.HasPrefix(m, "unknown element "):
+		return "INVALID_POLICY_ELEMENT"
+	case strings.HasPrefix(m, "unknown principal type "):
+		return "INVALID_PRINCIPAL_KEY"
+	case strings.HasSuffix(pe.Path, ".Effect") && strings.HasPrefix(m, `expected "Allow" or "Deny"`):
+		return "INVALID_EFFECT"
+	case strings.HasPrefix(m, "missing Effect"):
+		return "MISSING_EFFECT"
+	case strings.HasPrefix(m, "missing Action"):
+		return "MISSING_ACTION"
+	case strings.HasPrefix(m, "missing Statement"):
+		return "MISSING_STATEMENT"
+	case strings.HasPrefix(m, "a statement may have ") && strings.HasSuffix(m, ", not both"):
+		return "UNSUPPORTED_ELEMENT_COMBINATION"
+	case strings.HasPrefix(m, "expected a string, got ") || strings.HasPrefix(m, "expected a string or an array of strings, got "):
+		return "DATA_TYPE_MISMATCH"
+	}
+	return "JSON_SYNTAX_ERROR"
+}
+
 // severityByType gives the severities that differ from a code's own for some policy types.
 // Access Analyzer rates the size quotas of identity, resource and role trust policies general
 // warnings (the trust policy quota can be raised, an identity policy may be an inline policy,

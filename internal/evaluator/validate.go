@@ -130,6 +130,13 @@ type ValidateOptions struct {
 	// that bind only customers' policies (the size quota, names missing from the catalogue; see
 	// ValidationCode.CustomerOnly) give WARNING findings instead of ERROR ones.
 	AWSManaged bool
+	// CustomerManagedPolicy says that an IDENTITY or PERMISSIONS_BOUNDARY document is a customer
+	// managed policy (what CreatePolicy and CreatePolicyVersion store, an aws_iam_policy): IAM
+	// refuses one over the managed policy quota of 6,144 characters, which AWS offers no way to
+	// raise (its Knowledge Center article iam-increase-policy-size gives only workarounds), so
+	// POLICY_TOO_LARGE is an ERROR. Without it the document may be an inline policy, whose quota
+	// is per principal, and the finding is a WARNING, as Access Analyzer rates it.
+	CustomerManagedPolicy bool
 }
 
 // ValidatePolicy checks a policy document for its policy type and returns the findings, sorted
@@ -249,6 +256,9 @@ func (v *validator) severityOf(code string) Severity {
 		return SeverityError
 	}
 	s := c.SeverityFor(v.opts.Type)
+	if code == "POLICY_TOO_LARGE" && v.opts.CustomerManagedPolicy && (v.opts.Type == PolicyTypeIdentity || v.opts.Type == PolicyTypePermissionsBoundary) {
+		s = SeverityError
+	}
 	if v.opts.AWSManaged && c.CustomerOnly && s == SeverityError {
 		return SeverityWarning
 	}

@@ -239,6 +239,12 @@ func TestValidateSizeSeverities(t *testing.T) {
 			}
 		}
 	}
+	// A customer managed policy cannot exceed the managed policy quota: IAM refuses it.
+	for _, typ := range []PolicyType{PolicyTypeIdentity, PolicyTypePermissionsBoundary} {
+		if f := findingsOf(t, big(deny), ValidateOptions{Type: typ, CustomerManagedPolicy: true})["POLICY_TOO_LARGE"]; f.Severity != SeverityError {
+			t.Errorf("%s customer managed policy: %s, want ERROR", typ, f.Severity)
+		}
+	}
 	p, err := parsePolicyDocument([]byte(big(deny)))
 	if err != nil {
 		t.Fatal(err)

@@ -88,7 +88,7 @@ func newWorld(g *guard, a *Account) *world {
 	}
 	// Policies that apply to no principal of the plan (yet) are parsed and validated too.
 	for _, mp := range a.Policies {
-		g.document(mp.Document, ev.PolicyTypeIdentity)
+		g.documentOf(mp.Document, customerManagedPolicy)
 	}
 	for _, op := range a.OrgPolicies {
 		g.document(op.Document, orgPolicyType(op.Type))
@@ -224,6 +224,10 @@ func (g *guard) document(d Document, typ ev.PolicyType) (*ev.Policy, *unknownPar
 	return g.documentOf(d, ev.ValidateOptions{Type: typ})
 }
 
+// customerManagedPolicy validates an aws_iam_policy: IAM refuses one over the managed policy
+// quota, so the quota is an error there.
+var customerManagedPolicy = ev.ValidateOptions{Type: ev.PolicyTypeIdentity, CustomerManagedPolicy: true}
+
 // documentOf is document with the validation options spelled out (a resource policy's
 // resource type).
 func (g *guard) documentOf(d Document, opts ev.ValidateOptions) (*ev.Policy, *unknownPart) {
@@ -248,7 +252,7 @@ func (g *guard) attached(a *PolicyAttachment) (*ev.Policy, *unknownPart) {
 	}
 	switch {
 	case a.Policy != nil:
-		return g.document(a.Policy.Document, ev.PolicyTypeIdentity)
+		return g.documentOf(a.Policy.Document, customerManagedPolicy)
 	case a.AWSManaged():
 		pol, err := ev.ManagedPolicy(a.ARN.Text)
 		if err != nil {

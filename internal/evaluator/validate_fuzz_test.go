@@ -14,6 +14,7 @@ func FuzzValidatePolicy(f *testing.F) {
 		f.Add([]byte(tc.policy), uint8(0))
 	}
 	f.Add([]byte(`{"Statement":[]}`), uint8(3))
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:${aws:username}","s3:Get Object"],"Resource":["arn:aws:s3:::b/${aws:usrname}","arn:aws:s3:::b/${","arn:aws:s3:::b/${a b, 'x}"],"Condition":{"ForAllValues:StringEquals":{"aws:username":"a"},"StringEquals":{"aws:TagKeys":"t"},"NumericLessThan":{"s3:max-keys":"${aws:userid}"}}}}`), uint8(0))
 	f.Add([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*:*","Resource":"arn:aws:s3:::${x}"}}`), uint8(4))
 	f.Fuzz(func(t *testing.T, doc []byte, typ uint8) {
 		opts := ValidateOptions{Type: PolicyTypes[int(typ)%len(PolicyTypes)]}

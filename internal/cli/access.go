@@ -12,14 +12,6 @@ import (
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
-func init() {
-	extraCommands = append(extraCommands, command{
-		name:    "access",
-		summary: "list everything a principal may do, by service and access level (effective permissions)",
-		run:     runAccess,
-	})
-}
-
 // accessOutput is one line of `access` output.
 type accessOutput struct {
 	ID json.RawMessage `json:"id"`
@@ -49,7 +41,7 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of the analysis; 0 means %d", evaluator.DefaultBudget))
 	maxLine, maxPolicy := inputLimitFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam access [flags] [FILE|-]")
+		fmt.Fprintln(stderr, usageLine("access"))
 		fmt.Fprintln(stderr, "Reads principals as JSON Lines in the check format without forbid and require: request.principal")
 		fmt.Fprintln(stderr, "(and request.principalTags), identityPolicies, permissionsBoundary, sessionPolicy, scps, rcps,")
 		fmt.Fprintln(stderr, `resourcePolicies. Writes, per line, every action the principal may perform: its access level, the`)
@@ -57,7 +49,7 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "every action not listed is proven denied. Exit status 1 when a line cannot be read or is undecided.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return exitUsage
 	}
 	if fs.NArg() > 1 || *budget < 0 || (*format != "json" && *format != "text") {

@@ -10,14 +10,6 @@ import (
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
-func init() {
-	extraCommands = append(extraCommands, command{
-		name:    "check",
-		summary: "prove that principals can never reach forbidden access and still reach required access",
-		run:     runCheck,
-	})
-}
-
 // checkOutput is one line of `check` output for a check that could be read.
 type checkOutput struct {
 	ID         json.RawMessage   `json:"id"`
@@ -71,14 +63,14 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of each forbid rule's analysis; 0 means %d; an exhausted budget makes the rule undecided (a failure)", evaluator.DefaultBudget))
 	maxLine, maxPolicy := inputLimitFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam check [flags] [FILE|-]")
+		fmt.Fprintln(stderr, usageLine("check"))
 		fmt.Fprintln(stderr, "Reads checks as JSON Lines: a case's fields without request.action and request.resource, plus")
 		fmt.Fprintln(stderr, `"resourcePolicies": {"ARN pattern": policy}, "forbid": [{"actions", "resources", "context"}] and`)
 		fmt.Fprintln(stderr, `"require": [{"principal", "action", "resource", "resourceAccount", "context"}].`)
 		fmt.Fprintln(stderr, "Writes one JSON line per check, in input order. Exit status 1 when a check fails or cannot be read.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return exitUsage
 	}
 	if fs.NArg() > 1 || *budget < 0 {

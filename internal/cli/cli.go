@@ -21,10 +21,61 @@ const (
 	exitInternal = 3
 )
 
+// command is one subcommand of the binary. The table of commands (commands) drives the dispatch,
+// the command list of the usage, each command's usage line and the CLI reference
+// (templates/guides/cli-reference.md.tmpl).
 type command struct {
-	name    string
+	name string
+	// summary is the one line that the command list shows.
 	summary string
-	run     func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+	// usage is the synopsis after the binary's name: the command, its flags and arguments.
+	usage string
+	run   func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+// commands returns the table of subcommands, in the order the usage lists them. It is a
+// function, not a variable, because the commands print their usage line from it.
+func commands() []command {
+	return []command{
+		{"evaluate", "decide requests given as JSON Lines cases",
+			"evaluate [flags] [FILE|-]", runEvaluate},
+		{"check", "prove that principals can never reach forbidden access and still reach required access",
+			"check [flags] [FILE|-]", runCheck},
+		{"access", "list everything a principal may do, by service and access level (effective permissions)",
+			"access [flags] [FILE|-]", runAccess},
+		{"least-privilege", "write the smallest identity policy that allows exactly the required requests",
+			"least-privilege [flags] [FILE|-]", runLeastPrivilege},
+		{"validate", "lint policy documents for their policy type (errors, security warnings, warnings, suggestions)",
+			"validate [flags] FILE|ARN...", runValidate},
+		{"guard", "check a Terraform plan (terraform show -json) against IAM rules and best practices",
+			"guard --plan plan.json [--rules guard.hcl] [--format text|json|sarif|markdown] [--diff] [--fail-on LEVEL]", runGuard},
+		{"diff", "show the access each principal gains and loses in a plan (effective permissions before and after)",
+			"diff --plan plan.json [--rules guard.hcl] [--format markdown|json]", runDiff},
+		{"who-can", "list the principals of a plan that may perform an action, directly or through role chains",
+			"who-can --plan plan.json [--rules guard.hcl] [--resource ARN] ACTION", runWhoCan},
+		{"version", "print the version and the AWS data versions",
+			"version   (also --version)", runVersion},
+	}
+}
+
+// lookup returns the command of the table with the given name.
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// usageLine is the first line of a command's help: "usage: terraform-provider-iam " and the
+// command's synopsis from the table.
+func usageLine(name string) string {
+	c, ok := lookup(name)
+	if !ok {
+		panic("cli: usageLine of an unknown command " + name)
+	}
+	return "usage: terraform-provider-iam " + c.usage
 }
 
 // Run runs the subcommand in args (args[0] is the subcommand) and returns the exit status.
@@ -38,31 +89,22 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, version strin
 			status = exitInternal
 		}
 	}()
-	commands := []command{
-		{"evaluate", "decide requests given as JSON Lines cases", runEvaluate},
-		{"version", "print the version and the AWS data versions", func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-			return runVersion(args, stdout, stderr, version)
-		}},
-	}
-	commands = append(commands, extraCommands...)
+	cmds := commands()
 	if len(args) == 0 {
-		usage(stdout, commands)
+		usage(stdout, cmds)
 		return exitUsage
 	}
 	name, rest := args[0], args[1:]
 	switch {
 	case isHelpFlag(name) || name == "help" && len(rest) == 0:
-		usage(stdout, commands)
+		usage(stdout, cmds)
 		return exitOK
 	case name == "help":
 		name, rest = rest[0], []string{"-h"}
 	case isVersionFlag(name):
 		name = "version"
 	}
-	for _, c := range commands {
-		if c.name != name {
-			continue
-		}
+	if c, ok := lookup(name); ok {
 		if wantsHelp(rest) {
 			// Every command's flag set prints its usage to the error stream and reports a usage
 			// error for -h; asked for, the usage is the output and the run a success.
@@ -72,7 +114,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, version strin
 		return c.run(rest, stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "terraform-provider-iam: unknown command %q\n\n", name)
-	usage(stderr, commands)
+	usage(stderr, cmds)
 	return exitUsage
 }
 
@@ -108,9 +150,6 @@ func wantsHelp(args []string) bool {
 // toolVersion is the version of the binary, for reports that name their tool (SARIF).
 var toolVersion string
 
-// extraCommands are registered by the files of later subcommands.
-var extraCommands []command
-
 func usage(w io.Writer, commands []command) {
 	var b strings.Builder
 	b.WriteString("usage: terraform-provider-iam <command> [flags] [args]\n\n")
@@ -123,7 +162,7 @@ func usage(w io.Writer, commands []command) {
 	fmt.Fprint(w, b.String())
 }
 
-func runVersion(args []string, stdout, stderr io.Writer, version string) int {
+func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		w, status := stderr, exitUsage
 		if wantsHelp(args) {
@@ -131,11 +170,11 @@ func runVersion(args []string, stdout, stderr io.Writer, version string) int {
 		} else {
 			fmt.Fprintf(stderr, "version: takes no arguments, got %q\n", args[0])
 		}
-		fmt.Fprintln(w, "usage: terraform-provider-iam version   (also --version)")
+		fmt.Fprintln(w, usageLine("version"))
 		fmt.Fprintln(w, "Prints the version of the binary and the versions of the embedded AWS data.")
 		return status
 	}
-	fmt.Fprintf(stdout, "terraform-provider-iam %s\n", version)
+	fmt.Fprintf(stdout, "terraform-provider-iam %s\n", toolVersion)
 	for _, line := range dataVersions() {
 		fmt.Fprintln(stdout, line)
 	}

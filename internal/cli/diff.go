@@ -9,28 +9,20 @@ import (
 	"github.com/iamguard/terraform-provider-iam/internal/guard"
 )
 
-func init() {
-	extraCommands = append(extraCommands, command{
-		name:    "diff",
-		summary: "show the access each principal gains and loses in a plan (effective permissions before and after)",
-		run:     runDiff,
-	})
-}
-
 func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	planPath := fs.String("plan", "", "the plan: `terraform show -json PLANFILE` output (- for stdin)")
+	planPath := fs.String("plan", "", "the `FILE` of the plan as JSON: the output of terraform show -json PLANFILE (- for standard input)")
 	rulesPath := fs.String("rules", "", "a guard rules file (for the account, chain depth and organisation)")
 	format := fs.String("format", "markdown", "output format: markdown (a pull-request comment) or json")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam diff --plan plan.json [--rules guard.hcl] [--format markdown|json]")
+		fmt.Fprintln(stderr, usageLine("diff"))
 		fmt.Fprintln(stderr, "For every principal whose policies the plan creates or changes, lists the actions it gains and")
 		fmt.Fprintln(stderr, "loses (exact effective permissions before and after), by service and access level, the largest")
 		fmt.Fprintln(stderr, "changes first. Exit status 0, 1 when some principal's access is undecided, 2 on bad input.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return exitUsage
 	}
 	if fs.NArg() > 0 || *planPath == "" || (*format != "markdown" && *format != "json") {

@@ -43,11 +43,11 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"spare a caller from a Deny with NotPrincipal only when its account is listed too")
 	maxLine, maxPolicy := inputLimitFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam evaluate [flags] [FILE|-]")
+		fmt.Fprintln(stderr, usageLine("evaluate"))
 		fmt.Fprintln(stderr, "Reads cases as JSON Lines (the format of shared/cases/README.md) and writes one line per case, in input order.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return exitUsage
 	}
 	if *format != "json" && *format != "text" {

@@ -13,31 +13,23 @@ import (
 	"github.com/iamguard/terraform-provider-iam/internal/guard"
 )
 
-func init() {
-	extraCommands = append(extraCommands, command{
-		name:    "guard",
-		summary: "check a Terraform plan (terraform show -json) against IAM rules and best practices",
-		run:     runGuard,
-	})
-}
-
 func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("guard", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	planPath := fs.String("plan", "", "the plan as JSON: the output of `terraform show -json PLANFILE` (- for standard input)")
+	planPath := fs.String("plan", "", "the `FILE` of the plan as JSON: the output of terraform show -json PLANFILE (- for standard input)")
 	rulesPath := fs.String("rules", "", "the rules file (guard.hcl); without it: validation errors, public access and new administrative access fail, best practices are reported")
 	format := fs.String("format", "text", "output format: text, json, sarif or markdown (a pull-request comment)")
 	withDiff := fs.Bool("diff", false, "add the plan's access changes (what each principal gains and loses) to the report (default: on for markdown, off for text and json)")
-	failOn := fs.String("fail-on", "error", "the level of finding that fails (exit status 1): error, warning, note or never")
+	failOn := fs.String("fail-on", "error", "the level of finding that fails (exit status 1): error, warning, note or none (never fails)")
 	timeout := fs.Duration("timeout", 0, "stop deciding after this long (such as 5m); what is still open is undecided, which fails (default: no limit)")
 	baseline := fs.String("baseline", "", "a previous run's JSON report (--format json): findings already in it are reported as baselined and do not fail")
 	configDir := fs.String("config-dir", "", "the root module's directory, for the configuration files in SARIF output (default: the plan file's directory)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam guard --plan plan.json [--rules guard.hcl] [--format text|json|sarif|markdown] [--diff] [--fail-on LEVEL]")
+		fmt.Fprintln(stderr, usageLine("guard"))
 		fmt.Fprintln(stderr, "Checks the IAM changes of a Terraform plan. Exit status: 0 no finding at or above --fail-on, 1 findings, 2 bad input.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
@@ -64,8 +56,8 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	failLevel, ok := guard.ParseLevel(*failOn)
-	if !ok && *failOn != "never" {
-		fmt.Fprintf(stderr, "guard: --fail-on must be error, warning, note or never, not %q\n", *failOn)
+	if !ok && !failsNever(*failOn) {
+		fmt.Fprintf(stderr, "guard: --fail-on must be error, warning, note or none, not %q\n", *failOn)
 		return exitUsage
 	}
 
@@ -138,7 +130,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = report.WriteJSON(out)
 	case "markdown":
 		level := failLevel
-		if *failOn == "never" {
+		if failsNever(*failOn) {
 			level = 0
 		}
 		err = report.WriteMarkdown(out, level)
@@ -160,7 +152,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "guard: writing the report: %v\n", err)
 		return exitUsage
 	}
-	if *failOn != "never" && report.Failed(failLevel) {
+	if !failsNever(*failOn) && report.Failed(failLevel) {
 		return exitViolation
 	}
 	return exitOK

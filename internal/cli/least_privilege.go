@@ -11,14 +11,6 @@ import (
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
-func init() {
-	extraCommands = append(extraCommands, command{
-		name:    "least-privilege",
-		summary: "write the smallest identity policy that allows exactly the required requests",
-		run:     runLeastPrivilege,
-	})
-}
-
 type leastPrivilegeOutput struct {
 	ID         json.RawMessage `json:"id"`
 	Policy     json.RawMessage `json:"policy"`
@@ -32,14 +24,14 @@ func runLeastPrivilege(args []string, stdin io.Reader, stdout, stderr io.Writer)
 	format := fs.String("format", "json", "output format: json (one JSON line per input line) or policy (the policy documents only, indented)")
 	maxLine, _ := inputLimitFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam least-privilege [flags] [FILE|-]")
+		fmt.Fprintln(stderr, usageLine("least-privilege"))
 		fmt.Fprintln(stderr, `Reads JSON Lines {"id": ..., "require": [{"action", "resource", "context"}]} and writes, per line, the`)
 		fmt.Fprintln(stderr, "smallest identity policy that allows exactly those requests: actions spelt exactly, resources as")
 		fmt.Fprintln(stderr, "required, each request's context as conditions. Each policy is checked with the evaluator and the")
 		fmt.Fprintln(stderr, "analysis before it is written. Exit status 1 when a line cannot be read.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return exitUsage
 	}
 	if fs.NArg() > 1 || (*format != "json" && *format != "policy") {

@@ -12,14 +12,6 @@ import (
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
-func init() {
-	extraCommands = append(extraCommands, command{
-		name:    "validate",
-		summary: "lint policy documents for their policy type (errors, security warnings, warnings, suggestions)",
-		run:     runValidate,
-	})
-}
-
 // validateOutput is the JSON output for one file: one object per line (JSON Lines).
 type validateOutput struct {
 	File string               `json:"file"`
@@ -32,9 +24,6 @@ type validateOutput struct {
 	Findings []evaluator.Finding `json:"findings"`
 }
 
-// failOnNone is the --fail-on value that never fails.
-const failOnNone = "none"
-
 func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -46,14 +35,14 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	failOn := fs.String("fail-on", string(evaluator.SeveritySecurityWarning), "exit with status 1 when a finding is at or above this severity: error, security_warning, warning, suggestion, or none")
 	maxPolicy := fs.Int("max-policy-bytes", evaluator.DefaultMaxPolicyBytes, "the largest policy file read; a larger one is an error (exit status 2)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam validate [flags] FILE|ARN...")
+		fmt.Fprintln(stderr, usageLine("validate"))
 		fmt.Fprintln(stderr, "Checks each policy document (FILE, or - for standard input) for its policy type and prints the findings.")
 		fmt.Fprintln(stderr, "An AWS managed policy ARN (arn:aws:iam::aws:policy/ReadOnlyAccess) is read from the embedded catalogue and")
 		fmt.Fprintln(stderr, "validated as AWS's own: rules that bind only customers' policies (the size quota, names the catalogue lacks) are warnings.")
 		fmt.Fprintln(stderr, "Exit status: 0 no finding at or above --fail-on, 1 some, 2 bad usage or unreadable input.")
 		fs.PrintDefaults()
 	}
-	files, ok := parseInterspersed(fs, args)
+	files, ok := positionalArgs(fs, args)
 	if !ok {
 		return exitUsage
 	}
@@ -67,7 +56,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "validate: --type %s --resource-type %s: %v\n", *typ, *resourceType, err)
 		return exitUsage
 	}
-	threshold, failNever := evaluator.Severity(""), strings.EqualFold(*failOn, failOnNone)
+	threshold, failNever := evaluator.Severity(""), failsNever(*failOn)
 	if !failNever {
 		if threshold, ok = evaluator.ParseSeverity(*failOn); !ok {
 			fmt.Fprintf(stderr, "validate: --fail-on must be error, security_warning, warning, suggestion or none, not %q\n", *failOn)
@@ -180,27 +169,6 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// parseInterspersed parses flags that may come before, between or after the file arguments
-// (validate a.json --type TRUST b.json). A lone "-" is a file (standard input); "--" ends the
-// flags.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, bool) {
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, false
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return files, true
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(files, rest...), true
-		}
-		files = append(files, rest[0])
-		args = rest[1:]
-	}
 }
 
 // readInput reads FILE, or standard input for "-".

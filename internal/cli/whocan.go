@@ -12,14 +12,6 @@ import (
 	"github.com/iamguard/terraform-provider-iam/internal/guard"
 )
 
-func init() {
-	extraCommands = append(extraCommands, command{
-		name:    "who-can",
-		summary: "list the principals of a plan that may perform an action, directly or through role chains",
-		run:     runWhoCan,
-	})
-}
-
 // readPlanAndRules reads the plan and the optional rules file of the commands that work on a
 // plan besides guard (who-can, diff); it reports errors on stderr prefixed with cmd.
 func readPlanAndRules(cmd, planPath, rulesPath string, stdin io.Reader, stderr io.Writer) (*guard.Plan, *guard.Rules, bool) {
@@ -55,28 +47,20 @@ func readPlanAndRules(cmd, planPath, rulesPath string, stdin io.Reader, stderr i
 func runWhoCan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("who-can", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	planPath := fs.String("plan", "", "the plan: `terraform show -json PLANFILE` output (- for stdin)")
+	planPath := fs.String("plan", "", "the `FILE` of the plan as JSON: the output of terraform show -json PLANFILE (- for standard input)")
 	rulesPath := fs.String("rules", "", "a guard rules file (for the account, administrators, chain depth and organisation)")
 	resource := fs.String("resource", "*", "only requests on resources matching this ARN pattern")
 	format := fs.String("format", "text", "output format: text or json")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: terraform-provider-iam who-can --plan plan.json [--rules guard.hcl] [--resource ARN] ACTION")
+		fmt.Fprintln(stderr, usageLine("who-can"))
 		fmt.Fprintln(stderr, "Lists every principal of the account as the plan leaves it that may perform ACTION (a pattern such")
 		fmt.Fprintln(stderr, "as iam:PassRole or s3:Delete*), itself or through a chain of roles, with the chain and a witness.")
 		fmt.Fprintln(stderr, "Exit status 0 when the list is complete, 1 when some principal is undecided, 2 on bad input.")
 		fs.PrintDefaults()
 	}
-	// Flags may follow the action.
-	var positional []string
-	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	positional, parsed := positionalArgs(fs, args)
+	if !parsed {
+		return exitUsage
 	}
 	if len(positional) != 1 || *planPath == "" || (*format != "text" && *format != "json") {
 		fs.Usage()

@@ -66,9 +66,9 @@ var validationFindingType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"help_uri":       types.StringType,
 }}
 
-// validationFailOnValues are the values of fail_on, from the most to the least serious; "none" never
-// fails the plan.
-var validationFailOnValues = []string{"error", "security_warning", "warning", "suggestion", "none"}
+// validationFailOnValues are the values of fail_on, from the most to the least serious; "none"
+// (and "never", the guard's word for it) never fails the plan.
+var validationFailOnValues = []string{"error", "security_warning", "warning", "suggestion", "none", "never"}
 
 // defaultValidationFailOn is fail_on when it is not set.
 const defaultValidationFailOn = "error"
@@ -145,7 +145,7 @@ func (d *policyValidationDataSource) Schema(_ context.Context, _ datasource.Sche
 			"fail_on": schema.StringAttribute{
 				MarkdownDescription: "The lowest severity that fails the plan: " + backquotedList(validationFailOnValues) + ". " +
 					"Defaults to `" + defaultValidationFailOn + "`. Each finding at or above it is an error diagnostic on " +
-					"`policy`, with its line, column and JSON path; `none` never fails the plan.",
+					"`policy`, with its line, column and JSON path; `none` (or `never`) never fails the plan.",
 				Optional: true,
 				Validators: []validator.String{
 					stringvalidator.OneOfCaseInsensitive(validationFailOnValues...),
@@ -189,7 +189,7 @@ func (m *policyValidationModel) threshold() (evaluator.Severity, bool) {
 	if !m.FailOn.IsNull() && !m.FailOn.IsUnknown() {
 		failOn = m.FailOn.ValueString()
 	}
-	if strings.EqualFold(failOn, "none") {
+	if strings.EqualFold(failOn, "none") || strings.EqualFold(failOn, "never") {
 		return evaluator.SeverityError, false
 	}
 	s, ok := evaluator.ParseSeverity(failOn)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -327,4 +328,18 @@ func TestExampleDataSourcePolicyValidation(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// TestPolicyValidationFailOnNever: the guard's word for "never fail" means the same here.
+func TestPolicyValidationFailOnNever(t *testing.T) {
+	for _, word := range []string{"none", "never", "NEVER"} {
+		m := policyValidationModel{FailOn: types.StringValue(word)}
+		if _, fails := m.threshold(); fails {
+			t.Errorf("fail_on = %q fails the plan", word)
+		}
+	}
+	m := policyValidationModel{FailOn: types.StringValue("warning")}
+	if s, fails := m.threshold(); !fails || s != evaluator.SeverityWarning {
+		t.Errorf("fail_on = warning: %v %v", s, fails)
+	}
 }

@@ -83,11 +83,7 @@ func TestValidateManagedErrors(t *testing.T) {
 	if err := os.WriteFile(name, []byte(cleanPolicy), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = os.Chdir(wd) }()
+	t.Chdir(dir)
 	if code, out, errOut := run(t, "", "validate", "./"+filepath.Base(name)); code != 0 || !strings.HasSuffix(out, "1 file, 0 findings\n") {
 		t.Errorf("./arn:... file: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}

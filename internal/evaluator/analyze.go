@@ -304,9 +304,7 @@ func newAnalysisOf(q *Question, sides []side) (*analysis, error) {
 		a.sides[i] = a.coverage.pruneSide(a.sides[i])
 	}
 	a.collectStatements()
-	if err := a.cellizeActions(); err != nil {
-		return nil, err
-	}
+	a.cellizeActions()
 	if err := a.cellizeResources(); err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 // that cover them, the service class the flow reads, and the resource types they act on.
 
 // cellizeActions groups the actions of the question by which statements cover them.
-func (a *analysis) cellizeActions() error {
+func (a *analysis) cellizeActions() {
 	// The candidate actions (every catalogue action matching a question pattern, and
 	// patterns without wildcards that the catalogue does not know, as written) and which
 	// statements cover them were found when the policies were pruned.
@@ -59,7 +59,6 @@ func (a *analysis) cellizeActions() error {
 			}
 		}
 	}
-	return nil
 }
 
 // serviceClass is what the flow reads of an action besides the statements: whether its

@@ -158,7 +158,7 @@ func (w *propWorld) tagVariableStatement() string {
 	if w.rng.Intn(4) == 0 {
 		resourceKey = "NotResource"
 	}
-	s := `{"Effect":"` + effect + `","Action":` + quoteList(w.pick(propActionPatterns, 2)) + `,"` + resourceKey + `":` + quoteList(w.pick(tagVariableResources, 2))
+	s := `{"Effect":"` + effect + `","Action":` + quoteList(w.pick(propActionPatterns, 2)) + `,"` + resourceKey + `":` + quoteList(w.pick(tagVariableResources, 3))
 	switch w.rng.Intn(4) {
 	case 0:
 		s += `,"Condition":{` + tagVariableConds[w.rng.Intn(len(tagVariableConds))] + `}`

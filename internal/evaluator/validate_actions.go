@@ -170,10 +170,10 @@ func actionChar(r rune) bool {
 }
 
 func actionCharHint(r rune) string {
-	switch {
-	case r == ' ' || r == '\t':
+	switch r {
+	case ' ', '\t':
 		return "actions are not trimmed, remove the white space"
-	case r == ',' || r == ';':
+	case ',', ';':
 		return "list several actions as a JSON array, [\"s3:GetObject\", \"s3:PutObject\"]"
 	}
 	return "remove the character, or replace it by the letter that was meant"

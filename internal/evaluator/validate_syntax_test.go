@@ -9,7 +9,8 @@ func TestValidateSyntaxIssueCodes(t *testing.T) {
 	for _, c := range []struct{ doc, awsIssueCode string }{
 		{`{"Version": "2012-10-17", "Statement": [}`, "JSON_SYNTAX_ERROR"},
 		{`{"Version": "2013-01-01", "Statement": {` + stmt + `}}`, "INVALID_VERSION"},
-		{`{"Version": "2012-10-17", "Statment": {` + stmt + `}}`, "INVALID_POLICY_ELEMENT"},
+		{`{"Version": "2012-10-17", "Statment": {` + stmt + `}}`, "INVALID_POLICY_ELEMENT"}, //nolint:misspell // the misspelt element is the test
+
 		{`{"Version": "2012-10-17", "Statement": {"Actions": "s3:GetObject", ` + stmt + `}}`, "INVALID_POLICY_ELEMENT"},
 		{`{"Version": "2012-10-17", "Statement": {"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}}`, "INVALID_EFFECT"},
 		{`{"Version": "2012-10-17", "Statement": {"Action": "s3:GetObject", "Resource": "*"}}`, "MISSING_EFFECT"},

@@ -422,11 +422,11 @@ func mdReach(r string) string {
 	return mdCode(role) + " by " + mdCode(via)
 }
 
-// mdCodeList writes names as code spans, at most max of them, then the count.
-func mdCodeList(names []string, max int) string {
+// mdCodeList writes names as code spans, at most limit of them, then the count.
+func mdCodeList(names []string, limit int) string {
 	var parts []string
 	for i, n := range names {
-		if i == max {
+		if i == limit {
 			parts = append(parts, fmt.Sprintf("… (%d in all)", len(names)))
 			break
 		}

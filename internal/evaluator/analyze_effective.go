@@ -115,8 +115,11 @@ func Effective(q *Question) (EffectiveAccess, error) {
 					continue
 				}
 				f := byCell[ci]
-				if f == nil && w.Witness == nil {
-					// The memo's answer came without a witness: build this cell's own.
+				if f == nil && (w.Witness == nil || seen) {
+					// The memo's answer came without a witness, or with the witness of another
+					// action cell, made readable for that cell's action (its resource may have
+					// moved to another cell and its context lost keys that the other action did
+					// not need): build this cell's own.
 					a.outcomeOnly = false
 					if w, err = a.searchPair(rc, ac, alive, false); err != nil || w == nil {
 						out.Undecided = append(out.Undecided, ac.members...)

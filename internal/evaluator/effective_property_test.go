@@ -248,4 +248,3 @@ func FuzzEffectiveAgainstBruteForce(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, seed int64) { checkEffectiveAgainstBruteForce(t, seed) })
 }
-

@@ -3,6 +3,7 @@ package evaluator
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -85,4 +86,67 @@ func BenchmarkValidateManyStatements(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		ValidatePolicy(doc, ValidateOptions{Type: PolicyTypeIdentity})
 	}
+}
+
+// numericHostilePolicy is a policy of n NumericLessThan/NumericGreaterThan pairs whose
+// constants have maxNumericDigits digits and differ only in their last digits, so every
+// comparison reads them whole.
+func numericHostilePolicy(tb testing.TB, n int) *Policy {
+	tb.Helper()
+	var st []map[string]any
+	for i := 0; i < n; i++ {
+		prefix := "0." + strings.Repeat("3", maxNumericDigits-5)
+		st = append(st, map[string]any{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*",
+			"Condition": map[string]any{
+				"NumericGreaterThan": map[string]any{"s3:max-keys": fmt.Sprintf("%s%04d", prefix, 2*i)},
+				"NumericLessThan":    map[string]any{"s3:max-keys": fmt.Sprintf("%s%04d", prefix, 2*i+1)}}})
+	}
+	doc, err := json.Marshal(map[string]any{"Version": Version2012, "Statement": st})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := ParsePolicy(doc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// BenchmarkNumericHostile: the worst numeric inputs once values of more than maxNumericDigits
+// digits are refused. quota: as many constants of the bound as IAM's largest policy (10,240
+// characters) holds; 1MiB: the CLI's default policy limit; request-16MiB: a request value as
+// long as the CLI's default line limit against the quota policy. (Against the 1 MiB policy it
+// takes about 37 s: the request value is parsed again for each of the 8,000 conditions.)
+func BenchmarkNumericHostile(b *testing.B) {
+	const role = "arn:aws:iam::111122223333:role/app"
+	question := func(p *Policy) *Question {
+		return &Question{Principal: role, Policies: PolicySet{Identity: []*Policy{p}},
+			Actions: []string{"s3:ListBucket"}, Resources: []string{"arn:aws:s3:::x"}}
+	}
+	quota, large := numericHostilePolicy(b, 40), numericHostilePolicy(b, 4000)
+	b.Run("analyze-quota", func(b *testing.B) {
+		q := question(quota)
+		for i := 0; i < b.N; i++ {
+			if a := Analyze(q); a.Outcome != Allowed {
+				b.Fatalf("%v: %s", a.Outcome, a.Reason)
+			}
+		}
+	})
+	b.Run("analyze-1MiB", func(b *testing.B) {
+		q := question(large)
+		for i := 0; i < b.N; i++ {
+			Analyze(q)
+		}
+	})
+	b.Run("authorize-request-16MiB", func(b *testing.B) {
+		req := &Request{Principal: role, Action: "s3:ListBucket", Resource: "arn:aws:s3:::x"}
+		req.Context.Set("s3:max-keys", "0."+strings.Repeat("3", 16<<20))
+		ps := &PolicySet{Identity: []*Policy{quota}}
+		b.SetBytes(16 << 20)
+		for i := 0; i < b.N; i++ {
+			if _, err := Authorize(ps, req, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -9,6 +9,15 @@ import (
 // Numeric operators [OPS]: integers and decimals ("10", "-2.5"), compared exactly. JSON
 // numbers in the policy arrive as their text. A request value that is not a number matches
 // nothing. Exponents ("1e3"), hexadecimal, NaN and infinities are not numbers here.
+//
+// AWS documents no range for these values ("comparing a key to an integer or decimal value").
+// The numeric keys AWS fills (aws:MultiFactorAuthAge, s3:max-keys, ec2:VolumeSize, ...) are
+// counts, sizes and ages of a few digits. A policy value with more than maxNumericDigits
+// digits is refused when the policy is compiled, so evaluation, validation and the
+// symbolic analysis (whose representatives between two constants are exact rationals, costly
+// for numbers of thousands of digits) all see the same error and none of them reads the policy
+// differently from the others. Request values stay unbounded: comparing one with a policy value
+// looks at no more digits than the shorter of the two holds, so it is linear in the input.
 
 // decimal is an exact decimal number held as its digit strings, which are substrings of the
 // parsed text: parsing and comparing never allocate and never round.
@@ -46,13 +55,25 @@ func allDigits(s string) bool {
 	return true
 }
 
+// maxNumericDigits is the most digits of a Numeric value in a policy, once the leading zeros
+// and the trailing zeros after the decimal point are dropped: far more than any value AWS puts
+// in a request, and few enough for exact arithmetic to stay cheap.
+const maxNumericDigits = 100
+
 func parseDecimalValue(s string) (decimal, error) {
 	d, ok := parseDecimal(s)
 	if !ok {
 		return decimal{}, fmt.Errorf("expected an integer or decimal number such as 10 or -2.5")
 	}
+	if n := d.digits(); n > maxNumericDigits {
+		return decimal{}, fmt.Errorf("expected an integer or decimal number of at most %d digits (leading zeros and trailing zeros after the point not counted), not %d", maxNumericDigits, n)
+	}
 	return d, nil
 }
+
+// digits is the number of digits of d without leading zeros and trailing fraction zeros:
+// "-0012.50" has 3, "0.05" has 2, "1000" has 4.
+func (d decimal) digits() int { return len(d.whole) + len(d.frac) }
 
 // cmp returns -1, 0 or +1 as d is less than, equal to or greater than x.
 func (d decimal) cmp(x decimal) int {

@@ -13,6 +13,8 @@ import (
 //     aws:RequestTag/team but no aws:TagKeys ["team"] is no request AWS receives.
 //   - aws:MultiFactorAuthAge is present only when the request was signed with MFA credentials,
 //     and then aws:MultiFactorAuthPresent is true.
+//   - aws:RequestedRegion is the region the request is sent to, which for a resource whose ARN
+//     has a region is that region: the ARN takes the requested region, or the key the ARN's.
 //
 // When no variant that agrees is allowed, the pair is not reported: the search goes on with
 // other pairs, and ends Undecided when none is found (never Denied: the search did not
@@ -72,6 +74,29 @@ func realisticVariants(req *Request) []Request {
 			none.Context.Delete("aws:RequestTag/" + k)
 		}
 		variants = append(variants, none)
+	}
+	if r, ok := req.Context.lookupLower("aws:requestedregion"); ok && len(r.Values) == 1 {
+		if arn, isARN := splitARN(req.Resource); isARN && arn.region != "" && arn.region != r.Values[0] {
+			base := []Request{*req}
+			if len(variants) > 0 {
+				base = variants
+			}
+			var next []Request
+			for _, b := range base {
+				moved := b
+				parts := strings.SplitN(b.Resource, ":", 6)
+				if len(parts) == 6 {
+					parts[3] = r.Values[0]
+					moved.Resource = strings.Join(parts, ":")
+					next = append(next, moved)
+				}
+				sent := b
+				sent.Context = b.Context.Clone()
+				sent.Context.Set(r.Key, arn.region)
+				next = append(next, sent)
+			}
+			variants = next
+		}
 	}
 	if _, ok := req.Context.lookupLower("aws:multifactorauthage"); ok {
 		if p, ok := req.Context.lookupLower("aws:multifactorauthpresent"); !ok || len(p.Values) != 1 || !strings.EqualFold(p.Values[0], "true") {

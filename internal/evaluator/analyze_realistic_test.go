@@ -43,3 +43,23 @@ func TestWitnessKeysAgree(t *testing.T) {
 		t.Errorf("witness context %v: MFA age without MFA", contextString(a.Witness.Context))
 	}
 }
+
+// TestWitnessRegionAgrees: aws:RequestedRegion is the region of a resource whose ARN has one.
+func TestWitnessRegionAgrees(t *testing.T) {
+	role := "arn:aws:iam::" + acct + ":role/app"
+	lock := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1"]}}}]}`
+	q := question(role, []string{allowAll("*")}, []string{"ec2:TerminateInstances"}, []string{"arn:aws:ec2:*:*:instance/*"})
+	q.Policies.SCPs = [][]*Policy{{MustParsePolicy(allowAll("*")), MustParsePolicy(lock)}}
+	a := Analyze(q)
+	if a.Outcome != Allowed {
+		t.Fatalf("outcome %v (%s), want allowed", a.Outcome, a.Reason)
+	}
+	if !strings.HasPrefix(a.Witness.Resource, "arn:aws:ec2:eu-west-1:") {
+		t.Errorf("witness %s with %s: the instance is not in the requested region", a.Witness.Resource, contextString(a.Witness.Context))
+	}
+	// Instances of us-east-1 only: a request for them goes to us-east-1, which the SCP denies.
+	q.Resources = []string{"arn:aws:ec2:us-east-1:*:instance/*"}
+	if a := Analyze(q); a.Outcome == Allowed {
+		t.Errorf("witness %s with %s is no request AWS receives", a.Witness.Resource, contextString(a.Witness.Context))
+	}
+}

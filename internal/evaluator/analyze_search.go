@@ -441,13 +441,16 @@ func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 	if variants := realisticVariants(&req); variants != nil {
 		found := false
 		for i := range variants {
+			if !a.inQuestion(variants[i].Resource) {
+				continue
+			}
 			if r, ok, err := s.checkWitness(&variants[i]); err == nil && ok {
 				req, res, found = variants[i], r, true
 				break
 			}
 		}
 		if !found {
-			return nil, undecided("the analysis found %s on %s allowed with a context that no real request has (aws:TagKeys must list the aws:RequestTag keys, and aws:MultiFactorAuthAge comes with aws:MultiFactorAuthPresent true), and none of the requests that agree was allowed; the analysis treats those keys as independent", req.Action, req.Resource)
+			return nil, undecided("the analysis found %s on %s allowed with a context that no real request has (aws:TagKeys must list the aws:RequestTag keys, aws:MultiFactorAuthAge comes with aws:MultiFactorAuthPresent true, aws:RequestedRegion is the region of the resource's ARN), and none of the requests that agree was allowed; the analysis treats those keys as independent", req.Action, req.Resource)
 		}
 	}
 	return &Answer{Outcome: Allowed, Witness: &req, Result: res}, nil
@@ -617,4 +620,14 @@ func instantiateARNFormat(format, account string) string {
 		}
 		format = format[i+j+1:]
 	}
+}
+
+// inQuestion reports whether a resource is in the question's set.
+func (a *analysis) inQuestion(resource string) bool {
+	for _, p := range a.q.Resources {
+		if compileResourceGlob(p).match(resource) {
+			return true
+		}
+	}
+	return false
 }

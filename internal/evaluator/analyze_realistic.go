@@ -77,45 +77,46 @@ func realisticVariants(req *Request) []Request {
 	}
 	if r, ok := req.Context.lookupLower("aws:requestedregion"); ok && len(r.Values) == 1 {
 		if arn, isARN := splitARN(req.Resource); isARN && arn.region != "" && arn.region != r.Values[0] {
-			base := []Request{*req}
-			if len(variants) > 0 {
-				base = variants
-			}
-			var next []Request
-			for _, b := range base {
-				moved := b
-				parts := strings.SplitN(b.Resource, ":", 6)
-				if len(parts) == 6 {
+			variants = combine(req, variants, func(b Request) []Request {
+				var out []Request
+				if parts := strings.SplitN(b.Resource, ":", 6); len(parts) == 6 {
+					moved := b
 					parts[3] = r.Values[0]
 					moved.Resource = strings.Join(parts, ":")
-					next = append(next, moved)
+					out = append(out, moved)
 				}
 				sent := b
 				sent.Context = b.Context.Clone()
 				sent.Context.Set(r.Key, arn.region)
-				next = append(next, sent)
-			}
-			variants = next
+				return append(out, sent)
+			})
 		}
 	}
 	if _, ok := req.Context.lookupLower("aws:multifactorauthage"); ok {
 		if p, ok := req.Context.lookupLower("aws:multifactorauthpresent"); !ok || len(p.Values) != 1 || !strings.EqualFold(p.Values[0], "true") {
-			base := []Request{*req}
-			if len(variants) > 0 {
-				base = variants
-			}
-			var next []Request
-			for _, b := range base {
+			variants = combine(req, variants, func(b Request) []Request {
 				withMFA := b
 				withMFA.Context = b.Context.Clone()
 				withMFA.Context.Set("aws:MultiFactorAuthPresent", "true")
 				noAge := b
 				noAge.Context = b.Context.Clone()
 				noAge.Context.Delete("aws:MultiFactorAuthAge")
-				next = append(next, withMFA, noAge)
-			}
-			variants = next
+				return []Request{withMFA, noAge}
+			})
 		}
 	}
 	return variants
+}
+
+// combine applies one more agreement to the variants found so far (req itself when there are
+// none): each variant gives the ones fix returns.
+func combine(req *Request, variants []Request, fix func(Request) []Request) []Request {
+	if len(variants) == 0 {
+		variants = []Request{*req}
+	}
+	var next []Request
+	for _, v := range variants {
+		next = append(next, fix(v)...)
+	}
+	return next
 }

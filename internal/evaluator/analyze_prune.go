@@ -77,8 +77,9 @@ func (c *actionCoverage) of(s *Statement) bitset {
 		return b
 	}
 	cover := newBitset(len(c.candidates))
-	if len(c.candidates) <= directCoverLimit {
-		// Few candidates: the statement's own matchers (those Authorize uses) decide.
+	if len(c.candidates) <= directCoverLimit && s.compiled != nil {
+		// Few candidates: the statement's own matchers (those Authorize uses) decide. (A
+		// statement built in Go without compiling has none: its patterns are expanded.)
 		for j, i := range c.candidates {
 			if s.compiled.actionSet.match(catalog.ActionByIndex(i).Name()) {
 				cover.set(j)
@@ -128,6 +129,14 @@ func (c *actionCoverage) expand(p string) bitset {
 // matchesExtra reports whether the statement's list matches a question action that the
 // catalogue does not know.
 func (c *actionCoverage) matchesExtra(s *Statement, name string) bool {
+	if s.compiled == nil {
+		for _, v := range s.Actions {
+			if m := compileAction(v.Text); m.match(name) {
+				return true
+			}
+		}
+		return false
+	}
 	return s.compiled.actionSet.match(name)
 }
 

@@ -109,7 +109,8 @@ func (v *validator) policySizeQuota() sizeQuota {
 	switch v.opts.Type {
 	case PolicyTypeIdentity, PolicyTypePermissionsBoundary:
 		// The managed policy quota. Inline policies share a per-principal quota (user 2,048,
-		// group 5,120, role 10,240) that one document alone cannot decide.
+		// group 5,120, role 10,240) that one document alone cannot decide: the guard adds up
+		// the SizeNoSpace of each principal's inline policies (internal/guard/quota.go).
 		return sizeQuota{limit: 6144, size: p.SizeNoSpace, unit: "characters", counted: noSpace, name: "the managed policy quota"}
 	case PolicyTypeTrust:
 		return sizeQuota{limit: 2048, size: p.SizeNoSpace, unit: "characters", counted: noSpace, name: "the default role trust policy quota", note: " (a quota increase can raise it to 8,192)",
@@ -126,8 +127,8 @@ func (v *validator) policySizeQuota() sizeQuota {
 	return sizeQuota{}
 }
 
-// groupDigits writes n with commas between groups of three digits, as AWS writes quotas.
-func groupDigits(n int) string {
+// GroupDigits writes n with commas between groups of three digits, as AWS writes quotas.
+func GroupDigits(n int) string {
 	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
@@ -156,7 +157,7 @@ func (v *validator) checkSize() {
 			fix = "split it into several policies, or shorten it (fewer statements, wildcards such as s3:Get*)"
 		}
 		v.addIssue("POLICY_TOO_LARGE", sizeIssueCodes[v.opts.Type], "", v.policy.Pos, "the policy is %s %s long%s; %s is %s %s%s: %s",
-			groupDigits(q.size), q.unit, q.counted, q.name, groupDigits(q.limit), q.unit, q.note, fix)
+			GroupDigits(q.size), q.unit, q.counted, q.name, GroupDigits(q.limit), q.unit, q.note, fix)
 	}
 }
 

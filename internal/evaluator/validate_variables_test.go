@@ -250,7 +250,7 @@ func TestValidateSizeSeverities(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := findingsOf(t, big(deny), ValidateOptions{Type: PolicyTypeIdentity})["POLICY_TOO_LARGE"]
-	want := fmt.Sprintf("the policy is %s characters long, not counting white space; the managed policy quota is 6,144 characters: split it", groupDigits(p.SizeNoSpace))
+	want := fmt.Sprintf("the policy is %s characters long, not counting white space; the managed policy quota is 6,144 characters: split it", GroupDigits(p.SizeNoSpace))
 	if !strings.HasPrefix(f.Message, want) {
 		t.Errorf("message %q, want it to start with %q", f.Message, want)
 	}

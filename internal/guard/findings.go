@@ -85,6 +85,7 @@ var codeInfo = map[string]struct {
 	CodeWaiverExpired:    {LevelError, "A waiver of the rules has passed its expires date: the finding it waived fails again."},
 	CodeWaiverUnused:     {LevelNote, "A waiver of the rules matches no finding."},
 	CodeExistingCompute:  {LevelWarning, "A grant to change or command compute that may exist outside the plan (Lambda code, user data, SSM commands, stacks): its holder runs code as that compute's role."},
+	CodeInlineQuota:      {LevelError, "The inline policies of a role, user or group together exceed IAM's quota for them (10,240, 2,048 or 5,120 characters without white space): IAM refuses them at apply."},
 	CodeNotChecked:       {LevelNote, "A resource carries an access policy or grant of a kind the guard does not model: the guard did not check it."},
 	CodeNoConfiguration:  {LevelWarning, "The plan has no configuration section: values known only after apply cannot be traced to the resources the configuration names."},
 }

@@ -66,6 +66,7 @@ func (g *guard) check() *Report {
 	g.checkOpenTrust()
 	g.checkPassRoleWildcard()
 	g.checkExistingCompute()
+	g.checkInlineQuotas()
 	g.checkUsers()
 	if err := ctx.Err(); err != nil {
 		g.add(Finding{Code: CodeUndecided, Rule: "time limit", Address: p.Name,

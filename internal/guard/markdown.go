@@ -166,6 +166,8 @@ func Remedy(f *Finding) string {
 		return "Name the roles the principal may pass in Resource, and add the condition iam:PassedToService." + waive
 	case CodeExistingCompute:
 		return "Scope the actions to the compute the principal owns (Resource ARNs, or tag conditions), or name it in administrators." + waive
+	case CodeInlineQuota:
+		return "Move policies into customer managed policies (aws_iam_policy and an attachment): each has its own quota of 6,144 characters and does not count against the inline quota. Or shorten the inline policies (fewer statements, wildcards such as s3:Get*); the quota cannot be raised."
 	case CodeNotChecked:
 		return "Review this access by hand: the guard does not model it." + waive
 	case CodeNoConfiguration:

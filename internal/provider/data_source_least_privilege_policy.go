@@ -79,12 +79,8 @@ func (ds *leastPrivilegeDataSource) Schema(_ context.Context, _ datasource.Schem
 						Required:            true,
 						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 					},
-					"context": schema.MapAttribute{
-						MarkdownDescription: "Condition keys the request carries, each fixed by a condition of the policy; a " +
-							"list of several values is a multi-valued key (every value must be one of them).",
-						ElementType: types.ListType{ElemType: types.StringType},
-						Optional:    true,
-					},
+					"context": contextInput("Condition keys the request carries, each fixed by a condition of the policy; a " +
+						"list of several values is a multi-valued key (every value must be one of them).").dataSource(),
 				}},
 			},
 		},

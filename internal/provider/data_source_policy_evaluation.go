@@ -2,16 +2,11 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -48,14 +43,8 @@ type policyEvaluationDataSource struct{}
 // policyEvaluationModel is the whole data source, as read in Read, where Terraform guarantees
 // that every configuration value is known.
 type policyEvaluationModel struct {
-	ID                               types.String   `tfsdk:"id"`
-	IdentityPolicies                 types.List     `tfsdk:"identity_policies"`
-	ManagedPolicyARNs                types.List     `tfsdk:"managed_policy_arns"`
-	ResourcePolicy                   types.String   `tfsdk:"resource_policy"`
-	PermissionsBoundary              types.String   `tfsdk:"permissions_boundary"`
-	SessionPolicy                    types.String   `tfsdk:"session_policy"`
-	SCPs                             types.List     `tfsdk:"scps"`
-	RCPs                             types.List     `tfsdk:"rcps"`
+	ID types.String `tfsdk:"id"`
+	policyAttributes
 	SessionPolicyLimitsSessionGrants types.Bool     `tfsdk:"session_policy_limits_session_grants"`
 	Requests                         []requestModel `tfsdk:"request"`
 	AllAllowed                       types.Bool     `tfsdk:"all_allowed"`
@@ -98,6 +87,31 @@ var matchedStatementType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"line":            types.Int64Type,
 }}
 
+// evaluationPolicyInputs are the policy inputs of iam_policy_evaluation (and of the evaluate
+// function's policies argument).
+var evaluationPolicyInputs = policyInputs{
+	IdentityPolicies: "The caller's identity-based policies as JSON documents (for example from " +
+		"`jsonencode` or `data.aws_iam_policy_document.x.json`): inline and managed policies of the user " +
+		"or role, and the policies of the user's groups.",
+	ManagedPolicyARNs: "ARNs of AWS managed policies attached to the caller, such as " +
+		"`arn:aws:iam::aws:policy/ReadOnlyAccess`; their documents come from the AWS data embedded in the " +
+		"provider (no AWS call is made). They are evaluated with `identity_policies`. Any policy attribute " +
+		"also accepts such an ARN in place of a document.",
+	ResourcePolicy: "The resource-based policy of the requested resource as a JSON document, such as " +
+		"a bucket policy, a KMS key policy or a role trust policy. Omit it when the resource has none.",
+	PermissionsBoundary: "The caller's permissions boundary as a JSON document, or the ARN of an AWS managed " +
+		"policy used as the boundary. Omit it when the caller has none.",
+	SessionPolicy: "The session policy passed when the caller's session was created (`AssumeRole`, " +
+		"`GetFederationToken`) as a JSON document. Omit it when the session has none.",
+	SCPs: "The service control policies of the caller's account, one list of JSON documents " +
+		"per level of the organisation path: the root first, then each organizational unit, the account " +
+		"last. Every level must allow a request. Omit it (or set it to `null`) when the account is not " +
+		"governed by SCPs: no organisation, or the management account.",
+	RCPs: "The resource control policies of the resource's account, in the same shape as " +
+		"`scps`. `RCPFullAWSAccess` is implied at each level given. Omit it (or set it to `null`) when the " +
+		"resource's account is not governed by RCPs.",
+}
+
 func (d *policyEvaluationDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_policy_evaluation"
 }
@@ -109,65 +123,10 @@ func (d *policyEvaluationDataSource) Schema(_ context.Context, _ datasource.Sche
 			"denied it, or the layer (identity policies, resource policy, permissions boundary, session policy, " +
 			"an SCP or RCP level) that gave no Allow. Invalid policy JSON fails the plan with the attribute, the " +
 			"line and column, and the JSON path of the error.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: evaluationPolicyInputs.addToDataSource(map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of every input, stable across runs, so that the same inputs always give the same `id`.",
 				Computed:            true,
-			},
-			"identity_policies": schema.ListAttribute{
-				MarkdownDescription: "The caller's identity-based policies as JSON documents (for example from " +
-					"`jsonencode` or `data.aws_iam_policy_document.x.json`): inline and managed policies of the user " +
-					"or role, and the policies of the user's groups.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Validators:  []validator.List{listvalidator.NoNullValues()},
-			},
-			"managed_policy_arns": schema.ListAttribute{
-				MarkdownDescription: "ARNs of AWS managed policies attached to the caller, such as " +
-					"`arn:aws:iam::aws:policy/ReadOnlyAccess`; their documents come from the AWS data embedded in the " +
-					"provider (no AWS call is made). They are evaluated with `identity_policies`. Any policy attribute " +
-					"also accepts such an ARN in place of a document.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Validators:  []validator.List{listvalidator.NoNullValues()},
-			},
-			"resource_policy": schema.StringAttribute{
-				MarkdownDescription: "The resource-based policy of the requested resource as a JSON document, such as " +
-					"a bucket policy, a KMS key policy or a role trust policy. Omit it when the resource has none.",
-				Optional: true,
-			},
-			"permissions_boundary": schema.StringAttribute{
-				MarkdownDescription: "The caller's permissions boundary as a JSON document, or the ARN of an AWS managed " +
-					"policy used as the boundary. Omit it when the caller has none.",
-				Optional: true,
-			},
-			"session_policy": schema.StringAttribute{
-				MarkdownDescription: "The session policy passed when the caller's session was created (`AssumeRole`, " +
-					"`GetFederationToken`) as a JSON document. Omit it when the session has none.",
-				Optional: true,
-			},
-			"scps": schema.ListAttribute{
-				MarkdownDescription: "The service control policies of the caller's account, one list of JSON documents " +
-					"per level of the organisation path: the root first, then each organizational unit, the account " +
-					"last. Every level must allow a request. Omit it (or set it to `null`) when the account is not " +
-					"governed by SCPs: no organisation, or the management account.",
-				ElementType: types.ListType{ElemType: types.StringType},
-				Optional:    true,
-				Validators: []validator.List{
-					listvalidator.NoNullValues(),
-					listvalidator.ValueListsAre(listvalidator.SizeAtLeast(1), listvalidator.NoNullValues()),
-				},
-			},
-			"rcps": schema.ListAttribute{
-				MarkdownDescription: "The resource control policies of the resource's account, in the same shape as " +
-					"`scps`. `RCPFullAWSAccess` is implied at each level given. Omit it (or set it to `null`) when the " +
-					"resource's account is not governed by RCPs.",
-				ElementType: types.ListType{ElemType: types.StringType},
-				Optional:    true,
-				Validators: []validator.List{
-					listvalidator.NoNullValues(),
-					listvalidator.ValueListsAre(listvalidator.SizeAtLeast(1), listvalidator.NoNullValues()),
-				},
 			},
 			"session_policy_limits_session_grants": schema.BoolAttribute{
 				MarkdownDescription: "Whether an implicit deny of the session policy also limits a resource-based " +
@@ -179,7 +138,7 @@ func (d *policyEvaluationDataSource) Schema(_ context.Context, _ datasource.Sche
 				MarkdownDescription: "Whether every `request` is allowed.",
 				Computed:            true,
 			},
-		},
+		}),
 		Blocks: map[string]schema.Block{
 			"request": schema.ListNestedBlock{
 				MarkdownDescription: "A request to decide. Give one block per request; each gets its own decision and explanation.",
@@ -214,20 +173,12 @@ func (d *policyEvaluationDataSource) Schema(_ context.Context, _ datasource.Sche
 							Optional:   true,
 							Validators: []validator.String{stringvalidator.RegexMatches(accountIDPattern, "must be a 12-digit AWS account ID")},
 						},
-						"context": schema.MapAttribute{
-							MarkdownDescription: "The request's condition keys and their values, such as " +
-								"`{ \"aws:SourceIp\" = [\"203.0.113.5\"] }`. A list of exactly one string is a single " +
-								"value; any other list is a multi-valued key (for `ForAllValues:` and `ForAnyValue:`). " +
-								"Keys the evaluator derives from the principal and resource (`aws:PrincipalArn`, " +
-								"`aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username`, `aws:ResourceAccount`) " +
-								"are filled in unless set here.",
-							ElementType: types.ListType{ElemType: types.StringType},
-							Optional:    true,
-							Validators: []validator.Map{
-								mapvalidator.NoNullValues(),
-								mapvalidator.ValueListsAre(listvalidator.NoNullValues()),
-							},
-						},
+						"context": contextInput("The request's condition keys and their values, such as " +
+							"`{ \"aws:SourceIp\" = [\"203.0.113.5\"] }`. A list of exactly one string is a single " +
+							"value; any other list is a multi-valued key (for `ForAllValues:` and `ForAnyValue:`). " +
+							"Keys the evaluator derives from the principal and resource (`aws:PrincipalArn`, " +
+							"`aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username`, `aws:ResourceAccount`) " +
+							"are filled in unless set here.").dataSource(),
 						"multi_valued_keys": schema.SetAttribute{
 							MarkdownDescription: "Keys of `context` to treat as multi-valued even when their list has exactly " +
 								"one value, such as `aws:TagKeys` with a single tag key.",
@@ -335,16 +286,7 @@ func (d *policyEvaluationDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	attrs := policyAttributes{
-		IdentityPolicies:    m.IdentityPolicies,
-		ManagedPolicyARNs:   m.ManagedPolicyARNs,
-		ResourcePolicy:      m.ResourcePolicy,
-		PermissionsBoundary: m.PermissionsBoundary,
-		SessionPolicy:       m.SessionPolicy,
-		SCPs:                m.SCPs,
-		RCPs:                m.RCPs,
-	}
-	ps := attrs.policySet(ctx, &resp.Diagnostics)
+	ps := m.policySet(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -370,7 +312,7 @@ func (d *policyEvaluationDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	m.AllAllowed = types.BoolValue(allAllowed)
-	id, err := inputHash(ctx, &m)
+	id, err := inputHash(req.Config.Raw, "id", "all_allowed")
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot compute id", err.Error())
 		return
@@ -392,13 +334,9 @@ func (r *requestModel) engineRequest(ctx context.Context, at path.Path, diags *d
 	if !ok {
 		return nil
 	}
-	for key, vs := range values {
-		if len(vs) == 1 && !multi[strings.ToLower(key)] {
-			er.Context.Set(key, vs[0])
-		} else {
-			er.Context.SetMulti(key, vs)
-		}
-	}
+	// multi_valued_keys, not the service reference data, says which one-value lists are sets:
+	// the data source decides the request exactly as it is written.
+	er.Context = engineContext(values, func(key string) bool { return multi[strings.ToLower(key)] })
 	return er
 }
 
@@ -493,83 +431,4 @@ func blockLabel(b evaluator.Block) string {
 		return fmt.Sprintf("%s[%d]", b.Layer, b.Level)
 	}
 	return string(b.Layer)
-}
-
-// evaluationInputs is every input of the data source in a form with one encoding, hashed into
-// the id. Nothing time-dependent goes in, so the same configuration always has the same id.
-type evaluationInputs struct {
-	IdentityPolicies                 []string        `json:"identity_policies"`
-	ManagedPolicyARNs                []string        `json:"managed_policy_arns,omitempty"`
-	ResourcePolicy                   *string         `json:"resource_policy"`
-	PermissionsBoundary              *string         `json:"permissions_boundary"`
-	SessionPolicy                    *string         `json:"session_policy"`
-	SCPs                             [][]string      `json:"scps"`
-	RCPs                             [][]string      `json:"rcps"`
-	SessionPolicyLimitsSessionGrants bool            `json:"session_policy_limits_session_grants"`
-	Requests                         []requestInputs `json:"requests"`
-}
-
-type requestInputs struct {
-	Principal       string              `json:"principal"`
-	Action          string              `json:"action"`
-	Resource        string              `json:"resource"`
-	ResourceAccount *string             `json:"resource_account"`
-	Context         map[string][]string `json:"context"`
-	MultiValuedKeys []string            `json:"multi_valued_keys"`
-}
-
-func inputHash(ctx context.Context, m *policyEvaluationModel) (string, error) {
-	var diags diag.Diagnostics
-	in := evaluationInputs{
-		ResourcePolicy:                   optionalString(m.ResourcePolicy),
-		PermissionsBoundary:              optionalString(m.PermissionsBoundary),
-		SessionPolicy:                    optionalString(m.SessionPolicy),
-		SessionPolicyLimitsSessionGrants: m.SessionPolicyLimitsSessionGrants.ValueBool(),
-	}
-	if !m.IdentityPolicies.IsNull() {
-		diags.Append(m.IdentityPolicies.ElementsAs(ctx, &in.IdentityPolicies, false)...)
-	}
-	if !m.ManagedPolicyARNs.IsNull() {
-		diags.Append(m.ManagedPolicyARNs.ElementsAs(ctx, &in.ManagedPolicyARNs, false)...)
-	}
-	if !m.SCPs.IsNull() {
-		diags.Append(m.SCPs.ElementsAs(ctx, &in.SCPs, false)...)
-	}
-	if !m.RCPs.IsNull() {
-		diags.Append(m.RCPs.ElementsAs(ctx, &in.RCPs, false)...)
-	}
-	for _, r := range m.Requests {
-		ri := requestInputs{
-			Principal:       r.Principal.ValueString(),
-			Action:          r.Action.ValueString(),
-			Resource:        r.Resource.ValueString(),
-			ResourceAccount: optionalString(r.ResourceAccount),
-		}
-		if !r.Context.IsNull() {
-			diags.Append(r.Context.ElementsAs(ctx, &ri.Context, false)...)
-		}
-		if !r.MultiValuedKeys.IsNull() {
-			diags.Append(r.MultiValuedKeys.ElementsAs(ctx, &ri.MultiValuedKeys, false)...)
-			sort.Strings(ri.MultiValuedKeys) // a set has no order; its hash must not have one either
-		}
-		in.Requests = append(in.Requests, ri)
-	}
-	if diags.HasError() {
-		return "", fmt.Errorf("reading the inputs: %v", diags.Errors())
-	}
-	// encoding/json writes map keys sorted, so equal inputs always encode the same way.
-	b, err := json.Marshal(in)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
-}
-
-func optionalString(v types.String) *string {
-	if v.IsNull() {
-		return nil
-	}
-	s := v.ValueString()
-	return &s
 }

@@ -1,11 +1,9 @@
 package provider
 
 import (
-	"context"
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -507,52 +505,6 @@ data "iam_policy_evaluation" "test" {
 			},
 		}},
 	})
-}
-
-// A set has no order, so multi_valued_keys given in two orders must hash to the same id.
-func TestInputHashIgnoresSetOrder(t *testing.T) {
-	ctx := context.Background()
-	model := func(keys ...string) *policyEvaluationModel {
-		set, d := types.SetValueFrom(ctx, types.StringType, keys)
-		if d.HasError() {
-			t.Fatal(d)
-		}
-		contextMap, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType},
-			map[string][]string{"aws:TagKeys": {"env"}, "aws:CalledVia": {"athena.amazonaws.com"}})
-		if d.HasError() {
-			t.Fatal(d)
-		}
-		return &policyEvaluationModel{
-			IdentityPolicies: types.ListNull(types.StringType),
-			SCPs:             types.ListNull(types.ListType{ElemType: types.StringType}),
-			RCPs:             types.ListNull(types.ListType{ElemType: types.StringType}),
-			Requests: []requestModel{{
-				Principal:       types.StringValue("arn:aws:iam::111122223333:user/alice"),
-				Action:          types.StringValue("ec2:CreateTags"),
-				Resource:        types.StringValue("*"),
-				Context:         contextMap,
-				MultiValuedKeys: set,
-			}},
-		}
-	}
-	a, err := inputHash(ctx, model("aws:TagKeys", "aws:CalledVia"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := inputHash(ctx, model("aws:CalledVia", "aws:TagKeys"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a != b {
-		t.Errorf("ids differ for the same set in another order: %s, %s", a, b)
-	}
-	c, err := inputHash(ctx, model("aws:TagKeys"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a == c {
-		t.Errorf("ids are equal for different multi_valued_keys: %s", a)
-	}
 }
 
 // AWS managed policies by ARN: in managed_policy_arns and in place of a document (here the

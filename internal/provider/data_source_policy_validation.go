@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -260,8 +258,12 @@ func (d *policyValidationDataSource) Read(ctx context.Context, req datasource.Re
 	resp.Diagnostics.Append(diags...)
 	m.Findings = list
 	m.Valid = types.BoolValue(valid)
-	sum := sha256.Sum256([]byte(strings.Join([]string{m.Policy.ValueString(), m.PolicyARN.ValueString(), string(opts.Type), opts.ResourceType, m.FailOn.ValueString()}, "\x00")))
-	m.ID = types.StringValue(hex.EncodeToString(sum[:]))
+	id, err := inputHash(req.Config.Raw, "id", "findings", "valid")
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot compute id", err.Error())
+		return
+	}
+	m.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
@@ -254,7 +253,7 @@ data "iam_policy_validation" "test" {
 // valid configuration comes last, for the test's final destroy.)
 func TestPolicyValidation_awsManagedPolicyByARN(t *testing.T) {
 	const arn = "arn:aws:iam::aws:policy/service-role/AWSCodeStarServiceRole"
-	mp, ok := catalog.ManagedPolicyByARN(arn)
+	document, ok := evaluator.ManagedPolicyDocument(arn)
 	if !ok {
 		t.Fatalf("no %s in the catalogue", arn)
 	}
@@ -265,7 +264,7 @@ func TestPolicyValidation_awsManagedPolicyByARN(t *testing.T) {
 				Config: `
 data "iam_policy_validation" "test" {
   policy_type = "identity"
-  policy      = ` + strconv.Quote(mp.Document) + `
+  policy      = ` + strconv.Quote(document) + `
 }`,
 				ExpectError: regexp.MustCompile(`Policy validation: ERROR ARN_MATCHES_NO_RESOURCE_TYPE`),
 			},

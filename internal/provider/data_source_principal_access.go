@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -71,6 +69,18 @@ func (ds *principalAccessDataSource) Metadata(_ context.Context, req datasource.
 	resp.TypeName = req.ProviderTypeName + "_principal_access"
 }
 
+// principalAccessPolicyInputs are the policies of iam_principal_access: those of the principal
+// and its account, not of any resource.
+var principalAccessPolicyInputs = policyInputs{
+	IdentityPolicies: "The principal's identity-based policies as JSON documents.",
+	ManagedPolicyARNs: "ARNs of AWS managed policies attached to the principal, such as " +
+		"`arn:aws:iam::aws:policy/ReadOnlyAccess` (from the provider's embedded copy).",
+	PermissionsBoundary: "The principal's permissions boundary: a JSON document or an AWS managed policy ARN.",
+	SessionPolicy:       "The session policy of the principal's session, as a JSON document.",
+	SCPs: "The SCPs of the principal's account, one list of JSON documents per level of the " +
+		"organisation path (root first). Omit it when the account is not governed by SCPs.",
+}
+
 func (ds *principalAccessDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	stringList := func(description string) schema.ListAttribute {
 		return schema.ListAttribute{MarkdownDescription: description, ElementType: types.StringType, Optional: true,
@@ -82,7 +92,7 @@ func (ds *principalAccessDataSource) Schema(_ context.Context, _ datasource.Sche
 			"level, each with the `Resource` patterns that grant it and whether conditions restrict it. The list is " +
 			"exact, not sampled: the analysis decides every class of requests, so an action that is not listed is " +
 			"proven denied for every resource and request context in scope.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: principalAccessPolicyInputs.addToDataSource(map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of the inputs.",
 				Computed:            true,
@@ -93,31 +103,8 @@ func (ds *principalAccessDataSource) Schema(_ context.Context, _ datasource.Sche
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"identity_policies": stringList("The principal's identity-based policies as JSON documents."),
-			"managed_policy_arns": stringList("ARNs of AWS managed policies attached to the principal, such as " +
-				"`arn:aws:iam::aws:policy/ReadOnlyAccess` (from the provider's embedded copy)."),
-			"permissions_boundary": schema.StringAttribute{
-				MarkdownDescription: "The principal's permissions boundary: a JSON document or an AWS managed policy ARN.",
-				Optional:            true,
-			},
-			"session_policy": schema.StringAttribute{
-				MarkdownDescription: "The session policy of the principal's session, as a JSON document.",
-				Optional:            true,
-			},
-			"scps": schema.ListAttribute{
-				MarkdownDescription: "The SCPs of the principal's account, one list of JSON documents per level of the " +
-					"organisation path (root first). Omit it when the account is not governed by SCPs.",
-				ElementType: types.ListType{ElemType: types.StringType},
-				Optional:    true,
-				Validators: []validator.List{listvalidator.NoNullValues(),
-					listvalidator.ValueListsAre(listvalidator.SizeAtLeast(1), listvalidator.NoNullValues())},
-			},
-			"principal_tags": schema.MapAttribute{
-				MarkdownDescription: "All of the principal's tags. When omitted the tags are free: an action is listed " +
-					"when a principal with some tags may perform it.",
-				ElementType: types.StringType,
-				Optional:    true,
-			},
+			"principal_tags": principalTagsInput("All of the principal's tags. When omitted the tags are free: an action is listed " +
+				"when a principal with some tags may perform it.").dataSource(),
 			"actions": stringList("Action patterns to limit the list to (default every action), such as `[\"s3:*\", \"iam:*\"]`."),
 			"resources": stringList("Resource ARN patterns to limit the list to (default `[\"*\"]`): only requests on " +
 				"resources matching one of them are considered."),
@@ -152,7 +139,7 @@ func (ds *principalAccessDataSource) Schema(_ context.Context, _ datasource.Sche
 				ElementType: types.Int64Type,
 				Computed:    true,
 			},
-		},
+		}),
 	}
 }
 
@@ -190,15 +177,8 @@ func (ds *principalAccessDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	q := &evaluator.Question{Principal: m.Principal.ValueString(), Policies: *ps, Actions: actions, Resources: resources, Done: ctx.Done()}
-	if !m.PrincipalTags.IsNull() {
-		q.PrincipalTags = map[string]string{}
-		for k, v := range m.PrincipalTags.Elements() {
-			if s, ok := v.(types.String); ok {
-				q.PrincipalTags[k] = s.ValueString()
-			}
-		}
-	}
+	q := &evaluator.Question{Principal: m.Principal.ValueString(), Policies: *ps, Actions: actions, Resources: resources,
+		PrincipalTags: principalTags(m.PrincipalTags), Done: ctx.Done()}
 	eff, err := evaluator.Effective(q)
 	if err != nil {
 		resp.Diagnostics.AddError("Effective permissions cannot be computed", err.Error()+".")
@@ -236,9 +216,12 @@ func (ds *principalAccessDataSource) Read(ctx context.Context, req datasource.Re
 	resp.Diagnostics.Append(d...)
 	m.Summary, d = types.MapValueFrom(ctx, types.Int64Type, summary)
 	resp.Diagnostics.Append(d...)
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%q %v %v %v %v %v %v %v %v", m.Principal.ValueString(), m.IdentityPolicies, m.ManagedPolicyARNs,
-		m.PermissionsBoundary, m.SessionPolicy, m.SCPs, m.PrincipalTags, actions, resources)))
-	m.ID = types.StringValue(hex.EncodeToString(sum[:]))
+	id, err := inputHash(req.Config.Raw, "id", "allowed", "summary")
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot compute id", err.Error())
+		return
+	}
+	m.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

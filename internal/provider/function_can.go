@@ -324,13 +324,8 @@ func checkPrincipalArgument(pa map[string]attr.Value) error {
 	if arn, ok := pa["arn"].(types.String); ok && isKnown(arn) && arn.ValueString() == "" {
 		return errors.New("principal.arn is empty; expected the principal's ARN")
 	}
-	if l, ok := pa["managed_policy_arns"].(types.List); ok {
-		for i, e := range l.Elements() {
-			if s, ok := e.(types.String); ok && !managedPolicyARNPattern.MatchString(s.ValueString()) {
-				return fmt.Errorf("principal.managed_policy_arns[%d] is %q; expected an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess", i, s.ValueString())
-			}
-		}
-	}
+	// managed_policy_arns is checked by the conversion of the policies (policySet), as in
+	// iam_access_check itself.
 	return nil
 }
 

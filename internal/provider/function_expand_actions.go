@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
@@ -67,7 +66,8 @@ func (f *expandActionsFunction) Run(ctx context.Context, req function.RunRequest
 // expandActions returns the sorted names of the actions the patterns match, or an error naming
 // the first pattern that matches none.
 func expandActions(patterns []types.String) ([]string, error) {
-	var idx []int
+	seen := map[string]bool{}
+	var names []string
 	for i, p := range patterns {
 		if p.IsNull() {
 			return nil, fmt.Errorf("patterns[%d] is null; expected a \"service:Action\" pattern", i)
@@ -75,21 +75,21 @@ func expandActions(patterns []types.String) ([]string, error) {
 		if problem := evaluator.ActionPatternProblem(p.ValueString()); problem != "" {
 			return nil, fmt.Errorf("patterns[%d]: %s", i, problem)
 		}
-		n := len(idx)
-		idx = catalog.AppendActionPattern(idx, p.ValueString())
-		if len(idx) == n {
+		matched := evaluator.ActionsMatching(p.ValueString())
+		if len(matched) == 0 {
 			// ActionPatternProblem accepts "*" without expanding it; the catalogue is never empty,
 			// but an empty result must not pass silently.
-			return nil, fmt.Errorf("patterns[%d]: %q matches no action of the service reference data (%s)", i, p.ValueString(), catalog.DataVersion())
+			return nil, fmt.Errorf("patterns[%d]: %q matches no action of the service reference data (%s)", i, p.ValueString(), evaluator.CatalogVersion())
+		}
+		for _, name := range matched {
+			if !seen[name] {
+				seen[name] = true
+				names = append(names, name)
+			}
 		}
 	}
-	seen := make(map[int]bool, len(idx))
-	names := make([]string, 0, len(idx))
-	for _, i := range idx {
-		if !seen[i] {
-			seen[i] = true
-			names = append(names, catalog.ActionByIndex(i).Name())
-		}
+	if names == nil {
+		names = []string{}
 	}
 	sort.Strings(names)
 	return names, nil

@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
-	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // catalogActionsMatching lists, sorted, the catalogue's actions whose names match one of the
@@ -22,8 +22,7 @@ func catalogActionsMatching(t *testing.T, exprs ...string) []knownvalue.Check {
 		res = append(res, regexp.MustCompile(e))
 	}
 	var names []string
-	for i := 0; i < catalog.NumActions(); i++ {
-		name := catalog.ActionByIndex(i).Name()
+	for _, name := range evaluator.CatalogActions() {
 		for _, re := range res {
 			if re.MatchString(name) {
 				names = append(names, name)
@@ -63,7 +62,7 @@ output "none" {
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownOutputValue("versions", knownvalue.ListExact(catalogActionsMatching(t, `(?i)^s3:getobjectversion.*$`, `^sts:AssumeRole$`))),
 			statecheck.ExpectKnownOutputValue("one_character", knownvalue.ListExact(catalogActionsMatching(t, `(?i)^iam:.etrole.*$`))),
-			statecheck.ExpectKnownOutputValue("everything", knownvalue.Int64Exact(int64(catalog.NumActions()))),
+			statecheck.ExpectKnownOutputValue("everything", knownvalue.Int64Exact(int64(len(evaluator.CatalogActions())))),
 			statecheck.ExpectKnownOutputValue("none", knownvalue.ListExact([]knownvalue.Check{})),
 		},
 	})

@@ -34,7 +34,7 @@ func parsePolicy(in policyInput, diags *diag.Diagnostics) *evaluator.Policy {
 	if text := strings.TrimSpace(in.value.ValueString()); strings.HasPrefix(text, "arn:") {
 		p, err := evaluator.ManagedPolicy(text)
 		if err != nil {
-			diags.AddAttributeError(in.path, "Unknown managed policy", fmt.Sprintf("%s: %s.", in.label, err))
+			diags.AddAttributeError(in.path, "Unknown AWS managed policy", fmt.Sprintf("%s: %s.", in.label, err))
 			return nil
 		}
 		return p
@@ -108,8 +108,10 @@ func listElements(ctx context.Context, list types.List, diags *diag.Diagnostics)
 	return out
 }
 
-// policyAttributes holds the policy inputs shared by the data sources that evaluate a set of
-// policies, as raw Terraform values so that unknown values survive validation.
+// policyAttributes holds the policy inputs of policy_schema.go's fragment, as raw Terraform
+// values so that unknown values survive validation. It is the one conversion from
+// configuration to the engine's policy set: the data sources, iam_access_check's principal block
+// and the functions' arguments all fill it in and call policySet.
 type policyAttributes struct {
 	IdentityPolicies    types.List   `tfsdk:"identity_policies"`
 	ManagedPolicyARNs   types.List   `tfsdk:"managed_policy_arns"`
@@ -118,6 +120,12 @@ type policyAttributes struct {
 	SessionPolicy       types.String `tfsdk:"session_policy"`
 	SCPs                types.List   `tfsdk:"scps"`
 	RCPs                types.List   `tfsdk:"rcps"`
+
+	// principal is where the principal's own policies (identity policies, managed policy ARNs,
+	// boundary, session policy) are in the configuration: the root of a data source, the
+	// principal block of iam_access_check. The organisation's and the resource's policies are
+	// always at the root.
+	principal path.Path
 }
 
 // getPolicyAttributes reads the policy inputs from a configuration.
@@ -140,24 +148,25 @@ func (a policyAttributes) policySet(ctx context.Context, diags *diag.Diagnostics
 	ps := &evaluator.PolicySet{}
 	for i, v := range stringElements(ctx, a.IdentityPolicies, diags) {
 		label := fmt.Sprintf("identity_policies[%d]", i)
-		if p := parsePolicy(policyInput{label, path.Root("identity_policies").AtListIndex(i), v}, diags); p != nil {
+		if p := parsePolicy(policyInput{label, a.principal.AtName("identity_policies").AtListIndex(i), v}, diags); p != nil {
 			ps.Identity = append(ps.Identity, p)
 		}
 	}
 	for i, v := range stringElements(ctx, a.ManagedPolicyARNs, diags) {
 		label := fmt.Sprintf("managed_policy_arns[%d]", i)
-		if !v.IsNull() && !v.IsUnknown() && !strings.HasPrefix(strings.TrimSpace(v.ValueString()), "arn:") {
-			diags.AddAttributeError(path.Root("managed_policy_arns").AtListIndex(i), "Not a policy ARN",
+		at := a.principal.AtName("managed_policy_arns").AtListIndex(i)
+		if isKnown(v) && !strings.HasPrefix(strings.TrimSpace(v.ValueString()), "arn:") {
+			diags.AddAttributeError(at, "Not a policy ARN",
 				fmt.Sprintf("%s is %q; expected the ARN of an AWS managed policy such as arn:aws:iam::aws:policy/ReadOnlyAccess.", label, v.ValueString()))
 			continue
 		}
-		if p := parsePolicy(policyInput{label, path.Root("managed_policy_arns").AtListIndex(i), v}, diags); p != nil {
+		if p := parsePolicy(policyInput{label, at, v}, diags); p != nil {
 			ps.Identity = append(ps.Identity, p)
 		}
 	}
 	ps.Resource = parsePolicy(policyInput{"resource_policy", path.Root("resource_policy"), a.ResourcePolicy}, diags)
-	ps.Boundary = parsePolicy(policyInput{"permissions_boundary", path.Root("permissions_boundary"), a.PermissionsBoundary}, diags)
-	ps.Session = parsePolicy(policyInput{"session_policy", path.Root("session_policy"), a.SessionPolicy}, diags)
+	ps.Boundary = parsePolicy(policyInput{"permissions_boundary", a.principal.AtName("permissions_boundary"), a.PermissionsBoundary}, diags)
+	ps.Session = parsePolicy(policyInput{"session_policy", a.principal.AtName("session_policy"), a.SessionPolicy}, diags)
 	ps.SCPs = parseLevels(ctx, "scps", a.SCPs, diags)
 	ps.RCPs = parseLevels(ctx, "rcps", a.RCPs, diags)
 	return ps
@@ -178,6 +187,72 @@ func parseLevels(ctx context.Context, name string, list types.List, diags *diag.
 			if p := parsePolicy(policyInput{label, path.Root(name).AtListIndex(i).AtListIndex(j), v}, diags); p != nil {
 				out[i] = append(out[i], p)
 			}
+		}
+	}
+	return out
+}
+
+// principalTags returns all of a principal's tags, or nil when the map is null: the tags are
+// then free, which the analysis reads as "any tags at all". Unknown values are left out (the
+// configuration is only evaluated once every value is known).
+func principalTags(tags types.Map) map[string]string {
+	if tags.IsNull() || tags.IsUnknown() {
+		return nil
+	}
+	out := make(map[string]string, len(tags.Elements()))
+	for key, v := range tags.Elements() {
+		if s, ok := v.(types.String); ok && isKnown(s) {
+			out[key] = s.ValueString()
+		}
+	}
+	return out
+}
+
+// contextValues returns the known values of a context map, a condition key's list included
+// only when the list is known.
+func contextValues(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string][]string {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	out := make(map[string][]string, len(m.Elements()))
+	for key, v := range m.Elements() {
+		if l, ok := v.(types.List); ok && !l.IsNull() && !l.IsUnknown() {
+			out[key] = knownStrings(ctx, l, diags)
+		}
+	}
+	return out
+}
+
+// engineContext converts context values to the engine's request context. A list of one value
+// is a single value unless multiValued says its key is multi-valued; any other list (an empty
+// one included) is a multi-valued key, for ForAllValues: and ForAnyValue:.
+func engineContext(values map[string][]string, multiValued func(key string) bool) evaluator.Context {
+	var out evaluator.Context
+	for key, vs := range values {
+		if len(vs) == 1 && !multiValued(key) {
+			out.Set(key, vs[0])
+		} else {
+			out.SetMulti(key, vs)
+		}
+	}
+	return out
+}
+
+// contextOf converts a context map whose one-value lists are single values unless the service
+// reference data types the key as multi-valued: ForAnyValue:StringEquals on aws:TagKeys must see
+// a set even when it has one member.
+func contextOf(ctx context.Context, m types.Map, diags *diag.Diagnostics) evaluator.Context {
+	return engineContext(contextValues(ctx, m, diags), evaluator.KeyIsMultiValued)
+}
+
+func isKnown(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// knownStrings returns the known elements of a list of strings.
+func knownStrings(ctx context.Context, l types.List, diags *diag.Diagnostics) []string {
+	var out []string
+	for _, v := range stringElements(ctx, l, diags) {
+		if isKnown(v) {
+			out = append(out, v.ValueString())
 		}
 	}
 	return out

@@ -2,18 +2,14 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -132,27 +128,41 @@ func (r *accessCheckResource) Metadata(_ context.Context, req resource.MetadataR
 	resp.TypeName = req.ProviderTypeName + "_access_check"
 }
 
+// accessCheckPrincipalInputs are the policies of iam_access_check's principal block.
+var accessCheckPrincipalInputs = policyInputs{
+	IdentityPolicies: "The principal's identity-based policies as JSON documents (inline and " +
+		"customer managed policies, a user's group policies), for example from `jsonencode` or " +
+		"`data.aws_iam_policy_document.x.json`.",
+	ManagedPolicyARNs: "ARNs of AWS managed policies attached to the principal, such as " +
+		"`arn:aws:iam::aws:policy/ReadOnlyAccess`. Their documents come from the provider's " +
+		"embedded copy of the default versions; an ARN it does not know is an error.",
+	PermissionsBoundary: "The principal's permissions boundary: a JSON document, or the ARN of " +
+		"an AWS managed policy. Omit it when the principal has none.",
+	SessionPolicy: "The session policy passed when the principal's session was created, " +
+		"as a JSON document. It applies to role-session and federated-user principals only.",
+}
+
+// accessCheckOrganisationInputs are iam_access_check's organisation policies, outside the
+// principal block since RCPs belong to the resources' account.
+var accessCheckOrganisationInputs = policyInputs{
+	SCPs: "The service control policies of the principal's account as JSON documents, " +
+		"one list per level of the organisation path: the root first, then each organizational unit, " +
+		"the account last. Every level must allow a request. Omit it when the account is not governed " +
+		"by SCPs (no organisation, or the management account).",
+	RCPs: "The resource control policies of the resources' account, in the same shape " +
+		"as `scps`. `RCPFullAWSAccess` is implied at each level given. Omit it when the account is not " +
+		"governed by RCPs.",
+}
+
+// multiValuedContext completes the description of a context attribute whose one-value lists
+// are single values unless the service reference data types the key as multi-valued.
+func multiValuedContext(description string) string {
+	return description + " A list with one string is a single value unless the " +
+		"service reference data says the key is multi-valued (such as `aws:TagKeys`); a longer list is " +
+		"a multi-valued key."
+}
+
 func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	policyLevels := func() []validator.List {
-		return []validator.List{
-			listvalidator.NoNullValues(),
-			listvalidator.ValueListsAre(listvalidator.SizeAtLeast(1), listvalidator.NoNullValues()),
-		}
-	}
-	contextAttribute := func(description string) schema.MapAttribute {
-		return schema.MapAttribute{
-			MarkdownDescription: description + " A list with one string is a single value unless the " +
-				"service reference data says the key is multi-valued (such as `aws:TagKeys`); a longer list is " +
-				"a multi-valued key.",
-			ElementType: types.ListType{ElemType: types.StringType},
-			Optional:    true,
-			Validators: []validator.Map{
-				mapvalidator.NoNullValues(),
-				mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
-				mapvalidator.ValueListsAre(listvalidator.NoNullValues()),
-			},
-		}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Proves during `terraform plan` that a principal can never reach forbidden access, " +
 			"and can still make the requests it needs. Each `forbid` block names a set of requests (action " +
@@ -164,40 +174,15 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"time as any principal of its `type` in `account_id`. Any other input known only after apply fails " +
 			"the plan, unless `on_unknown = \"defer\"` moves the check to apply. With `enforce = false` the check " +
 			"only reports, for `terraform test` assertions and `check` blocks. The resource manages nothing in AWS.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: accessCheckOrganisationInputs.addToResource(map[string]schema.Attribute{
+			"resource_policies": resourcePoliciesInput("Resource-based policies (bucket policies, key policies, trust policies) as " +
+				"JSON documents, keyed by the resource ARN or ARN pattern they protect: " +
+				"`arn:aws:s3:::bucket/*` covers every object of the bucket. A resource that no key matches " +
+				"has no resource policy; one that several keys match has the statements of all of them.").resource(),
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of every input of the check, stable across runs, so that re-planning " +
 					"an unchanged configuration shows no changes.",
 				Computed: true,
-			},
-			"scps": schema.ListAttribute{
-				MarkdownDescription: "The service control policies of the principal's account as JSON documents, " +
-					"one list per level of the organisation path: the root first, then each organizational unit, " +
-					"the account last. Every level must allow a request. Omit it when the account is not governed " +
-					"by SCPs (no organisation, or the management account).",
-				ElementType: types.ListType{ElemType: types.StringType},
-				Optional:    true,
-				Validators:  policyLevels(),
-			},
-			"rcps": schema.ListAttribute{
-				MarkdownDescription: "The resource control policies of the resources' account, in the same shape " +
-					"as `scps`. `RCPFullAWSAccess` is implied at each level given. Omit it when the account is not " +
-					"governed by RCPs.",
-				ElementType: types.ListType{ElemType: types.StringType},
-				Optional:    true,
-				Validators:  policyLevels(),
-			},
-			"resource_policies": schema.MapAttribute{
-				MarkdownDescription: "Resource-based policies (bucket policies, key policies, trust policies) as " +
-					"JSON documents, keyed by the resource ARN or ARN pattern they protect: " +
-					"`arn:aws:s3:::bucket/*` covers every object of the bucket. A resource that no key matches " +
-					"has no resource policy; one that several keys match has the statements of all of them.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Validators: []validator.Map{
-					mapvalidator.NoNullValues(),
-					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
-				},
 			},
 			"resource_account": schema.StringAttribute{
 				MarkdownDescription: "The 12-digit ID of the account that owns the resources of every rule. When " +
@@ -305,12 +290,12 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 					},
 				},
 			},
-		},
+		}),
 		Blocks: map[string]schema.Block{
 			"principal": schema.SingleNestedBlock{
 				MarkdownDescription: "The principal whose access is checked, with every policy that applies to it.",
 				Validators:          []validator.Object{objectvalidator.IsRequired()},
-				Attributes: map[string]schema.Attribute{
+				Attributes: accessCheckPrincipalInputs.addToResource(map[string]schema.Attribute{
 					"arn": schema.StringAttribute{
 						MarkdownDescription: "The principal: an IAM role ARN (a session of the role), an IAM user " +
 							"ARN, a role-session ARN (`arn:aws:sts::111122223333:assumed-role/ROLE/SESSION`), a " +
@@ -337,48 +322,13 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 						Optional:   true,
 						Validators: []validator.String{stringvalidator.RegexMatches(accountIDPattern, "must be a 12-digit AWS account ID")},
 					},
-					"identity_policies": schema.ListAttribute{
-						MarkdownDescription: "The principal's identity-based policies as JSON documents (inline and " +
-							"customer managed policies, a user's group policies), for example from `jsonencode` or " +
-							"`data.aws_iam_policy_document.x.json`.",
-						ElementType: types.StringType,
-						Optional:    true,
-						Validators:  []validator.List{listvalidator.NoNullValues()},
-					},
-					"managed_policy_arns": schema.ListAttribute{
-						MarkdownDescription: "ARNs of AWS managed policies attached to the principal, such as " +
-							"`arn:aws:iam::aws:policy/ReadOnlyAccess`. Their documents come from the provider's " +
-							"embedded copy of the default versions; an ARN it does not know is an error.",
-						ElementType: types.StringType,
-						Optional:    true,
-						Validators: []validator.List{
-							listvalidator.NoNullValues(),
-							listvalidator.ValueStringsAre(stringvalidator.RegexMatches(managedPolicyARNPattern,
-								"must be an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess")),
-						},
-					},
-					"permissions_boundary": schema.StringAttribute{
-						MarkdownDescription: "The principal's permissions boundary: a JSON document, or the ARN of " +
-							"an AWS managed policy. Omit it when the principal has none.",
-						Optional: true,
-					},
-					"session_policy": schema.StringAttribute{
-						MarkdownDescription: "The session policy passed when the principal's session was created, " +
-							"as a JSON document. It applies to role-session and federated-user principals only.",
-						Optional: true,
-					},
-					"tags": schema.MapAttribute{
-						MarkdownDescription: "All of the principal's tags, which conditions and policy variables read as " +
-							"`aws:PrincipalTag/<key>`. When set, these are the only tags: every other tag key is absent. When " +
-							"omitted, the principal's tags are free: the check holds only if it holds for a principal with " +
-							"any tags at all, because tags are set by whoever administers the principal and a role " +
-							"session's tags by whoever calls `sts:AssumeRole` with `sts:TagSession` (session tags " +
-							"override the role's). Set `tags = {}` for a principal that has and can be given no tags.",
-						ElementType: types.StringType,
-						Optional:    true,
-						Validators:  []validator.Map{mapvalidator.NoNullValues()},
-					},
-				},
+					"tags": principalTagsInput("All of the principal's tags, which conditions and policy variables read as " +
+						"`aws:PrincipalTag/<key>`. When set, these are the only tags: every other tag key is absent. When " +
+						"omitted, the principal's tags are free: the check holds only if it holds for a principal with " +
+						"any tags at all, because tags are set by whoever administers the principal and a role " +
+						"session's tags by whoever calls `sts:AssumeRole` with `sts:TagSession` (session tags " +
+						"override the role's). Set `tags = {}` for a principal that has and can be given no tags.").resource(),
+				}),
 			},
 			"forbid": schema.ListNestedBlock{
 				MarkdownDescription: "A set of requests the principal must never be able to make: any action " +
@@ -409,8 +359,8 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 								listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
 							},
 						},
-						"context": contextAttribute("Condition keys fixed to these values for every request of " +
-							"the set; every other key may take any value or be absent."),
+						"context": contextInput(multiValuedContext("Condition keys fixed to these values for every request of " +
+							"the set; every other key may take any value or be absent.")).resource(),
 					},
 				},
 			},
@@ -443,8 +393,8 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 							Optional:   true,
 							Validators: []validator.String{stringvalidator.RegexMatches(accountIDPattern, "must be a 12-digit AWS account ID")},
 						},
-						"context": contextAttribute("The request's condition keys and their values, added to the " +
-							"principal's tags."),
+						"context": contextInput(multiValuedContext("The request's condition keys and their values, added to the " +
+							"principal's tags.")).resource(),
 					},
 				},
 			},
@@ -460,8 +410,7 @@ const (
 
 var (
 	// actionPatternPattern accepts the entries of an Action element: "*" or "service:pattern".
-	actionPatternPattern    = regexp.MustCompile(`^(\*|[^:\s]+:[^:\s]+)$`)
-	managedPolicyARNPattern = regexp.MustCompile(`^arn:aws:iam::aws:policy/\S+$`)
+	actionPatternPattern = regexp.MustCompile(`^(\*|[^:\s]+:[^:\s]+)$`)
 )
 
 // ValidateConfig reports what can be wrong with the configuration on its own, as early as
@@ -570,8 +519,6 @@ func unknownPrincipalOf(ctx context.Context, m *accessCheckModel, diags *diag.Di
 	}
 	return &evaluator.UnknownPrincipal{Kind: kind, Account: p.AccountID.ValueString()}
 }
-
-func isKnown(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
 func removeString(items []string, s string) []string {
 	out := items[:0:0]
@@ -730,7 +677,7 @@ func evaluateAccessCheck(ctx context.Context, m *accessCheckModel, raw tftypes.V
 	diags.Append(d...)
 	// The id hashes every input; while the principal's ARN is unknown, so is the id.
 	id := types.StringUnknown()
-	if h, err := inputsHash(raw); err == nil {
+	if h, err := inputHash(raw, notHashed...); err == nil {
 		id = types.StringValue(h)
 	} else if newPrincipal == nil {
 		diags.AddError("Cannot compute id", err.Error())
@@ -771,13 +718,17 @@ func newFinding(ctx context.Context, rule, kind, caller string, witness *evaluat
 // too; only a fully known configuration is ever run.
 func buildAccessCheck(ctx context.Context, m *accessCheckModel, diags *diag.Diagnostics) *evaluator.AccessCheck {
 	c := &evaluator.AccessCheck{ResourceAccount: m.ResourceAccount.ValueString()}
+	// The principal's policies are in its block, the organisation's at the root.
+	attrs := policyAttributes{SCPs: m.SCPs, RCPs: m.RCPs, principal: path.Root("principal")}
 	if !m.Principal.IsNull() && !m.Principal.IsUnknown() {
 		var p accessPrincipalModel
 		diags.Append(m.Principal.As(ctx, &p, basetypes.ObjectAsOptions{})...)
-		buildPrincipal(ctx, &p, c, diags)
+		checkPrincipal(&p, c, diags)
+		attrs.IdentityPolicies, attrs.ManagedPolicyARNs = p.IdentityPolicies, p.ManagedPolicyARNs
+		attrs.PermissionsBoundary, attrs.SessionPolicy = p.PermissionsBoundary, p.SessionPolicy
+		c.PrincipalTags = principalTags(p.Tags)
 	}
-	c.Policies.SCPs = parseLevels(ctx, "scps", m.SCPs, diags)
-	c.Policies.RCPs = parseLevels(ctx, "rcps", m.RCPs, diags)
+	c.Policies = *attrs.policySet(ctx, diags)
 
 	if !m.ResourcePolicies.IsNull() && !m.ResourcePolicies.IsUnknown() {
 		elems := m.ResourcePolicies.Elements()
@@ -835,8 +786,9 @@ func buildAccessCheck(ctx context.Context, m *accessCheckModel, diags *diag.Diag
 	return c
 }
 
-// buildPrincipal fills in the caller and its policies from the principal block.
-func buildPrincipal(ctx context.Context, p *accessPrincipalModel, c *evaluator.AccessCheck, diags *diag.Diagnostics) {
+// checkPrincipal sets the caller from the principal block, and checks that its ARN, type and
+// account agree.
+func checkPrincipal(p *accessPrincipalModel, c *evaluator.AccessCheck, diags *diag.Diagnostics) {
 	at := path.Root("principal")
 	c.Principal = p.ARN.ValueString()
 	switch {
@@ -859,36 +811,6 @@ func buildPrincipal(ctx context.Context, p *accessPrincipalModel, c *evaluator.A
 			"principal.arn is required, unless principal.type and principal.account_id describe a role or user "+
 				"whose ARN is not known (for example one created in the same plan).")
 	}
-	for i, v := range stringElements(ctx, p.IdentityPolicies, diags) {
-		in := policyInput{fmt.Sprintf("identity_policies[%d]", i), at.AtName("identity_policies").AtListIndex(i), v}
-		if pol := parsePolicy(in, diags); pol != nil {
-			c.Policies.Identity = append(c.Policies.Identity, pol)
-		}
-	}
-	for i, v := range stringElements(ctx, p.ManagedPolicyARNs, diags) {
-		if v.IsNull() || v.IsUnknown() {
-			continue
-		}
-		if pol := managedPolicy(v.ValueString(), at.AtName("managed_policy_arns").AtListIndex(i), diags); pol != nil {
-			c.Policies.Identity = append(c.Policies.Identity, pol)
-		}
-	}
-	boundary := p.PermissionsBoundary
-	if !boundary.IsNull() && !boundary.IsUnknown() && evaluator.IsManagedPolicyARN(boundary.ValueString()) {
-		c.Policies.Boundary = managedPolicy(boundary.ValueString(), at.AtName("permissions_boundary"), diags)
-	} else {
-		c.Policies.Boundary = parsePolicy(policyInput{"permissions_boundary", at.AtName("permissions_boundary"), boundary}, diags)
-	}
-	c.Policies.Session = parsePolicy(policyInput{"session_policy", at.AtName("session_policy"), p.SessionPolicy}, diags)
-	if !p.Tags.IsNull() && !p.Tags.IsUnknown() {
-		// Given, the tags are all of the principal's tags; left out, they are free.
-		c.PrincipalTags = map[string]string{}
-		for key, v := range p.Tags.Elements() {
-			if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-				c.PrincipalTags[key] = s.ValueString()
-			}
-		}
-	}
 }
 
 // kindIs reports whether a caller of the kind is a principal of the principal.type value.
@@ -902,17 +824,6 @@ func kindIs(kind evaluator.PrincipalKind, typ string) bool {
 	return false
 }
 
-// managedPolicy returns the default version of an AWS managed policy, named by its ARN, from
-// the engine's embedded catalogue.
-func managedPolicy(arn string, at path.Path, diags *diag.Diagnostics) *evaluator.Policy {
-	p, err := evaluator.ManagedPolicy(arn)
-	if err != nil {
-		diags.AddAttributeError(at, "Unknown AWS managed policy", err.Error()+".")
-		return nil
-	}
-	return p
-}
-
 // knownObjects returns the elements of a list of blocks, or nil when the list itself is null
 // or unknown (a dynamic block over an unknown collection).
 func knownObjects(l types.List) []types.Object {
@@ -923,40 +834,6 @@ func knownObjects(l types.List) []types.Object {
 	for _, e := range l.Elements() {
 		if o, ok := e.(types.Object); ok {
 			out = append(out, o)
-		}
-	}
-	return out
-}
-
-// knownStrings returns the known elements of a list of strings.
-func knownStrings(ctx context.Context, l types.List, diags *diag.Diagnostics) []string {
-	var out []string
-	for _, v := range stringElements(ctx, l, diags) {
-		if !v.IsNull() && !v.IsUnknown() {
-			out = append(out, v.ValueString())
-		}
-	}
-	return out
-}
-
-// contextOf converts a context map. A list with one value is a single value unless the
-// service reference data says the key is multi-valued (ForAnyValue:StringEquals on aws:TagKeys
-// must see a set even when it has one member).
-func contextOf(ctx context.Context, m types.Map, diags *diag.Diagnostics) evaluator.Context {
-	var out evaluator.Context
-	if m.IsNull() || m.IsUnknown() {
-		return out
-	}
-	for key, v := range m.Elements() {
-		l, ok := v.(types.List)
-		if !ok || l.IsNull() || l.IsUnknown() {
-			continue
-		}
-		values := knownStrings(ctx, l, diags)
-		if len(values) != 1 || evaluator.KeyIsMultiValued(key) {
-			out.SetMulti(key, values)
-		} else {
-			out.Set(key, values[0])
 		}
 	}
 	return out
@@ -998,96 +875,4 @@ func attributePathString(p *tftypes.AttributePath) string {
 }
 
 // notHashed are the attributes that do not change what the check decides.
-var notHashed = map[string]bool{"id": true, "passed": true, "violations": true, "findings": true, "on_unknown": true, "enforce": true}
-
-// inputsHash hashes every input of the check in one canonical encoding (object keys and map
-// keys sorted), so that the same configuration always has the same id.
-func inputsHash(config tftypes.Value) (string, error) {
-	var attrs map[string]tftypes.Value
-	if err := config.As(&attrs); err != nil {
-		return "", err
-	}
-	for k := range notHashed {
-		delete(attrs, k)
-	}
-	var b strings.Builder
-	if err := canonicalEncode(&b, tftypes.NewValue(tftypes.Object{AttributeTypes: typesOf(attrs)}, attrs)); err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256([]byte(b.String()))
-	return hex.EncodeToString(sum[:]), nil
-}
-
-func typesOf(attrs map[string]tftypes.Value) map[string]tftypes.Type {
-	out := make(map[string]tftypes.Type, len(attrs))
-	for k, v := range attrs {
-		out[k] = v.Type()
-	}
-	return out
-}
-
-func canonicalEncode(b *strings.Builder, v tftypes.Value) error {
-	if v.IsNull() {
-		b.WriteString("null")
-		return nil
-	}
-	if !v.IsKnown() {
-		return fmt.Errorf("an input is unknown")
-	}
-	switch {
-	case v.Type().Is(tftypes.String):
-		var s string
-		if err := v.As(&s); err != nil {
-			return err
-		}
-		b.WriteString(strconv.Quote(s))
-	case v.Type().Is(tftypes.Bool):
-		var x bool
-		if err := v.As(&x); err != nil {
-			return err
-		}
-		b.WriteString(strconv.FormatBool(x))
-	case v.Type().Is(tftypes.List{}), v.Type().Is(tftypes.Set{}), v.Type().Is(tftypes.Tuple{}):
-		var items []tftypes.Value
-		if err := v.As(&items); err != nil {
-			return err
-		}
-		b.WriteByte('[')
-		for i, it := range items {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if err := canonicalEncode(b, it); err != nil {
-				return err
-			}
-		}
-		b.WriteByte(']')
-	case v.Type().Is(tftypes.Map{}), v.Type().Is(tftypes.Object{}):
-		var fields map[string]tftypes.Value
-		if err := v.As(&fields); err != nil {
-			return err
-		}
-		keys := make([]string, 0, len(fields))
-		for k := range fields {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.Quote(k))
-			b.WriteByte(':')
-			if err := canonicalEncode(b, fields[k]); err != nil {
-				return err
-			}
-		}
-		b.WriteByte('}')
-	default:
-		// Numbers and other types do not occur in this schema's inputs; encode them by their
-		// debug form, which is still deterministic.
-		b.WriteString(v.String())
-	}
-	return nil
-}
+var notHashed = []string{"id", "passed", "violations", "findings", "on_unknown", "enforce"}

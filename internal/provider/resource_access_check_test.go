@@ -707,29 +707,6 @@ func objectWith(t tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
 	return tftypes.NewValue(t, vals)
 }
 
-// The id is a function of the inputs alone: the same configuration gives the same id, and a
-// map written in another order too; a changed input gives another.
-func TestAccessCheckInputsHash(t *testing.T) {
-	obj := func(m map[string]string) tftypes.Value {
-		vals := map[string]tftypes.Value{}
-		for k, v := range m {
-			vals[k] = tftypes.NewValue(tftypes.String, v)
-		}
-		mt := tftypes.Map{ElementType: tftypes.String}
-		return tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"resource_policies": mt, "passed": tftypes.Bool}},
-			map[string]tftypes.Value{"resource_policies": tftypes.NewValue(mt, vals), "passed": tftypes.NewValue(tftypes.Bool, nil)})
-	}
-	a, err := inputsHash(obj(map[string]string{"a": "1", "b": "2"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := inputsHash(obj(map[string]string{"b": "2", "a": "1"}))
-	c, _ := inputsHash(obj(map[string]string{"a": "1", "b": "3"}))
-	if a != b || a == c {
-		t.Errorf("hashes: same inputs %s vs %s, changed input %s", a, b, c)
-	}
-}
-
 // The example runs as written and passes; without the boundary IAM is reachable (through
 // PowerUserAccess), and without the SCP's Deny a production bucket can be deleted.
 func TestAccessCheckExample(t *testing.T) {

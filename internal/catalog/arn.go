@@ -50,6 +50,60 @@ func (rt *ResourceType) MatchesARN(pattern string) bool {
 	return false
 }
 
+// NamesARN reports whether a concrete ARN (no wildcards) is one the resource type's formats
+// produce with names AWS accepts. It is MatchesARN with one more assumption, made only for the
+// witnesses of the analysis (which must be requests AWS can receive): a placeholder that names
+// one thing (an identifier or a name: ${BucketName}, ${KeyId}, ${InstanceId}) holds no colon.
+// S3 bucket names, for instance, are lowercase letters, digits, dots and hyphens (Amazon S3
+// User Guide, "General purpose bucket naming rules"). Object keys, paths and Lambda function
+// names (which carry a version or alias after a colon in a qualified ARN) keep every character.
+func (rt *ResourceType) NamesARN(arn string) bool {
+	excludes := rt.endExcludes()
+	for i, f := range rt.ARNFormats() {
+		excl := ""
+		if i < len(excludes) {
+			excl = excludes[i]
+		}
+		pp, ok := splitARN(patternTokens(arn))
+		if !ok {
+			return false
+		}
+		fp, ok := splitARN(formatTokens(strings.TrimSpace(f), excl, true))
+		if !ok {
+			continue
+		}
+		all := true
+		for j := range pp {
+			if !intersects(pp[j], fp[j]) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// isSingleName reports whether a placeholder names one thing whose name has no colon: its name
+// ends in Id, Name, Uuid or UUID (or is Identifier), except the free-text ones.
+func isSingleName(placeholder string) bool {
+	switch placeholder {
+	case "ObjectName", "FunctionName", "Identifier":
+		return placeholder == "Identifier"
+	}
+	if strings.Contains(placeholder, "Path") {
+		return false
+	}
+	for _, suffix := range []string{"Id", "Name", "Uuid", "UUID"} {
+		if strings.HasSuffix(placeholder, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
 // ARNFormats returns the resource type's ARN formats: the data lists several, separated by ", ",
 // for a few types (API Gateway's v1 and v2 paths).
 func (rt *ResourceType) ARNFormats() []string { return strings.Split(rt.ARNFormat, ", ") }
@@ -131,7 +185,7 @@ func formatMatches(format, endExclude, pattern string) bool {
 	if !ok {
 		return false
 	}
-	fp, ok := splitARN(formatTokens(format, endExclude))
+	fp, ok := splitARN(formatTokens(format, endExclude, false))
 	if !ok {
 		return false
 	}
@@ -192,7 +246,7 @@ func patternTokens(s string) []token {
 
 // formatTokens reads one ARN format of the data; a placeholder at its end may not contain the
 // characters of endExclude.
-func formatTokens(s, endExclude string) []token {
+func formatTokens(s, endExclude string, names bool) []token {
 	var out []token
 	for i := 0; i < len(s); {
 		if strings.HasPrefix(s[i:], "${") {
@@ -203,6 +257,9 @@ func formatTokens(s, endExclude string) []token {
 					t.exclude = endExclude
 				case s[next] == ':' || s[next] == '/':
 					t.exclude = s[next : next+1]
+				}
+				if names && isSingleName(s[i+2:i+end]) && !strings.Contains(t.exclude, ":") {
+					t.exclude += ":"
 				}
 				out = append(out, t)
 				i += end + 1

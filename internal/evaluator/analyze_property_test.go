@@ -220,6 +220,11 @@ func (w *propWorld) bruteForce(q *Question) *Request {
 // realRequest reports whether AWS can receive a request of the action on the resource: the
 // resource is "*" for an action without a required resource type, or an ARN of one of its
 // types. It reads the catalogue's own format matcher, not the analysis's globs.
+// notReceivableReason reports whether an Undecided answer is the one notReceivable gives.
+func notReceivableReason(reason string) bool {
+	return strings.Contains(reason, "the analysis does not prove that no request AWS can receive is allowed")
+}
+
 func realRequest(action, resource string) bool {
 	act, ok := catalog.LookupAction(action)
 	if !ok {
@@ -276,7 +281,7 @@ func values(vs []Value) []string {
 	return out
 }
 
-func checkAgainstBruteForce(t *testing.T, seed int64) {
+func checkAgainstBruteForce(t *testing.T, seed int64) (decided bool) {
 	rng := rand.New(rand.NewSource(seed))
 	perm := rng.Perm(len(propertyKeys))
 	w := &propWorld{rng: rng, keys: []keySpec{propertyKeys[perm[0]], propertyKeys[perm[1]]}}
@@ -311,6 +316,12 @@ func checkAgainstBruteForce(t *testing.T, seed int64) {
 			t.Fatalf("seed %d: analysis says denied, brute force allows %s %s %v\n%s", seed, brute.Action, brute.Resource, contextString(brute.Context), describeQuestion(q))
 		}
 	case Undecided:
+		if notReceivableReason(ans.Reason) {
+			// The world's random keys include service keys on actions that never carry
+			// them (s3:prefix on s3:GetObject): a witness that needs one is no request AWS
+			// receives, and Undecided is the answer (see notReceivable).
+			return false
+		}
 		t.Fatalf("seed %d: undecided: %s\n%s", seed, ans.Reason, describeQuestion(q))
 	}
 	// Metamorphic: a Deny added to the identity policies never adds access; an Allow never
@@ -330,6 +341,7 @@ func checkAgainstBruteForce(t *testing.T, seed int64) {
 	if allAllow && ans.Outcome == Allowed && ans2.Outcome == Denied {
 		t.Fatalf("seed %d: adding an Allow removed access", seed)
 	}
+	return true
 }
 
 func contextString(c Context) string {
@@ -346,8 +358,16 @@ func TestAnalyzeAgainstBruteForce(t *testing.T) {
 	if testing.Short() {
 		n = 40
 	}
+	undecided := 0
 	for seed := int64(1); seed <= int64(n); seed++ {
-		checkAgainstBruteForce(t, seed)
+		if !checkAgainstBruteForce(t, seed) {
+			undecided++
+		}
+	}
+	// Undecided for a witness no request has (notReceivable) is sound but tells nothing: the
+	// test must keep deciding most of its questions to keep its power.
+	if undecided > n/5 {
+		t.Errorf("%d of %d questions undecided because their witnesses are no requests AWS receives; the test has lost its power", undecided, n)
 	}
 }
 

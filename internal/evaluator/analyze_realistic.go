@@ -2,6 +2,8 @@ package evaluator
 
 import (
 	"strings"
+
+	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 )
 
 // The analysis treats condition keys as independent, but some keys of a real request come
@@ -19,6 +21,54 @@ import (
 // When no variant that agrees is allowed, the pair is not reported: the search goes on with
 // other pairs, and ends Undecided when none is found (never Denied: the search did not
 // explore the variants).
+
+// notReceivable says why a witness is no request AWS can receive, or "" when it may be one:
+//
+//   - its resource is not a well-formed ARN of the action's resource types, because a name in
+//     it holds a colon (a bucket "111122223333:example"): a pattern's * that ends a segment
+//     expands across colons, so patterns match such strings, but no resource has that name;
+//   - a condition key that the search chose (one of chosen) is a key of the action's own
+//     service that the service authorization reference does not list for the action or its
+//     resource types (s3:x-amz-server-side-encryption on s3:AbortMultipartUpload): AWS does
+//     not send it with that action, so the key is absent from every real request.
+//
+// Such a witness is not reported (the search goes on, and ends Undecided rather than Denied):
+// the catalogue's lists are what AWS documents, not a proof.
+func notReceivable(req *Request, chosen []string) string {
+	act, ok := catalog.LookupAction(req.Action)
+	if !ok {
+		return ""
+	}
+	if req.Resource != "*" {
+		matched, named := false, false
+		for _, rt := range act.ResourceTypes() {
+			if rt.ResourceType == nil {
+				continue
+			}
+			if rt.ResourceType.MatchesARN(req.Resource) {
+				matched = true
+				named = named || rt.ResourceType.NamesARN(req.Resource)
+			}
+		}
+		if matched && !named {
+			return "its resource is no well-formed ARN of the action's resource types (a name in it, such as a bucket name or an identifier, holds a colon)"
+		}
+	}
+	service := act.Service()
+	for _, k := range chosen {
+		if _, present := req.Context.Lookup(k); !present {
+			continue
+		}
+		prefix, _, found := strings.Cut(k, ":")
+		if !found || !strings.EqualFold(prefix, service.Prefix()) {
+			continue
+		}
+		if _, known := service.ConditionKey(k); known && !act.SupportsConditionKey(k) {
+			return "only with condition key " + k + ", which the service authorization reference does not list for " + act.Name() + " (AWS does not send it with this action)"
+		}
+	}
+	return ""
+}
 
 // realisticVariants returns requests like req whose keys agree, most like req first, or nil
 // when req already agrees.

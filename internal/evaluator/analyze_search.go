@@ -453,6 +453,9 @@ func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 			return nil, undecided("the analysis found %s on %s allowed with a context that no real request has (aws:TagKeys must list the aws:RequestTag keys, aws:MultiFactorAuthAge comes with aws:MultiFactorAuthPresent true, aws:RequestedRegion is the region of the resource's ARN), and none of the requests that agree was allowed; the analysis treats those keys as independent", req.Action, req.Resource)
 		}
 	}
+	if why := notReceivable(&req, free); why != "" {
+		return nil, undecided("the analysis found %s on %s allowed, but %s; the analysis does not prove that no request AWS can receive is allowed", req.Action, req.Resource, why)
+	}
 	return &Answer{Outcome: Allowed, Witness: &req, Result: res}, nil
 }
 

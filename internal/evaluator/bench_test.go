@@ -82,6 +82,7 @@ func managedPolicy(tb testing.TB, arn string) *Policy {
 		tb.Fatalf("%s: %v", arn, err)
 	}
 	p.Name = arn
+	recordPolicySource(p, []byte(mp.Document))
 	return p
 }
 

@@ -56,6 +56,7 @@ func loadGuardRails(tb testing.TB) map[string]*Policy {
 			continue
 		}
 		p.Name = filepath.Base(f)
+		recordPolicySource(p, text)
 		out[f] = p
 	}
 	return out
@@ -75,6 +76,7 @@ func guardRailChecks(tb testing.TB) []guardRailCheck {
 	admin := managedPolicy(tb, "arn:aws:iam::aws:policy/AdministratorAccess")
 	power := managedPolicy(tb, "arn:aws:iam::aws:policy/PowerUserAccess")
 	full := MustParsePolicy(allowAll("*"))
+	recordPolicySource(full, []byte(allowAll("*")))
 	combos := []struct {
 		name     string
 		identity *Policy

@@ -175,7 +175,7 @@ func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address
 		index[c] = i
 		driver.Rules = append(driver.Rules, sarif.Rule{ID: c, ShortDescription: sarif.Message{Text: CodeDescription(c)}, HelpURI: codesGuide,
 			DefaultConfiguration: sarif.Configuration{Level: codeInfo[c].Level.String()},
-			Properties:           map[string]string{"security-severity": securitySeverity(codeInfo[c].Level)}})
+			Properties:           sarif.SecurityProperties(securitySeverity(codeInfo[c].Level))})
 	}
 	log := sarif.NewLog(driver)
 	run := log.Run()

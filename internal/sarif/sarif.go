@@ -60,10 +60,23 @@ type Rule struct {
 	Help             *Message `json:"help,omitempty"`
 	HelpURI          string   `json:"helpUri,omitempty"`
 	// DefaultConfiguration gives the level of the rule's results.
-	DefaultConfiguration Configuration `json:"defaultConfiguration"`
-	// Properties carry security-severity, the 0-10 score GitHub code scanning ranks security
-	// alerts by (over 9 critical, 7 to 8.9 high, 4 to 6.9 medium, below 4 low).
-	Properties map[string]string `json:"properties,omitempty"`
+	DefaultConfiguration Configuration   `json:"defaultConfiguration"`
+	Properties           *RuleProperties `json:"properties,omitempty"`
+}
+
+// RuleProperties are the properties of a rule that GitHub code scanning reads.
+type RuleProperties struct {
+	// SecuritySeverity is the 0-10 score code scanning ranks security alerts by (9 and over
+	// critical, 7 to 8.9 high, 4 to 6.9 medium, below 4 low), written as a string.
+	SecuritySeverity string `json:"security-severity,omitempty"`
+	// Tags classify the rule; "security" makes code scanning show its results as security
+	// alerts with the severity above.
+	Tags []string `json:"tags,omitempty"`
+}
+
+// SecurityProperties are the properties of a security rule with the given score.
+func SecurityProperties(score string) *RuleProperties {
+	return &RuleProperties{SecuritySeverity: score, Tags: []string{"security"}}
 }
 
 // Configuration is a rule's default configuration.

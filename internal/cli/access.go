@@ -82,7 +82,7 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	lr := newLineReader(in, name, *maxLine)
 	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
-	return eachJSONLine("access", "principal", lr, out, stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
+	return eachJSONLine("access", "principal", lr, jsonLines(out), stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
 		o, err := accessLine(text, actions, *resource, *level, *budget, limits)
 		if err != nil {
 			return nil, true, err

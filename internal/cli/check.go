@@ -29,6 +29,8 @@ type violationOutput struct {
 	Forbid     int                      `json:"forbid"`
 	Witness    witnessOutput            `json:"witness"`
 	Statements []evaluator.StatementRef `json:"statements"`
+	// request is the witness as the engine gave it, for the SARIF and Markdown reports.
+	request evaluator.Request
 }
 
 // witnessOutput is an allowed request of a forbidden set. Context values are strings, or
@@ -46,6 +48,8 @@ type unmetOutput struct {
 	BlockedBy []string                 `json:"blockedBy,omitempty"`
 	Denies    []evaluator.StatementRef `json:"denies,omitempty"`
 	Reason    string                   `json:"reason"`
+	// request is the required request as evaluated, for the SARIF and Markdown reports.
+	request evaluator.Request
 }
 
 type undecidedOutput struct {
@@ -62,12 +66,15 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"spare a caller from a Deny with NotPrincipal only when its account is listed too")
 	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of each forbid rule's analysis; 0 means %d; an exhausted budget makes the rule undecided (a failure)", evaluator.DefaultBudget))
 	maxLine, maxPolicy := inputLimitFlags(fs)
+	format := fs.String("format", "json", "output format: json (one JSON line per check), sarif (SARIF 2.1.0 for code scanning) or markdown (a pull-request comment)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usageLine("check"))
 		fmt.Fprintln(stderr, "Reads checks as JSON Lines: a case's fields without request.action and request.resource, plus")
 		fmt.Fprintln(stderr, `"resourcePolicies": {"ARN pattern": policy}, "forbid": [{"actions", "resources", "context"}] and`)
 		fmt.Fprintln(stderr, `"require": [{"principal", "action", "resource", "resourceAccount", "context"}].`)
-		fmt.Fprintln(stderr, "Writes one JSON line per check, in input order. Exit status 1 when a check fails or cannot be read.")
+		fmt.Fprintln(stderr, "Writes one JSON line per check, in input order (--format json), or one report of them all.")
+		fmt.Fprintln(stderr, "Exit status, whatever the format: 0 every check passes, 1 a check fails or a line is not a check,")
+		fmt.Fprintln(stderr, "2 bad usage or input that cannot be read on (then no SARIF or Markdown report is written).")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -75,6 +82,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 1 || *budget < 0 {
 		fs.Usage()
+		return exitUsage
+	}
+	switch *format {
+	case "json", "sarif", "markdown":
+	default:
+		fmt.Fprintf(stderr, "check: --format must be json, sarif or markdown, not %q\n", *format)
 		return exitUsage
 	}
 	in, name, closeIn, err := openInput(fs.Arg(0), stdin)
@@ -89,13 +102,34 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	lr := newLineReader(in, name, *maxLine)
 	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
-	return eachJSONLine("check", "check", lr, out, stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
+	emit := jsonLines(out)
+	var checked []checkedLine // for SARIF and Markdown, written when the whole input is read
+	if *format != "json" {
+		emit = func(line int, result any) error {
+			checked = append(checked, checkedLine{line: line, result: result})
+			return nil
+		}
+	}
+	status := eachJSONLine("check", "check", lr, emit, stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
 		o, err := checkLine(text, opts, *budget, limits)
 		if err != nil {
 			return nil, true, err
 		}
 		return o, !o.Passed, nil
 	})
+	if *format == "json" || status == exitUsage {
+		return status
+	}
+	if *format == "sarif" {
+		err = writeCheckSARIF(out, name, checked)
+	} else {
+		err = writeCheckMarkdown(out, name, checked, status == exitViolation)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "check: %v\n", err)
+		return exitUsage
+	}
+	return status
 }
 
 // checkLine reads and runs one check.
@@ -116,10 +150,10 @@ func checkLine(line []byte, opts evaluator.Options, budget int, limits evaluator
 		Undecided:  []undecidedOutput{},
 	}
 	for _, v := range report.Violations {
-		o.Violations = append(o.Violations, violationOutput{Forbid: v.Forbid, Witness: newWitnessOutput(&v.Witness), Statements: v.Statements})
+		o.Violations = append(o.Violations, violationOutput{Forbid: v.Forbid, Witness: newWitnessOutput(&v.Witness), Statements: v.Statements, request: v.Witness})
 	}
 	for _, u := range report.Unmet {
-		uo := unmetOutput{Require: u.Require, Decision: u.Result.Decision, Denies: u.Result.Denies, Reason: u.Result.Reason()}
+		uo := unmetOutput{Require: u.Require, Decision: u.Result.Decision, Denies: u.Result.Denies, Reason: u.Result.Reason(), request: u.Request}
 		for _, b := range u.Result.BlockedBy {
 			uo.BlockedBy = append(uo.BlockedBy, b.String())
 		}

@@ -183,13 +183,20 @@ func needsEscape(r rune) bool {
 	return false
 }
 
-// eachJSONLine runs the JSON Lines loop of check, access and least-privilege: it reads the
-// input line by line, writes each line's result (or an error object locating its fault) as one
-// JSON line on out, and returns the exit status: 2 when the input cannot be read on or holds no
-// object, 1 when a line failed or could not be read, 0 otherwise.
-func eachJSONLine(cmd, noun string, lr *lineReader, out io.Writer, stderr io.Writer, flush func(), run func(text []byte) (result any, failed bool, err error)) int {
+// jsonLines writes each result as one JSON line on out: the emit function of eachJSONLine for
+// JSON Lines output.
+func jsonLines(out io.Writer) func(line int, result any) error {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
+	return func(_ int, result any) error { return enc.Encode(result) }
+}
+
+// eachJSONLine runs the JSON Lines loop of check, access and least-privilege: it reads the
+// input line by line, hands each line's result (or a checkError locating its fault) with the
+// line's number to emit (jsonLines writes it as one JSON line), and returns the exit status: 2
+// when the input cannot be read on or holds no object, 1 when a line failed or could not be
+// read, 0 otherwise.
+func eachJSONLine(cmd, noun string, lr *lineReader, emit func(line int, result any) error, stderr io.Writer, flush func(), run func(text []byte) (result any, failed bool, err error)) int {
 	failed := false
 	for {
 		line, readErr := lr.next()
@@ -210,7 +217,7 @@ func eachJSONLine(cmd, noun string, lr *lineReader, out io.Writer, stderr io.Wri
 		if res == nil {
 			continue
 		}
-		if err := enc.Encode(res); err != nil {
+		if err := emit(line.no, res); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 			return exitUsage
 		}

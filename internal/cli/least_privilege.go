@@ -47,7 +47,7 @@ func runLeastPrivilege(args []string, stdin io.Reader, stdout, stderr io.Writer)
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	lr := newLineReader(in, name, *maxLine)
-	return eachJSONLine("least-privilege", "requirement", lr, out, stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
+	return eachJSONLine("least-privilege", "requirement", lr, jsonLines(out), stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
 		required, err := evaluator.ParseRequired(text)
 		if err != nil {
 			return nil, true, err

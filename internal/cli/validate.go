@@ -29,7 +29,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	typ := fs.String("type", string(evaluator.PolicyTypeIdentity), "policy type: "+policyTypeNames()+" (any case)")
 	resourceType := fs.String("resource-type", "", "for --type RESOURCE, the resource the policy is attached to: "+strings.Join(evaluator.ResourcePolicyTypes(), ", "))
-	format := fs.String("format", "text", "output format: text (file:line:column: SEVERITY CODE (ACCESS_ANALYZER_CODE): message) or json (one object per file, JSON Lines)")
+	format := fs.String("format", "text", "output format: text (file:line:column: SEVERITY CODE (ACCESS_ANALYZER_CODE): message), json (one object per file, JSON Lines), sarif (SARIF 2.1.0 for code scanning) or markdown (a pull-request comment)")
 	var managed managedARNs
 	fs.Var(&managed, "managed", "the ARN of an AWS managed policy of the embedded catalogue to validate as AWS's own (repeatable; an argument that starts with arn: is one too)")
 	failOn := fs.String("fail-on", string(evaluator.SeveritySecurityWarning), "exit with status 1 when a finding is at or above this severity: error, security_warning, warning, suggestion, or none")
@@ -39,7 +39,8 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Checks each policy document (FILE, or - for standard input) for its policy type and prints the findings.")
 		fmt.Fprintln(stderr, "An AWS managed policy ARN (arn:aws:iam::aws:policy/ReadOnlyAccess) is read from the embedded catalogue and")
 		fmt.Fprintln(stderr, "validated as AWS's own: rules that bind only customers' policies (the size quota, names the catalogue lacks) are warnings.")
-		fmt.Fprintln(stderr, "Exit status: 0 no finding at or above --fail-on, 1 some, 2 bad usage or unreadable input.")
+		fmt.Fprintln(stderr, "Exit status: 0 no finding at or above --fail-on, 1 some, 2 bad usage or unreadable input, whatever the format.")
+		fmt.Fprintln(stderr, "SARIF and Markdown are written only when every input was read: a partial SARIF log would close the alerts of the files it lacks.")
 		fs.PrintDefaults()
 	}
 	files, ok := positionalArgs(fs, args)
@@ -63,8 +64,10 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "validate: --format must be text or json, not %q\n", *format)
+	switch *format {
+	case "text", "json", "sarif", "markdown":
+	default:
+		fmt.Fprintf(stderr, "validate: --format must be text, json, sarif or markdown, not %q\n", *format)
 		return exitUsage
 	}
 	inputs := validateInputs(managed, files)
@@ -80,6 +83,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	counts := map[evaluator.Severity]int{}
 	stdinUsed := false
 	unreadable := 0
+	var validated []validatedFile // for SARIF and Markdown, written when every input is read
 	for _, in := range inputs {
 		if in.arg == "-" {
 			if stdinUsed {
@@ -89,7 +93,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			stdinUsed = true
 		}
-		findings, name, err := validateOne(in, opts, stdin, *maxPolicy)
+		findings, name, doc, err := validateOne(in, opts, stdin, *maxPolicy)
 		if err != nil {
 			out.Flush()
 			fmt.Fprintf(stderr, "validate: %s\n", escapeControl(err.Error()))
@@ -107,7 +111,11 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if failed && status == exitOK {
 			status = exitViolation
 		}
-		if *format == "json" {
+		switch *format {
+		case "sarif", "markdown":
+			validated = append(validated, validatedFile{name: name, managed: in.managed, doc: doc, findings: findings})
+			continue
+		case "json":
 			if findings == nil {
 				findings = []evaluator.Finding{}
 			}
@@ -121,7 +129,24 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			writeFinding(out, name, f)
 		}
 	}
-	if *format == "text" {
+	switch *format {
+	case "sarif", "markdown":
+		if status == exitUsage {
+			out.Flush()
+			fmt.Fprintf(stderr, "validate: no %s report written: %s could not be read\n", *format, plural(max(unreadable, 1), "input"))
+			return status
+		}
+		var err error
+		if *format == "sarif" {
+			err = writeValidateSARIF(out, validated, policyType)
+		} else {
+			err = writeValidateMarkdown(out, validated, counts, status == exitViolation, threshold, failNever)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "validate: %v\n", err)
+			return exitUsage
+		}
+	case "text":
 		summary := summarizeFindings(len(inputs)-unreadable, counts)
 		if unreadable > 0 {
 			summary += fmt.Sprintf("; %s could not be read", plural(unreadable, "file"))

@@ -38,21 +38,22 @@ func validateInputs(managed managedARNs, args []string) []validateInput {
 	return inputs
 }
 
-// validateOne validates one input and returns its findings and the name to print. An AWS
-// managed policy is validated as AWS's own with the same engine function as
-// iam_policy_validation's policy_arn (evaluator.ValidateManagedPolicy): the rules that bind
-// only customers' policies give warnings there, not errors.
-func validateOne(in validateInput, opts evaluator.ValidateOptions, stdin io.Reader, maxPolicy int) ([]evaluator.Finding, string, error) {
+// validateOne validates one input and returns its findings, the name to print and, for a file,
+// its text (nil for an AWS managed policy). An AWS managed policy is validated as AWS's own with
+// the same engine function as iam_policy_validation's policy_arn
+// (evaluator.ValidateManagedPolicy): the rules that bind only customers' policies give warnings
+// there, not errors.
+func validateOne(in validateInput, opts evaluator.ValidateOptions, stdin io.Reader, maxPolicy int) ([]evaluator.Finding, string, []byte, error) {
 	if in.managed {
 		findings, err := evaluator.ValidateManagedPolicy(in.arg, opts)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
-		return findings, in.arg, nil
+		return findings, in.arg, nil, nil
 	}
 	doc, name, err := readInput(in.arg, stdin, maxPolicy)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
-	return evaluator.ValidatePolicy(doc, opts), name, nil
+	return evaluator.ValidatePolicy(doc, opts), name, doc, nil
 }

@@ -17,3 +17,10 @@ func RequestText(r *ev.Request) string { return describeRequest(r) }
 
 // StatementsText names each statement: "identity app statement 0 (Sid) at organisation level 1".
 func StatementsText(refs []ev.StatementRef) []string { return refsText(refs) }
+
+// MarkdownFindingLimit is the number of findings a Markdown report lists, so that it fits a
+// pull-request comment.
+const MarkdownFindingLimit = maxMarkdownFindings
+
+// SecuritySeverity is the code-scanning score (security-severity) of a finding level.
+func SecuritySeverity(l Level) string { return securitySeverity(l) }

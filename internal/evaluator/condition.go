@@ -3,7 +3,9 @@ package evaluator
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Condition operators: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
@@ -247,7 +249,7 @@ func compileCondition(c *Condition, version string) (*compiledCondition, error) 
 			if path == "" {
 				path, pos = c.Path, c.Pos
 			}
-			return nil, errorAt(path, pos, "%s value %q: %v", cc.baseName, v.Text, err)
+			return nil, errorAt(path, pos, "%s value %s: %v", cc.baseName, quoteExcerpt(v.Text), err)
 		}
 		if cv.tmpl.hasVariables() {
 			cc.hasVariables = true
@@ -387,9 +389,9 @@ func (c *compiledCondition) matchesAny(s string, e *evalContext) bool {
 	case familyString:
 		return c.matchString(s, e)
 	case familyNumeric:
-		return c.matchNumeric(s)
+		return c.matchNumeric(s, e)
 	case familyDate:
-		return c.matchDate(s)
+		return c.matchDate(s, e)
 	case familyBool:
 		return c.matchBool(s, e)
 	case familyBinary:
@@ -400,4 +402,20 @@ func (c *compiledCondition) matchesAny(s string, e *evalContext) bool {
 		return c.matchARN(s, e)
 	}
 	return false
+}
+
+// maxQuotedValue is the longest value an error message quotes whole: a refused value of
+// megabytes must not become a message of megabytes.
+const maxQuotedValue = 120
+
+// quoteExcerpt quotes s, or its start and its length when it is longer than maxQuotedValue.
+func quoteExcerpt(s string) string {
+	if len(s) <= maxQuotedValue {
+		return strconv.Quote(s)
+	}
+	cut := maxQuotedValue
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:cut]), len(s))
 }

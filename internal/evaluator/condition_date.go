@@ -244,8 +244,8 @@ func daysIn(month, year int) int {
 	return 31
 }
 
-func (c *compiledCondition) matchDate(s string) bool {
-	got, ok := parseDate(s)
+func (c *compiledCondition) matchDate(s string, e *evalContext) bool {
+	got, ok := e.date(s)
 	if !ok {
 		return false
 	}
@@ -255,4 +255,17 @@ func (c *compiledCondition) matchDate(s string) bool {
 		}
 	}
 	return false
+}
+
+// date parses a request value as a date, remembering the last one, as decimal does for
+// numbers (epoch seconds with a fraction of millions of digits are read to the end).
+func (e *evalContext) date(s string) (instant, bool) {
+	if e == nil {
+		return parseDate(s)
+	}
+	if !e.dateSet || e.dateText != s {
+		e.dateValue, e.dateOK = parseDate(s)
+		e.dateText, e.dateSet = s, true
+	}
+	return e.dateValue, e.dateOK
 }

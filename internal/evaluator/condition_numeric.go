@@ -125,8 +125,8 @@ func (d decimal) String() string {
 	return s
 }
 
-func (c *compiledCondition) matchNumeric(s string) bool {
-	got, ok := parseDecimal(s)
+func (c *compiledCondition) matchNumeric(s string, e *evalContext) bool {
+	got, ok := e.decimal(s)
 	if !ok {
 		return false
 	}
@@ -136,6 +136,22 @@ func (c *compiledCondition) matchNumeric(s string) bool {
 		}
 	}
 	return false
+}
+
+// decimal parses a request value as a number, remembering the last one: parsing reads the
+// whole value, and a policy may compare one value with thousands of conditions (a 16 MiB
+// value against a 1 MiB policy took 37 s when each condition parsed it again). The
+// comparison with the remembered text is O(1) when it is the same string, as it is for the
+// conditions of one key. e may be nil (no cache).
+func (e *evalContext) decimal(s string) (decimal, bool) {
+	if e == nil {
+		return parseDecimal(s)
+	}
+	if !e.numberSet || e.numberText != s {
+		e.number, e.numberOK = parseDecimal(s)
+		e.numberText, e.numberSet = s, true
+	}
+	return e.number, e.numberOK
 }
 
 // compareMatches tells whether the comparison result cmp (request value against policy value)

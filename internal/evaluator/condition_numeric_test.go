@@ -223,3 +223,55 @@ func FuzzNumericCompare(f *testing.F) {
 		}
 	})
 }
+
+// The parsed-value cache of evalContext must never answer for another value: one context
+// evaluates every value of a multi-valued key and every condition of a request.
+func TestNumericAndDateCacheKeepsValuesApart(t *testing.T) {
+	p := MustParsePolicy(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{
+			"ForAllValues:NumericLessThan":{"custom:n":"10"},
+			"NumericGreaterThan":{"s3:max-keys":"5"},
+			"ForAnyValue:DateGreaterThan":{"custom:d":"2020-01-01T00:00:00Z"}}}]}`)
+	for _, c := range []struct {
+		n       []string
+		maxKeys string
+		d       []string
+		want    Decision
+	}{
+		{[]string{"1", "9"}, "6", []string{"2019-01-01T00:00:00Z", "2021-01-01T00:00:00Z"}, Allow},
+		{[]string{"1", "10"}, "6", []string{"2021-01-01T00:00:00Z"}, ImplicitDeny},
+		{[]string{"6", "6"}, "6", []string{"2019-01-01T00:00:00Z", "2019-06-01T00:00:00Z"}, ImplicitDeny},
+		{[]string{"6"}, "5", []string{"2021-01-01T00:00:00Z"}, ImplicitDeny},
+		{[]string{"0." + strings.Repeat("3", 1<<16)}, "0." + strings.Repeat("9", 1<<16) + "1", []string{"1609459200." + strings.Repeat("5", 1<<16)}, ImplicitDeny},
+		{[]string{"0." + strings.Repeat("3", 1<<16)}, "5." + strings.Repeat("0", 1<<16) + "1", []string{"1609459200." + strings.Repeat("5", 1<<16)}, Allow},
+	} {
+		req := &Request{Principal: "arn:aws:iam::111122223333:role/app", Action: "s3:ListBucket", Resource: "arn:aws:s3:::b"}
+		req.Context.SetMulti("custom:n", c.n)
+		req.Context.Set("s3:max-keys", c.maxKeys)
+		req.Context.SetMulti("custom:d", c.d)
+		res, err := Authorize(&PolicySet{Identity: []*Policy{p}}, req, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Decision != c.want {
+			t.Errorf("n=%.20v max-keys=%.20v d=%.30v: %s, want %s", c.n, c.maxKeys, c.d, res.Decision, c.want)
+		}
+	}
+}
+
+// A refused value of a megabyte is named by its start and its length, not quoted whole.
+func TestRefusedConditionValueIsQuotedShort(t *testing.T) {
+	long := strings.Repeat("9", 1<<20)
+	_, err := ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"` + long + `"}}}]}`))
+	if err == nil {
+		t.Fatal("a 1,048,576-digit constant was accepted")
+	}
+	msg := err.Error()
+	if len(msg) > 600 || !strings.Contains(msg, "(1048576 bytes)") || !strings.Contains(msg, "s3:max-keys") {
+		t.Errorf("message of %d bytes: %.300s", len(msg), msg)
+	}
+	_, err = ParsePolicy([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"ten"}}}]}`))
+	if err == nil || !strings.Contains(err.Error(), `"ten"`) {
+		t.Errorf("a short value is quoted whole: %v", err)
+	}
+}

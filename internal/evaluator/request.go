@@ -318,6 +318,13 @@ type evalContext struct {
 	// derived backs the one-element value lists of the derived keys, one slot per key, so
 	// looking them up does not allocate.
 	derived [numDerivedKeys][1]string
+	// The last request values parsed as a number and as a date (see decimal and date).
+	numberText          string
+	number              decimal
+	numberOK, numberSet bool
+	dateText            string
+	dateValue           instant
+	dateOK, dateSet     bool
 }
 
 // Slots of evalContext.derived.

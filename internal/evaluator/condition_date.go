@@ -263,9 +263,5 @@ func (e *evalContext) date(s string) (instant, bool) {
 	if e == nil {
 		return parseDate(s)
 	}
-	if !e.dateSet || e.dateText != s {
-		e.dateValue, e.dateOK = parseDate(s)
-		e.dateText, e.dateSet = s, true
-	}
-	return e.dateValue, e.dateOK
+	return e.dateValue.get(s, parseDate)
 }

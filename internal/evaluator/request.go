@@ -319,12 +319,8 @@ type evalContext struct {
 	// looking them up does not allocate.
 	derived [numDerivedKeys][1]string
 	// The last request values parsed as a number and as a date (see decimal and date).
-	numberText          string
-	number              decimal
-	numberOK, numberSet bool
-	dateText            string
-	dateValue           instant
-	dateOK, dateSet     bool
+	number    lastParsed[decimal]
+	dateValue lastParsed[instant]
 }
 
 // Slots of evalContext.derived.

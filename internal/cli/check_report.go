@@ -200,7 +200,7 @@ func writeCheckMarkdown(w io.Writer, name string, lines []checkedLine, failed bo
 		}
 		sections = append(sections, s)
 	}
-	writeMarkdownTables(&b, []string{"check", "rule", "witness", "statements"}, sections, "failure",
+	writeMarkdownTables(&b, []string{"check", "rule", "witness or reason", "statements"}, sections, "failure",
 		"run `check` with `--format json` for all of them")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -3,14 +3,14 @@ package guard
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
-)
 
-var updateGolden = flag.Bool("update", false, "rewrite the golden Markdown reports in testdata/markdown")
+	"github.com/iamguard/terraform-provider-iam/internal/golden"
+)
 
 // The Markdown report of every plan in testdata/plans (checks and access changes) is the one in
 // testdata/markdown. The reports name catalogue counts: after the catalogue changes, review the
@@ -35,52 +35,8 @@ func TestMarkdownGolden(t *testing.T) {
 			if err := CheckWithDiff(context.Background(), p, DefaultRules()).WriteMarkdown(&out, LevelError); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "markdown", name+".md")
-			if *updateGolden {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (write it with -update)", err)
-			}
-			if got := out.String(); got != string(want) {
-				t.Errorf("the Markdown report differs from %s (rewrite with -update after review):\n%s", golden, firstDifference(got, string(want)))
-			}
+			golden.Check(t, filepath.Join("testdata", "markdown", name+".md"), out.String())
 		})
-	}
-}
-
-// firstDifference shows the first line where two texts differ.
-func firstDifference(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := 0; i < len(g) || i < len(w); i++ {
-		var a, b string
-		if i < len(g) {
-			a = g[i]
-		}
-		if i < len(w) {
-			b = w[i]
-		}
-		if a != b {
-			return "line " + itoa(i+1) + "\n got: " + a + "\nwant: " + b
-		}
-	}
-	return "(same lines)"
-}
-
-func itoa(i int) string {
-	var b []byte
-	for {
-		b = append([]byte{byte('0' + i%10)}, b...)
-		if i /= 10; i == 0 {
-			return string(b)
-		}
 	}
 }
 
@@ -135,7 +91,7 @@ func TestMarkdownListsAddedAction(t *testing.T) {
 func TestMarkdownCapsFindings(t *testing.T) {
 	r := &Report{Plan: "p", Account: "111122223333"}
 	for i := 0; i < maxMarkdownFindings+7; i++ {
-		r.Findings = append(r.Findings, Finding{Code: CodeAccessKey, Level: LevelWarning, Address: "aws_iam_access_key.k" + itoa(i), Message: "m"})
+		r.Findings = append(r.Findings, Finding{Code: CodeAccessKey, Level: LevelWarning, Address: "aws_iam_access_key.k" + strconv.Itoa(i), Message: "m"})
 	}
 	r.Findings = append(r.Findings, Finding{Code: CodeNotChecked, Level: LevelNote, Address: "x", Message: "n"})
 	var b bytes.Buffer

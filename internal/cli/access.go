@@ -1,7 +1,8 @@
 package cli
 
 import (
-	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/iamguard/terraform-provider-iam/internal/casefile"
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
@@ -78,21 +80,20 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer closeIn()
-	out := bufio.NewWriterSize(stdout, 64<<10)
-	defer out.Flush()
-	lr := newLineReader(in, name, *maxLine)
 	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
-	return eachJSONLine("access", "principal", lr, jsonLines(out), stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
+	do := jsonLineFunc(name, func(_ context.Context, text []byte) (any, bool, error) {
 		o, err := accessLine(text, actions, *resource, *level, *budget, limits)
 		if err != nil {
 			return nil, true, err
 		}
 		if *format == "text" {
-			writeAccessText(out, o)
-			return nil, len(o.Undecided) > 0, nil
+			var b bytes.Buffer
+			writeAccessText(&b, o)
+			return textOutput(b.Bytes()), len(o.Undecided) > 0, nil
 		}
 		return o, len(o.Undecided) > 0, nil
 	})
+	return runLines(context.Background(), "access", "principal", casefile.NewReader(in, name, *maxLine), stdout, stderr, do, jsonErrorLine(name))
 }
 
 func validLevel(l string) bool {

@@ -2,11 +2,15 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"sort"
+	"sync"
 
+	"github.com/iamguard/terraform-provider-iam/internal/casefile"
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
@@ -17,12 +21,6 @@ type checkOutput struct {
 	Violations []violationOutput `json:"violations"`
 	Unmet      []unmetOutput     `json:"unmet"`
 	Undecided  []undecidedOutput `json:"undecided"`
-}
-
-// checkError is the output line of a check that could not be read or evaluated.
-type checkError struct {
-	ID    json.RawMessage `json:"id"`
-	Error string          `json:"error"`
 }
 
 type violationOutput struct {
@@ -66,6 +64,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"spare a caller from a Deny with NotPrincipal only when its account is listed too")
 	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of each forbid rule's analysis; 0 means %d; an exhausted budget makes the rule undecided (a failure)", evaluator.DefaultBudget))
 	maxLine, maxPolicy := inputLimitFlags(fs)
+	timeout := timeoutFlag(fs, "the checks not decided by then are errors")
 	format := fs.String("format", "json", "output format: json (one JSON line per check), sarif (SARIF 2.1.0 for code scanning) or markdown (a pull-request comment)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usageLine("check"))
@@ -90,6 +89,11 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "check: --format must be json, sarif or markdown, not %q\n", *format)
 		return exitUsage
 	}
+	ctx, cancel, ok := timeoutContext("check", *timeout, stderr)
+	if !ok {
+		return exitUsage
+	}
+	defer cancel()
 	in, name, closeIn, err := openInput(fs.Arg(0), stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "check: %v\n", err)
@@ -98,32 +102,43 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer closeIn()
 
 	opts := evaluator.Options{SessionPolicyLimitsSessionGrants: *strictSession, StrictNotPrincipalDeny: *strictNotPrincipal}
-	out := bufio.NewWriterSize(stdout, 64<<10)
-	defer out.Flush()
-	lr := newLineReader(in, name, *maxLine)
 	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
-	emit := jsonLines(out)
-	var checked []checkedLine // for SARIF and Markdown, written when the whole input is read
-	if *format != "json" {
-		emit = func(line int, result any) error {
-			checked = append(checked, checkedLine{line: line, result: result})
-			return nil
+	// Each line's result is a JSON line, or is kept for the SARIF or Markdown report written
+	// when the whole input is read (the lines are decided on several goroutines).
+	var mu sync.Mutex
+	var checked []checkedLine
+	emit := func(no int, result any, out []byte) []byte {
+		if *format == "json" {
+			return appendJSONLine(out, result)
 		}
+		mu.Lock()
+		checked = append(checked, checkedLine{line: no, result: result})
+		mu.Unlock()
+		return out
 	}
-	status := eachJSONLine("check", "check", lr, emit, stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
-		o, err := checkLine(text, opts, *budget, limits)
+	do := func(ctx context.Context, line casefile.Line, out []byte) ([]byte, bool) {
+		o, err := checkLine(ctx, line.Text, opts, *budget, limits)
 		if err != nil {
-			return nil, true, err
+			return emit(line.No, newErrorLine(name, line, err), out), true
 		}
-		return o, !o.Passed, nil
-	})
+		return emit(line.No, o, out), !o.Passed
+	}
+	errLine := func(line casefile.Line, err error, out []byte) []byte {
+		return emit(line.No, newErrorLine(name, line, err), out)
+	}
+	status := runLines(ctx, "check", "check", casefile.NewReader(in, name, *maxLine), stdout, stderr, do, errLine)
 	if *format == "json" || status == exitUsage {
 		return status
 	}
+	sort.Slice(checked, func(i, j int) bool { return checked[i].line < checked[j].line })
+	out := bufio.NewWriterSize(stdout, 64<<10)
 	if *format == "sarif" {
 		err = writeCheckSARIF(out, name, checked)
 	} else {
-		err = writeCheckMarkdown(out, name, checked, status == exitViolation)
+		err = writeCheckMarkdown(out, name, checked, status != exitOK)
+	}
+	if err == nil {
+		err = out.Flush()
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "check: %v\n", err)
@@ -133,14 +148,19 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // checkLine reads and runs one check.
-func checkLine(line []byte, opts evaluator.Options, budget int, limits evaluator.InputLimits) (*checkOutput, error) {
+// A check whose analysis the timeout stopped with rules undecided is an error line, as the
+// checks that were not started are.
+func checkLine(ctx context.Context, line []byte, opts evaluator.Options, budget int, limits evaluator.InputLimits) (*checkOutput, error) {
 	c, err := evaluator.ParseAccessCheckLimits(line, limits)
 	if err != nil {
 		return nil, err
 	}
-	report, err := c.Run(opts, budget)
+	report, err := c.RunContext(ctx, opts, budget)
 	if err != nil {
 		return nil, err
+	}
+	if ctx.Err() != nil && len(report.Undecided) > 0 {
+		return nil, &casefile.NotDecidedError{Cause: context.Cause(ctx)}
 	}
 	o := &checkOutput{
 		ID:         evaluator.CaseID(line),

@@ -12,7 +12,7 @@ import (
 	"github.com/iamguard/terraform-provider-iam/internal/sarif"
 )
 
-// checkedLine is the result of one input line of check (a *checkOutput, or a checkError for a
+// checkedLine is the result of one input line of check (a *checkOutput, or an errorLine for a
 // line that is not a check that runs) with the line's number, kept for the reports written at
 // the end (SARIF, Markdown).
 type checkedLine struct {
@@ -85,7 +85,7 @@ func checkFindings(lines []checkedLine) []checkFinding {
 	var out []checkFinding
 	for _, l := range lines {
 		switch r := l.result.(type) {
-		case checkError:
+		case errorLine:
 			out = append(out, checkFinding{rule: ruleInvalidCheck, line: l.line, id: idText(r.ID), what: r.Error})
 		case *checkOutput:
 			id := idText(r.ID)

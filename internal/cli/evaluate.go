@@ -1,16 +1,16 @@
 package cli
 
 import (
-	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
-	"sync"
+
+	"github.com/iamguard/terraform-provider-iam/internal/casefile"
 
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
@@ -22,8 +22,7 @@ type evaluateOutput struct {
 	Explanation *explanation    `json:"explanation,omitempty"`
 	Error       string          `json:"error,omitempty"`
 	// err is the error before it is located (file:line:column).
-	err      error
-	internal bool
+	err error
 }
 
 type explanation struct {
@@ -42,6 +41,7 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	strictNotPrincipal := fs.Bool("strict-notprincipal-deny", false,
 		"spare a caller from a Deny with NotPrincipal only when its account is listed too")
 	maxLine, maxPolicy := inputLimitFlags(fs)
+	timeout := timeoutFlag(fs, "the cases not decided by then are errors")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usageLine("evaluate"))
 		fmt.Fprintln(stderr, "Reads cases as JSON Lines (the format of shared/cases/README.md) and writes one line per case, in input order.")
@@ -58,6 +58,11 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
+	ctx, cancel, ok := timeoutContext("evaluate", *timeout, stderr)
+	if !ok {
+		return exitUsage
+	}
+	defer cancel()
 	in, name, closeIn, err := openInput(fs.Arg(0), stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "evaluate: %v\n", err)
@@ -66,124 +71,48 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer closeIn()
 
 	opts := evaluator.Options{SessionPolicyLimitsSessionGrants: *strictSession, StrictNotPrincipalDeny: *strictNotPrincipal}
-	out := bufio.NewWriterSize(stdout, 64<<10)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-
-	// Cases are independent: evaluate a batch of lines on every core, then write the batch in
-	// input order. A batch bounds the memory held at once.
-	const batchSize = 512
-	type job struct {
-		lineNo int
-		line   []byte
-		out    evaluateOutput
-	}
-	workers := runtime.GOMAXPROCS(0)
-	failed, internal := false, false
-	lr := newLineReader(in, name, *maxLine)
 	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
-	batch := make([]job, 0, batchSize)
-	batchBytes := 0
-	flush := func() error {
-		var wg sync.WaitGroup
-		next := make(chan int, len(batch))
-		for i := range batch {
-			next <- i
+	text := *format == "text"
+	// Cases are independent: the loop decides them on every core and writes them in input
+	// order. A case decides in microseconds, so it does not look at the timeout itself.
+	do := func(_ context.Context, line casefile.Line, out []byte) ([]byte, bool) {
+		res := evaluateLine(line.Text, opts, limits)
+		if res.err != nil {
+			res.Error = locateError(name, line.No, res.err)
 		}
-		close(next)
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					batch[i].out = evaluateLine(batch[i].line, opts, limits)
-				}
-			}()
-		}
-		wg.Wait()
-		for _, j := range batch {
-			res := j.out
-			if res.err != nil {
-				failed = true
-				internal = internal || res.internal
-				res.Error = locateError(name, j.lineNo, res.err)
-			}
-			if *format == "text" {
-				writeText(out, res)
-			} else if err := enc.Encode(res); err != nil {
-				return err
-			}
-		}
-		batch, batchBytes = batch[:0], 0
-		return nil
+		return appendEvaluateOutput(out, res, text), res.err != nil
 	}
-	for {
-		line, readErr := lr.next()
-		if readErr != nil {
-			if errors.Is(readErr, io.EOF) {
-				break
-			}
-			if err := flush(); err != nil {
-				fmt.Fprintf(stderr, "evaluate: %v\n", err)
-				return exitUsage
-			}
-			out.Flush()
-			fmt.Fprintf(stderr, "evaluate: %v\n", readErr)
-			return exitUsage
-		}
-		batch = append(batch, job{lineNo: line.no, line: line.text})
-		// A batch is bounded in bytes as well as in lines: lines may be long.
-		if batchBytes += len(line.text); len(batch) == batchSize || batchBytes >= maxBatchBytes {
-			if err := flush(); err != nil {
-				fmt.Fprintf(stderr, "evaluate: %v\n", err)
-				return exitUsage
-			}
-		}
+	errLine := func(line casefile.Line, err error, out []byte) []byte {
+		res := evaluateOutput{ID: evaluator.CaseID(line.Text), Error: locateError(name, line.No, err)}
+		return appendEvaluateOutput(out, res, text)
 	}
-	if err := flush(); err != nil {
-		fmt.Fprintf(stderr, "evaluate: %v\n", err)
-		return exitUsage
-	}
-	if lr.nonBlank == 0 {
-		out.Flush()
-		fmt.Fprintf(stderr, "evaluate: %v\n", lr.noObjects("case"))
-		return exitUsage
-	}
-	if internal {
-		return exitInternal
-	}
-	if failed {
-		return exitViolation
-	}
-	return exitOK
+	return runLines(ctx, "evaluate", "case", casefile.NewReader(in, name, *maxLine), stdout, stderr, do, errLine)
 }
 
-// maxBatchBytes bounds the input text of the cases evaluated at once.
-const maxBatchBytes = 64 << 20
-
-func evaluateLine(line []byte, opts evaluator.Options, limits evaluator.InputLimits) (out evaluateOutput) {
-	id := evaluator.CaseID(line)
-	// A panic in a worker goroutine would end the process with Go's status 2, the status of
-	// bad input: it is an internal error of its line instead.
-	defer func() {
-		if r := recover(); r != nil {
-			out = evaluateOutput{ID: id, err: fmt.Errorf("internal error (please report it): %v", r), internal: true}
-		}
-	}()
+func evaluateLine(line []byte, opts evaluator.Options, limits evaluator.InputLimits) evaluateOutput {
 	c, err := evaluator.ParseCaseLimits(line, limits)
 	if err != nil {
-		return evaluateOutput{ID: id, err: err}
+		return evaluateOutput{ID: evaluator.CaseID(line), err: err}
 	}
 	res, err := evaluator.Authorize(&c.Policies, &c.Request, opts)
 	if err != nil {
-		return evaluateOutput{ID: id, err: err}
+		return evaluateOutput{ID: evaluator.CaseID(line), err: err}
 	}
 	ex := &explanation{Reason: res.Reason(), Denies: res.Denies, Allows: res.Allows}
 	for _, b := range res.BlockedBy {
 		ex.BlockedBy = append(ex.BlockedBy, b.String())
 	}
-	return evaluateOutput{ID: id, Decision: string(res.Decision), Explanation: ex}
+	return evaluateOutput{ID: evaluator.CaseID(line), Decision: string(res.Decision), Explanation: ex}
+}
+
+// appendEvaluateOutput appends one line of output, as JSON or as text.
+func appendEvaluateOutput(out []byte, res evaluateOutput, text bool) []byte {
+	if !text {
+		return appendJSONLine(out, res)
+	}
+	b := bytes.NewBuffer(out)
+	writeText(b, res)
+	return b.Bytes()
 }
 
 func writeText(w io.Writer, res evaluateOutput) {
@@ -193,13 +122,6 @@ func writeText(w io.Writer, res evaluateOutput) {
 		return
 	}
 	fmt.Fprintf(w, "%-44s %-13s %s\n", id, res.Decision, escapeControl(res.Explanation.Reason))
-}
-
-// inputLimitFlags declares the size limits shared by evaluate and check.
-func inputLimitFlags(fs *flag.FlagSet) (maxLine, maxPolicy *int) {
-	maxLine = fs.Int("max-line-bytes", defaultMaxLineBytes, "the longest input line read; a longer line stops the reading (exit status 2)")
-	maxPolicy = fs.Int("max-policy-bytes", evaluator.DefaultMaxPolicyBytes, "the largest policy document read; a larger one is an error of its line")
-	return maxLine, maxPolicy
 }
 
 // openInput opens FILE, or standard input for "" and "-".

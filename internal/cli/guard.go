@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -21,7 +20,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text, json, sarif or markdown (a pull-request comment)")
 	withDiff := fs.Bool("diff", false, "add the plan's access changes (what each principal gains and loses) to the report (default: on for markdown, off for text and json)")
 	failOn := fs.String("fail-on", "error", "the level of finding that fails (exit status 1): error, warning, note or none (never fails)")
-	timeout := fs.Duration("timeout", 0, "stop deciding after this long (such as 5m); what is still open is undecided, which fails (default: no limit)")
+	timeout := timeoutFlag(fs, "what is still open is undecided")
 	baseline := fs.String("baseline", "", "a previous run's JSON report (--format json): findings already in it are reported as baselined and do not fail")
 	configDir := fs.String("config-dir", "", "the root module's directory, for the configuration files in SARIF output (default: the plan file's directory)")
 	fs.Usage = func() {
@@ -92,16 +91,11 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "guard: %s: warning: Terraform could not finish this plan (errored); the guard checks what it holds\n", name)
 	}
 
-	if *timeout < 0 {
-		fmt.Fprintf(stderr, "guard: --timeout must not be negative, not %s\n", *timeout)
+	ctx, cancel, ok := timeoutContext("guard", *timeout, stderr)
+	if !ok {
 		return exitUsage
 	}
-	ctx := context.Background()
-	if *timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *timeout)
-		defer cancel()
-	}
+	defer cancel()
 	var report *guard.Report
 	if *withDiff {
 		report = guard.CheckWithDiff(ctx, plan, rules)

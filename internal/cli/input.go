@@ -3,128 +3,19 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/iamguard/terraform-provider-iam/internal/casefile"
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
-
-// The JSON Lines reader of evaluate and check: one JSON object per line, LF or CRLF line
-// endings, an optional UTF-8 byte order mark at the start of the input. Lines are bounded
-// (a line longer than the limit stops the reading: /dev/zero or a binary file must not fill
-// the memory), CR-only line endings and pretty-printed JSON are named instead of being read
-// as one long line or as many broken ones, and an input without a single object is an error.
-
-// defaultMaxLineBytes is the default limit of one input line: 16 MiB, room for a case with
-// every policy IAM allows a principal (ten managed policies of 6,144 characters, inline
-// policies, a boundary, five levels of five SCPs) and a resource policy, written as escaped
-// strings, many times over.
-const defaultMaxLineBytes = 16 << 20
-
-// utf8BOM is the UTF-8 byte order mark that some editors put at the start of a file.
-var utf8BOM = []byte("\uFEFF")
-
-// jsonLine is one non-blank line of the input.
-type jsonLine struct {
-	no   int // 1-based line number
-	text []byte
-}
-
-// lineReader reads the lines of a JSON Lines input.
-type lineReader struct {
-	r        *bufio.Reader
-	name     string
-	max      int
-	no       int
-	nonBlank int
-}
-
-func newLineReader(in io.Reader, name string, limit int) *lineReader {
-	if limit <= 0 {
-		limit = defaultMaxLineBytes
-	}
-	return &lineReader{r: bufio.NewReaderSize(in, 64<<10), name: name, max: limit}
-}
-
-// inputStop is an error that ends the reading of an input: the rest cannot be read as JSON
-// Lines. It is reported once, on standard error, and the command exits with status 2.
-type inputStop struct{ msg string }
-
-func (e *inputStop) Error() string { return e.msg }
-
-// next returns the next non-blank line, io.EOF at the end, or an *inputStop (or a read error)
-// when the input cannot be read on.
-func (lr *lineReader) next() (jsonLine, error) {
-	for {
-		text, err := lr.readLine()
-		if err != nil {
-			return jsonLine{}, err
-		}
-		lr.no++
-		if lr.no == 1 {
-			text = bytes.TrimPrefix(text, utf8BOM)
-		}
-		// CRLF line endings: the CR is trailing white space.
-		text = bytes.TrimSpace(text)
-		if len(text) == 0 {
-			continue
-		}
-		lr.nonBlank++
-		if i := bytes.IndexByte(text, '\r'); i >= 0 {
-			return jsonLine{}, &inputStop{fmt.Sprintf("%s:%d:%d: carriage return (CR) inside the line: lines end with LF or CRLF, and this input seems to end them with CR alone; convert it (tr '\\r' '\\n')", lr.name, lr.no, i+1)}
-		}
-		if incompleteJSON(text) {
-			return jsonLine{}, &inputStop{fmt.Sprintf("%s:%d: expected one JSON object per line; this line starts a JSON value that does not end on it (pretty-printed JSON?): write each object on one line, for example with jq -c", lr.name, lr.no)}
-		}
-		return jsonLine{no: lr.no, text: text}, nil
-	}
-}
-
-// readLine reads up to the next LF, or to the end of the input; io.EOF when nothing is left.
-func (lr *lineReader) readLine() ([]byte, error) {
-	var line []byte
-	for {
-		chunk, err := lr.r.ReadSlice('\n')
-		if len(line)+len(chunk) > lr.max {
-			return nil, &inputStop{fmt.Sprintf("%s:%d: the line is longer than the limit of %d bytes (raise it with --max-line-bytes); stopped reading", lr.name, lr.no+1, lr.max)}
-		}
-		line = append(line, chunk...)
-		switch {
-		case err == nil:
-			return line, nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, io.EOF):
-			if len(line) == 0 {
-				return nil, io.EOF
-			}
-			return line, nil
-		default:
-			return nil, fmt.Errorf("reading %s: %v", lr.name, err)
-		}
-	}
-}
-
-// noObjects is the error for an input without a single non-blank line.
-func (lr *lineReader) noObjects(what string) error {
-	return &inputStop{fmt.Sprintf("%s: no %ss; expected one JSON object per line", lr.name, what)}
-}
-
-// incompleteJSON reports whether a line is the start of a JSON object or array that goes on
-// past the end of the line, as the first line of a pretty-printed document does.
-func incompleteJSON(text []byte) bool {
-	if text[0] != '{' && text[0] != '[' {
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(text))
-	var v json.RawMessage
-	err := dec.Decode(&v)
-	return errors.Is(err, io.ErrUnexpectedEOF)
-}
 
 // locateError formats an error of input line no as name:line:column: field: message (or
 // name:line: message when the column is not known).
@@ -183,52 +74,123 @@ func needsEscape(r rune) bool {
 	return false
 }
 
-// jsonLines writes each result as one JSON line on out: the emit function of eachJSONLine for
-// JSON Lines output.
-func jsonLines(out io.Writer) func(line int, result any) error {
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	return func(_ int, result any) error { return enc.Encode(result) }
-}
+// The JSON Lines commands (evaluate, check, access, least-privilege) share one loop
+// (casefile.Loop): lines decided on every core, outputs in input order, a panic of one line
+// an internal error of that line (exit status 3), lines not decided before --timeout errors.
 
-// eachJSONLine runs the JSON Lines loop of check, access and least-privilege: it reads the
-// input line by line, hands each line's result (or a checkError locating its fault) with the
-// line's number to emit (jsonLines writes it as one JSON line), and returns the exit status: 2
-// when the input cannot be read on or holds no object, 1 when a line failed or could not be
-// read, 0 otherwise.
-func eachJSONLine(cmd, noun string, lr *lineReader, emit func(line int, result any) error, stderr io.Writer, flush func(), run func(text []byte) (result any, failed bool, err error)) int {
-	failed := false
-	for {
-		line, readErr := lr.next()
-		if errors.Is(readErr, io.EOF) {
-			break
+// lineHook, when set (by tests), runs before each line's function: it injects a panic or a
+// blocking line without breaking a command.
+var lineHook func(ctx context.Context, cmd string, line casefile.Line)
+
+// runLines runs a command's line function over its input and returns the exit status: 2 when
+// the input cannot be read on or holds no object, 3 when a line met an internal error, 1 when
+// a line failed, could not be read or was not decided in time, 0 otherwise.
+func runLines(ctx context.Context, cmd, noun string, lr *casefile.Reader, stdout, stderr io.Writer, do casefile.Func, errLine casefile.ErrorFunc) int {
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	loop := casefile.Loop{Reader: lr, Noun: noun, Error: errLine, Do: func(ctx context.Context, line casefile.Line, b []byte) ([]byte, bool) {
+		if lineHook != nil {
+			lineHook(ctx, cmd, line)
 		}
-		if readErr != nil {
-			flush()
-			fmt.Fprintf(stderr, "%s: %v\n", cmd, readErr)
-			return exitUsage
-		}
-		res, lineFailed, err := run(line.text)
-		if err != nil {
-			lineFailed = true
-			res = checkError{ID: evaluator.CaseID(line.text), Error: locateError(lr.name, line.no, err)}
-		}
-		failed = failed || lineFailed
-		if res == nil {
-			continue
-		}
-		if err := emit(line.no, res); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
-			return exitUsage
-		}
+		return do(ctx, line, b)
+	}}
+	sum, err := loop.Run(ctx, out)
+	if flushErr := out.Flush(); err == nil {
+		err = flushErr
 	}
-	if lr.nonBlank == 0 {
-		flush()
-		fmt.Fprintf(stderr, "%s: %v\n", cmd, lr.noObjects(noun))
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return exitUsage
 	}
-	if failed {
+	switch {
+	case sum.Internal > 0:
+		return exitInternal
+	case sum.Failed > 0:
 		return exitViolation
 	}
 	return exitOK
+}
+
+// textOutput is a line result written as it is (a text format), not as JSON.
+type textOutput []byte
+
+// jsonLineFunc makes a line function of run, which returns the line's result (written as one
+// JSON line; nil writes nothing; a textOutput is written as it is), whether the line failed,
+// or the error of a line that cannot be decided (written as an error line).
+func jsonLineFunc(name string, run func(ctx context.Context, text []byte) (result any, failed bool, err error)) casefile.Func {
+	return func(ctx context.Context, line casefile.Line, out []byte) ([]byte, bool) {
+		res, failed, err := run(ctx, line.Text)
+		switch r := res.(type) {
+		case nil:
+		case textOutput:
+			out = append(out, r...)
+		default:
+			out = appendJSONLine(out, r)
+		}
+		if err != nil {
+			return appendErrorLine(out, name, line, err), true
+		}
+		return out, failed
+	}
+}
+
+// errorLine is the output of a line that cannot be decided: its id, if it has one, and the
+// error located in the input.
+type errorLine struct {
+	ID    json.RawMessage `json:"id"`
+	Error string          `json:"error"`
+}
+
+// jsonErrorLine is the casefile.ErrorFunc of the commands that write JSON.
+func jsonErrorLine(name string) casefile.ErrorFunc {
+	return func(line casefile.Line, err error, out []byte) []byte {
+		return appendErrorLine(out, name, line, err)
+	}
+}
+
+func appendErrorLine(out []byte, name string, line casefile.Line, err error) []byte {
+	return appendJSONLine(out, newErrorLine(name, line, err))
+}
+
+func newErrorLine(name string, line casefile.Line, err error) errorLine {
+	return errorLine{ID: evaluator.CaseID(line.Text), Error: locateError(name, line.No, err)}
+}
+
+// appendJSONLine appends v as one JSON line, HTML characters as they are.
+func appendJSONLine(out []byte, v any) []byte {
+	b := bytes.NewBuffer(out)
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// The output types always encode: an error is a bug, the line's internal error.
+		panic(fmt.Sprintf("encoding %T: %v", v, err))
+	}
+	return b.Bytes()
+}
+
+// inputLimitFlags declares the size limits shared by the JSON Lines commands.
+func inputLimitFlags(fs *flag.FlagSet) (maxLine, maxPolicy *int) {
+	maxLine = fs.Int("max-line-bytes", casefile.DefaultMaxLineBytes, "the longest input line read; a longer line stops the reading (exit status 2)")
+	maxPolicy = fs.Int("max-policy-bytes", evaluator.DefaultMaxPolicyBytes, "the largest policy document read; a larger one is an error of its line")
+	return maxLine, maxPolicy
+}
+
+// timeoutFlag declares --timeout; undecided says what becomes of the work still open when it
+// expires.
+func timeoutFlag(fs *flag.FlagSet, undecided string) *time.Duration {
+	return fs.Duration("timeout", 0, "stop deciding after this long (such as 5m); "+undecided+", which fails (default: no limit)")
+}
+
+// timeoutContext is the context of a command's --timeout (none for 0); false, with the
+// message written, for a negative timeout. The context's cause names the flag, for the
+// messages of what it left undecided.
+func timeoutContext(cmd string, timeout time.Duration, stderr io.Writer) (context.Context, context.CancelFunc, bool) {
+	if timeout < 0 {
+		fmt.Fprintf(stderr, "%s: --timeout must not be negative, not %s\n", cmd, timeout)
+		return nil, nil, false
+	}
+	if timeout == 0 {
+		return context.Background(), func() {}, true
+	}
+	ctx, cancel := context.WithTimeoutCause(context.Background(), timeout, fmt.Errorf("the timeout (--timeout %s) was reached", timeout))
+	return ctx, cancel, true
 }

@@ -1,13 +1,14 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 
+	"github.com/iamguard/terraform-provider-iam/internal/casefile"
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
@@ -44,10 +45,7 @@ func runLeastPrivilege(args []string, stdin io.Reader, stdout, stderr io.Writer)
 		return exitUsage
 	}
 	defer closeIn()
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	lr := newLineReader(in, name, *maxLine)
-	return eachJSONLine("least-privilege", "requirement", lr, jsonLines(out), stderr, func() { out.Flush() }, func(text []byte) (any, bool, error) {
+	do := jsonLineFunc(name, func(_ context.Context, text []byte) (any, bool, error) {
 		required, err := evaluator.ParseRequired(text)
 		if err != nil {
 			return nil, true, err
@@ -57,8 +55,7 @@ func runLeastPrivilege(args []string, stdin io.Reader, stdout, stderr io.Writer)
 			return nil, true, err
 		}
 		if *format == "policy" {
-			fmt.Fprintf(out, "%s\n", lp.Document)
-			return nil, false, nil
+			return textOutput(append(append([]byte(nil), lp.Document...), '\n')), false, nil
 		}
 		var compact bytes.Buffer
 		if err := json.Compact(&compact, lp.Document); err != nil {
@@ -66,4 +63,5 @@ func runLeastPrivilege(args []string, stdin io.Reader, stdout, stderr io.Writer)
 		}
 		return leastPrivilegeOutput{ID: evaluator.CaseID(text), Policy: compact.Bytes(), Statements: lp.Statements, Size: lp.Size}, false, nil
 	})
+	return runLines(context.Background(), "least-privilege", "requirement", casefile.NewReader(in, name, *maxLine), stdout, stderr, do, jsonErrorLine(name))
 }

@@ -1,0 +1,218 @@
+package casefile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Func decides one line: it appends the line's output (complete output lines, or nothing) to
+// out and returns it, with failed true when the line fails (exit status 1). It runs on several
+// goroutines at once and must not keep line.Text or out after it returns. ctx is the loop's:
+// a Func that can take long should end when ctx is done.
+type Func func(ctx context.Context, line Line, out []byte) (_ []byte, failed bool)
+
+// ErrorFunc appends the output line of a line that the loop decided itself, with err saying
+// why: its Func panicked (err is an *InternalError) or the loop's context was done before the
+// line was started (err is a *NotDecidedError).
+type ErrorFunc func(line Line, err error, out []byte) []byte
+
+// InternalError is a panic of a line's Func: a bug, reported as the line's error so that the
+// other lines are still decided and the command exits with the status of an internal error.
+type InternalError struct{ Value any }
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("internal error (please report it): %v", e.Value)
+}
+
+// NotDecidedError is the error of a line that was not started before the loop's context was
+// done: Cause is the context's cause (the timeout).
+type NotDecidedError struct{ Cause error }
+
+func (e *NotDecidedError) Error() string {
+	return fmt.Sprintf("%v before this line was decided", e.Cause)
+}
+
+func (e *NotDecidedError) Unwrap() error { return e.Cause }
+
+// Loop runs a Func over every line of an input, on several goroutines, and writes the
+// outputs in input order.
+type Loop struct {
+	Reader *Reader
+	// Noun names one line's object in the error for an input without any ("case", "check").
+	Noun  string
+	Do    Func
+	Error ErrorFunc
+	// Workers is the number of lines decided at once; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+// Summary counts the lines of a run. Failed counts every failed line, including the Internal
+// ones (their Func panicked) and the NotDecided ones (not started before the context was done).
+type Summary struct {
+	Lines, Failed, Internal, NotDecided int
+}
+
+// The lines in flight are bounded in number and in bytes, so that memory stays flat in the
+// length of the input: a window of lines being read, decided or waiting to be written.
+const (
+	linesPerWorker = 64
+	maxFlightBytes = 64 << 20
+	// keepBufferBytes is the largest line or output buffer kept for the next line.
+	keepBufferBytes = 1 << 20
+)
+
+// job is one line in flight; jobs are reused, with their buffers.
+type job struct {
+	line                       Line
+	text, out                  []byte
+	failed, internal, notStart bool
+	done                       chan struct{}
+}
+
+// Run reads every line, decides each with Do (on Workers goroutines), and writes each line's
+// output to w in input order, as soon as it and the lines before it are decided. It returns
+// the error that ended the reading early (a *StopError, a read or a write error; the outputs of
+// the lines before it are written), or a *StopError naming Noun when the input has no line.
+// When ctx is done, the lines not yet started get the ErrorFunc's line for a *NotDecidedError
+// (the input is still read to its end: no line is dropped).
+func (lp *Loop) Run(ctx context.Context, w io.Writer) (Summary, error) {
+	workers := lp.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	window := linesPerWorker * workers
+	free := make(chan *job, window)
+	for range window {
+		free <- &job{done: make(chan struct{}, 1)}
+	}
+	work := make(chan *job, window)
+	order := make(chan *job, window)
+	flight := newByteBudget(maxFlightBytes)
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range work {
+				lp.decide(ctx, j)
+				j.done <- struct{}{}
+			}
+		})
+	}
+	var sum Summary
+	var writeErr error
+	var writeFailed atomic.Bool // tells the reader to stop: nothing more can be written
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for j := range order {
+			<-j.done
+			if writeErr == nil {
+				if _, writeErr = w.Write(j.out); writeErr != nil {
+					writeFailed.Store(true)
+				}
+			}
+			if j.failed || j.internal || j.notStart {
+				sum.Failed++
+			}
+			if j.internal {
+				sum.Internal++
+			}
+			if j.notStart {
+				sum.NotDecided++
+			}
+			flight.release(len(j.text))
+			if cap(j.text) > keepBufferBytes {
+				j.text = nil
+			}
+			if cap(j.out) > keepBufferBytes {
+				j.out = nil
+			}
+			free <- j
+		}
+	}()
+
+	var readErr error
+	for !writeFailed.Load() {
+		line, err := lp.Reader.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				readErr = err
+			}
+			break
+		}
+		j := <-free
+		flight.acquire(len(line.Text))
+		j.text = append(j.text[:0], line.Text...)
+		j.line = Line{No: line.No, Text: j.text}
+		work <- j
+		order <- j
+	}
+	close(work)
+	close(order)
+	wg.Wait()
+	<-written
+	sum.Lines = lp.Reader.Lines()
+	switch {
+	case readErr != nil:
+		return sum, readErr
+	case writeErr != nil:
+		return sum, writeErr
+	case sum.Lines == 0:
+		return sum, lp.Reader.NoObjects(lp.Noun)
+	}
+	return sum, nil
+}
+
+// decide runs the line's Func, or its ErrorFunc when the context is done or the Func panics.
+func (lp *Loop) decide(ctx context.Context, j *job) {
+	j.failed, j.internal, j.notStart = false, false, false
+	if ctx.Err() != nil {
+		j.notStart = true
+		j.out = lp.Error(j.line, &NotDecidedError{Cause: context.Cause(ctx)}, j.out[:0])
+		return
+	}
+	// A panic in a worker goroutine would end the process with Go's status 2, the status of
+	// bad input: it is an internal error of its line instead.
+	defer func() {
+		if r := recover(); r != nil {
+			j.internal = true
+			j.out = lp.Error(j.line, &InternalError{Value: r}, j.out[:0])
+		}
+	}()
+	j.out, j.failed = lp.Do(ctx, j.line, j.out[:0])
+}
+
+// byteBudget bounds the bytes of the lines in flight. A line larger than the whole budget
+// still goes when nothing else is in flight.
+type byteBudget struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	max, n int
+}
+
+func newByteBudget(max int) *byteBudget {
+	b := &byteBudget{max: max}
+	b.cond.L = &b.mu
+	return b
+}
+
+func (b *byteBudget) acquire(n int) {
+	b.mu.Lock()
+	for b.n > 0 && b.n+n > b.max {
+		b.cond.Wait()
+	}
+	b.n += n
+	b.mu.Unlock()
+}
+
+func (b *byteBudget) release(n int) {
+	b.mu.Lock()
+	b.n -= n
+	b.cond.Signal()
+	b.mu.Unlock()
+}

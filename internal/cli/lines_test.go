@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/casefile"
+)
+
+// setLineHook installs lineHook for one test.
+func setLineHook(t *testing.T, hook func(ctx context.Context, cmd string, line casefile.Line)) {
+	t.Helper()
+	lineHook = hook
+	t.Cleanup(func() { lineHook = nil })
+}
+
+// outputLines decodes each output line as a JSON object.
+func outputLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var got []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("output line %q: %v", l, err)
+		}
+		got = append(got, m)
+	}
+	return got
+}
+
+const passingCheck = `{"id":"c%d","request":{"principal":` + role + `},"identityPolicies":[` + s3Only + `],"forbid":` + forbidIAM + `}`
+const failingCheck = `{"id":"c%d","request":{"principal":` + role + `},"identityPolicies":[` + allowAll + `],"forbid":` + forbidIAM + `}`
+
+func numbered(format string, n int) []string {
+	var lines []string
+	for i := 1; i <= n; i++ {
+		lines = append(lines, strings.Replace(format, "%d", itoa(i), 1))
+	}
+	return lines
+}
+
+// A panic while deciding a line is that line's internal error (exit status 3); the other lines
+// are decided and written in order, for evaluate and check alike.
+func TestLinePanicIsInternalError(t *testing.T) {
+	setLineHook(t, func(_ context.Context, _ string, line casefile.Line) {
+		if line.No == 2 {
+			panic("injected fault")
+		}
+	})
+	for _, tt := range []struct {
+		cmd   string
+		lines []string
+		key   string // the field of a decided line
+	}{
+		{"evaluate", []string{allowCase, allowCase, denyCase}, "decision"},
+		{"check", numbered(passingCheck, 3), "passed"},
+	} {
+		code, out, errOut := run(t, strings.Join(tt.lines, "\n")+"\n", tt.cmd, "-")
+		if code != exitInternal {
+			t.Errorf("%s: exit %d, want %d (stderr %s)", tt.cmd, code, exitInternal, errOut)
+		}
+		got := outputLines(t, out)
+		if len(got) != 3 {
+			t.Fatalf("%s: %d output lines, want 3:\n%s", tt.cmd, len(got), out)
+		}
+		for i, g := range got {
+			if i == 1 {
+				if msg, _ := g["error"].(string); msg != "<stdin>:2: internal error (please report it): injected fault" || g["id"] == nil {
+					t.Errorf("%s: line 2: %v", tt.cmd, g)
+				}
+				continue
+			}
+			if _, ok := g[tt.key]; !ok || g["error"] != nil {
+				t.Errorf("%s: line %d not decided: %v", tt.cmd, i+1, g)
+			}
+		}
+	}
+}
+
+// With a tiny --timeout and lines that block until it expires, every line still gets an
+// output line, in order: a decision made in full, or an error saying that the timeout was
+// reached; the exit status is 1, never 0.
+func TestLinesTimeout(t *testing.T) {
+	setLineHook(t, func(ctx context.Context, _ string, _ casefile.Line) { <-ctx.Done() })
+	const notDecided = "the timeout (--timeout 1ms) was reached before this line was decided"
+	for _, tt := range []struct {
+		cmd   string
+		lines []string
+		ok    func(map[string]any) bool // a line decided in full
+		all   bool                      // every line times out
+	}{
+		// A case decides in microseconds: the lines started before the timeout are decided.
+		{"evaluate", numbered(strings.Replace(allowCase, `"id":"ok"`, `"id":"c%d"`, 1), 20), func(m map[string]any) bool { return m["decision"] == "Allow" }, false},
+		// A check gets the timeout's context: the lines started before it ran their analysis
+		// with the context done, which stops it, so that no line is decided.
+		{"check", numbered(failingCheck, 20), nil, true},
+		{"check", numbered(passingCheck, 20), nil, true},
+	} {
+		code, out, errOut := run(t, strings.Join(tt.lines, "\n")+"\n", tt.cmd, "--timeout", "1ms", "-")
+		if code != exitViolation {
+			t.Errorf("%s: exit %d, want 1 (stderr %s)", tt.cmd, code, errOut)
+		}
+		got := outputLines(t, out)
+		if len(got) != len(tt.lines) {
+			t.Fatalf("%s: %d output lines for %d lines:\n%s", tt.cmd, len(got), len(tt.lines), out)
+		}
+		timedOut := 0
+		for i, g := range got {
+			if g["id"] != "c"+itoa(i+1) {
+				t.Errorf("%s: line %d has id %v", tt.cmd, i+1, g["id"])
+			}
+			msg, _ := g["error"].(string)
+			switch {
+			case msg == "<stdin>:"+itoa(i+1)+": "+notDecided:
+				timedOut++
+			case msg == "" && tt.ok != nil && tt.ok(g):
+			default:
+				t.Errorf("%s: line %d: %v", tt.cmd, i+1, g)
+			}
+		}
+		if tt.all && timedOut != len(got) {
+			t.Errorf("%s: %d of %d lines timed out", tt.cmd, timedOut, len(got))
+		}
+		if timedOut == 0 {
+			t.Errorf("%s: no line timed out:\n%s", tt.cmd, out)
+		}
+	}
+}
+
+func TestLinesTimeoutNegative(t *testing.T) {
+	for _, cmd := range []string{"evaluate", "check"} {
+		code, _, errOut := run(t, "", cmd, "--timeout", "-1s", "-")
+		if code != exitUsage || !strings.Contains(errOut, cmd+": --timeout must not be negative, not -1s") {
+			t.Errorf("%s: exit %d, stderr %q", cmd, code, errOut)
+		}
+	}
+}

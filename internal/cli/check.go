@@ -64,7 +64,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"spare a caller from a Deny with NotPrincipal only when its account is listed too")
 	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of each forbid rule's analysis; 0 means %d; an exhausted budget makes the rule undecided (a failure)", evaluator.DefaultBudget))
 	maxLine, maxPolicy := inputLimitFlags(fs)
-	timeout := timeoutFlag(fs, "the checks not decided by then are errors")
+	timeout := timeoutFlag(fs, "a check not decided by then is an error")
 	format := fs.String("format", "json", "output format: json (one JSON line per check), sarif (SARIF 2.1.0 for code scanning) or markdown (a pull-request comment)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usageLine("check"))

@@ -41,7 +41,7 @@ func runEvaluate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	strictNotPrincipal := fs.Bool("strict-notprincipal-deny", false,
 		"spare a caller from a Deny with NotPrincipal only when its account is listed too")
 	maxLine, maxPolicy := inputLimitFlags(fs)
-	timeout := timeoutFlag(fs, "the cases not decided by then are errors")
+	timeout := timeoutFlag(fs, "a case not decided by then is an error")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usageLine("evaluate"))
 		fmt.Fprintln(stderr, "Reads cases as JSON Lines (the format of shared/cases/README.md) and writes one line per case, in input order.")

@@ -1,6 +1,6 @@
 // Package cli is the command line of terraform-provider-iam: evaluate, and the other
 // subcommands as they land. Exit status everywhere: 0 success or no violation, 1 violations or
-// failed cases, 2 bad usage or unreadable input, 3 internal error.
+// failed cases, 2 bad usage or unreadable input, 3 internal error, 4 out of memory.
 package cli
 
 import (
@@ -19,6 +19,7 @@ const (
 	exitUsage     = 2
 	// exitInternal is an internal failure (a bug: a panic), never mistaken for bad input.
 	exitInternal = 3
+	// exitResources (memory.go, 4): the run reached its memory limit.
 )
 
 // command is one subcommand of the binary. The table of commands (commands) drives the dispatch,
@@ -105,6 +106,15 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, version strin
 		name = "version"
 	}
 	if c, ok := lookup(name); ok {
+		rest, limit, set, err := splitMemoryFlag(rest)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			return exitUsage
+		}
+		if !set {
+			limit = defaultMemoryLimit()
+		}
+		defer watchMemory(limit, stderr)()
 		if wantsHelp(rest) {
 			// Every command's flag set prints its usage to the error stream and reports a usage
 			// error for -h; asked for, the usage is the output and the run a success.
@@ -158,7 +168,8 @@ func usage(w io.Writer, commands []command) {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
 	}
 	b.WriteString("\nRun 'terraform-provider-iam <command> -h' for the flags of a command, --version for the version.\n")
-	b.WriteString("Exit status: 0 success, 1 violations or failed cases, 2 bad usage or unreadable input, 3 internal error.\n")
+	b.WriteString("Every command takes --max-memory SIZE (such as 4GiB; 0: no limit; default: 3/4 of the machine's memory).\n")
+	b.WriteString("Exit status: 0 success, 1 violations or failed cases, 2 bad usage or unreadable input, 3 internal error,\n4 out of memory (--max-memory).\n")
 	fmt.Fprint(w, b.String())
 }
 

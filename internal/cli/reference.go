@@ -61,7 +61,13 @@ flags, and ` + "`-`" + ` names standard input. ` + "`COMMAND --help`" + ` prints
 with exit status 0.
 
 Exit status everywhere: 0 success or no violation, 1 violations or failed cases, 2 bad usage or
-unreadable input, 3 internal error.
+unreadable input, 3 internal error, 4 out of memory.
+
+Every command takes ` + "`--max-memory SIZE`" + ` (` + "`4GiB`, `512MiB`" + `, a number of bytes; ` + "`0`" + `: no limit).
+By default it is three quarters of the machine's memory, or nine tenths of the container's limit
+(cgroup ` + "`memory.max`" + `) when that is smaller. A run that holds more stops itself with a message and
+exit status 4, before the system refuses memory (Go would then exit with 2, the status of bad
+input) or the kernel kills the process without a word.
 
 | Command | Summary |
 |---------|---------|

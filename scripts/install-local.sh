@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the provider into a local filesystem mirror, under a version, the way `terraform init`
-# finds providers there (the "unpacked" layout):
-#   MIRROR/registry.terraform.io/iamguard/iam/VERSION/OS_ARCH/terraform-provider-iam_vVERSION
+# (or `tofu init`) finds providers there (the "unpacked" layout):
+#   MIRROR/REGISTRY_HOST/iamguard/iam/VERSION/OS_ARCH/terraform-provider-iam_vVERSION
 # and prints the provider_installation block of a CLI configuration that installs iamguard/iam
 # from the mirror and every other provider (hashicorp/aws, ...) from its registry as usual.
 # Unlike dev_overrides, this goes through `terraform init` and the dependency lock file, so it
@@ -13,6 +13,8 @@
 #   LOCAL_VERSION  default: the version of the first heading of CHANGELOG.md (the release being
 #                  made). It must be a plain X.Y.Z: Terraform selects a pre-release version only
 #                  when a configuration asks for exactly that version.
+#   REGISTRY_HOST  default registry.terraform.io, the host that Terraform gives the source
+#                  "iamguard/iam". OpenTofu gives it registry.opentofu.org: set that for tofu.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,7 +24,12 @@ if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?$ ]]; then
 	echo "install-local: version \"$version\" is not a semantic version (X.Y.Z); set LOCAL_VERSION" >&2
 	exit 2
 fi
-address="registry.terraform.io/iamguard/iam"
+host="${REGISTRY_HOST:-registry.terraform.io}"
+if ! [[ "$host" =~ ^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?$ ]]; then
+	echo "install-local: REGISTRY_HOST \"$host\" is not a host name (such as registry.opentofu.org)" >&2
+	exit 2
+fi
+address="$host/iamguard/iam"
 target="$(go env GOOS)_$(go env GOARCH)"
 exe=""
 [ "$(go env GOOS)" = windows ] && exe=".exe"
@@ -42,8 +49,9 @@ Installed $address $version ($target) into
 In a configuration, ask for this version or a range that holds it:
   iam = { source = "iamguard/iam", version = "$version" }
 
-Add this block to your Terraform CLI configuration (~/.terraformrc, or the file TF_CLI_CONFIG_FILE
-names), so that iamguard/iam comes from the mirror and every other provider from its registry:
+Add this block to your CLI configuration (~/.terraformrc for Terraform, ~/.tofurc for OpenTofu,
+or the file TF_CLI_CONFIG_FILE names), so that iamguard/iam comes from the mirror and every other
+provider from its registry:
 
 provider_installation {
   filesystem_mirror {

@@ -1,18 +1,26 @@
 # terraform test for the deployer-role module. Every run is a plan: the check decides at plan
 # time because the role's ARN is built from known values.
 
+# The SCPs are JSON written out, not jsonencode(...): a test file's variables may call functions
+# only from Terraform 1.7 and OpenTofu 1.11 on, and this module's tests run on both
+# (make moduletest, make tofutest).
 variables {
   account_id      = "111122223333"
   artifact_bucket = "prod-app-artifacts"
   scps = [
-    [jsonencode({ Version = "2012-10-17", Statement = [{ Sid = "FullAWSAccess", Effect = "Allow", Action = "*", Resource = "*" }] })],
-    [jsonencode({
-      Version = "2012-10-17"
-      Statement = [
-        { Sid = "FullAWSAccess", Effect = "Allow", Action = "*", Resource = "*" },
-        { Sid = "ProtectProductionBuckets", Effect = "Deny", Action = "s3:DeleteBucket", Resource = "arn:aws:s3:::prod-*" },
-      ]
-    })],
+    [<<-JSON
+      {"Version": "2012-10-17", "Statement": [
+        {"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"}
+      ]}
+    JSON
+    ],
+    [<<-JSON
+      {"Version": "2012-10-17", "Statement": [
+        {"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Sid": "ProtectProductionBuckets", "Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "arn:aws:s3:::prod-*"}
+      ]}
+    JSON
+    ],
   ]
 }
 
@@ -59,7 +67,12 @@ run "missing_scp_deny_is_reported" {
   variables {
     enforce = false
     scps = [
-      [jsonencode({ Version = "2012-10-17", Statement = [{ Sid = "FullAWSAccess", Effect = "Allow", Action = "*", Resource = "*" }] })],
+      [<<-JSON
+        {"Version": "2012-10-17", "Statement": [
+          {"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"}
+        ]}
+      JSON
+      ],
     ]
   }
 

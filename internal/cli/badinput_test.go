@@ -68,6 +68,7 @@ func TestEscapeControl(t *testing.T) {
 		"bad\xffbyte":         `bad\xFFbyte`,
 		"ünïcode ok \u00e9":   "ünïcode ok \u00e9",
 		"c1\u009bcsi":         `c1\x9Bcsi`,
+		"alm\u061cmark":       `alm\u{061C}mark`,
 	} {
 		if got := escapeControl(in); got != want {
 			t.Errorf("escapeControl(%q) = %q, want %q", in, got, want)

@@ -33,8 +33,9 @@ func locateError(name string, no int, err error) string {
 
 // escapeControl makes text from an input safe to print on a terminal or in a CI log: control
 // characters (C0, DEL, C1), and the Unicode format characters that reorder or hide text
-// (bidirectional overrides and isolates, line and paragraph separators, zero-width
-// characters) and invalid UTF-8 bytes are written as \xNN or \u{XXXX}.
+// (bidirectional overrides, isolates and marks, U+061C ARABIC LETTER MARK included, line and
+// paragraph separators, zero-width characters) and invalid UTF-8 bytes are written as \xNN or
+// \u{XXXX}.
 func escapeControl(s string) string {
 	clean := true
 	for _, r := range s {
@@ -68,7 +69,7 @@ func needsEscape(r rune) bool {
 	switch {
 	case r < 0x20, r == 0x7F, 0x80 <= r && r <= 0x9F:
 		return true
-	case 0x200B <= r && r <= 0x200F, 0x2028 <= r && r <= 0x202E, 0x2060 <= r && r <= 0x2069, r == 0xFEFF:
+	case r == 0x061C, 0x200B <= r && r <= 0x200F, 0x2028 <= r && r <= 0x202E, 0x2060 <= r && r <= 0x2069, r == 0xFEFF:
 		return true
 	}
 	return false

@@ -18,7 +18,8 @@ import (
 // difference and rewrite the files with go test -run TestReportMarkdownGolden -update.
 func TestReportMarkdownGolden(t *testing.T) {
 	unicodePolicy := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "é😀"}}, "Action": "s3:GetObjekt", "Resource": "*"}]}`
-	dir := writeFiles(t, map[string]string{"pass.json": passRolePolicy, "clean.json": cleanPolicy, "unicode.json": unicodePolicy, "checks.jsonl": reportChecks})
+	dir := writeFiles(t, map[string]string{"pass.json": passRolePolicy, "clean.json": cleanPolicy, "unicode.json": unicodePolicy, "checks.jsonl": reportChecks,
+		"passing.jsonl": strings.Split(reportChecks, "\n")[4] + "\n"})
 	goldenDir, err := filepath.Abs(filepath.Join("testdata", "markdown"))
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +36,7 @@ func TestReportMarkdownGolden(t *testing.T) {
 		{"validate-fail-on-warning", []string{"validate", "--fail-on", "warning", "pass.json"}, 1},
 		{"check-failures", []string{"check", "checks.jsonl"}, 1},
 		{"check-undecided", []string{"check", "--budget", "1", "checks.jsonl"}, 1},
+		{"check-passing", []string{"check", "passing.jsonl"}, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errOut := run(t, "", append(c.args, "--format", "markdown")...)
@@ -176,4 +178,25 @@ func TestReportMarkdownCapped(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Whatever the text, a cell written with mdText or mdCodeText stays one cell of one row: no
+// pipe that splits it, no line break, no control or bidirectional format character.
+func FuzzMarkdownCell(f *testing.F) {
+	for _, s := range []string{"", "a|b", `a\|b`, `\\|`, "`", "``|``", "x\n| y |", "\r\n", "\x00\x1b[2J", "\u202e|", "@team <b>", "\xff|", strings.Repeat("|", 600), hostile} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, cell := range []string{mdText(s), mdCodeText(s)} {
+			row := "| " + cell + " | x |"
+			if n := unescapedPipes(row); n != 3 {
+				t.Errorf("%q: the row %q has %d cell borders, want 3", s, row, n)
+			}
+			for _, r := range cell {
+				if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Bidi_Control, r) || r == 0x2028 || r == 0x2029 {
+					t.Errorf("%q: the cell %q carries %U", s, cell, r)
+				}
+			}
+		}
+	})
 }

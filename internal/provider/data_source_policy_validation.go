@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -35,9 +37,11 @@ type policyValidationModel struct {
 	PolicyARN    types.String `tfsdk:"policy_arn"`
 	PolicyType   types.String `tfsdk:"policy_type"`
 	ResourceType types.String `tfsdk:"resource_type"`
-	FailOn       types.String `tfsdk:"fail_on"`
-	Findings     types.List   `tfsdk:"findings"`
-	Valid        types.Bool   `tfsdk:"valid"`
+	// CustomerManaged is customer_managed_policy: ValidateOptions.CustomerManagedPolicy.
+	CustomerManaged types.Bool   `tfsdk:"customer_managed_policy"`
+	FailOn          types.String `tfsdk:"fail_on"`
+	Findings        types.List   `tfsdk:"findings"`
+	Valid           types.Bool   `tfsdk:"valid"`
 }
 
 // validationFindingModel is one element of findings.
@@ -140,6 +144,19 @@ func (d *policyValidationDataSource) Schema(_ context.Context, _ datasource.Sche
 					stringvalidator.OneOfCaseInsensitive(evaluator.ResourcePolicyTypes()...),
 				},
 			},
+			"customer_managed_policy": schema.BoolAttribute{
+				MarkdownDescription: "Whether an `identity` or `permissions_boundary` document is a customer managed policy " +
+					"(an `aws_iam_policy`). IAM refuses a customer managed policy of more than 6,144 characters (not " +
+					"counting white space) when it is created, and the quota cannot be raised, so with `true` the " +
+					"`POLICY_TOO_LARGE` finding is an `ERROR`. Defaults to `false`: the document may be an inline " +
+					"policy, whose quota is shared by all the inline policies of its user, group or role, and the " +
+					"finding is a `WARNING`, as IAM Access Analyzer rates it. It cannot be set with `policy_arn` (an " +
+					"AWS managed policy is not a customer's) or for other policy types.",
+				Optional: true,
+				Validators: []validator.Bool{
+					boolvalidator.ConflictsWith(path.MatchRoot("policy_arn")),
+				},
+			},
 			"fail_on": schema.StringAttribute{
 				MarkdownDescription: "The lowest severity that fails the plan: " + backquotedList(validationFailOnValues) + ". " +
 					"Defaults to `" + defaultValidationFailOn + "`. Each finding at or above it is an error diagnostic on " +
@@ -176,9 +193,22 @@ func (m *policyValidationModel) options() (evaluator.ValidateOptions, bool) {
 		return evaluator.ValidateOptions{}, false
 	}
 	return evaluator.ValidateOptions{
-		Type:         evaluator.PolicyType(strings.ToUpper(m.PolicyType.ValueString())),
-		ResourceType: m.ResourceType.ValueString(),
+		Type:                  evaluator.PolicyType(strings.ToUpper(m.PolicyType.ValueString())),
+		ResourceType:          m.ResourceType.ValueString(),
+		CustomerManagedPolicy: m.CustomerManaged.ValueBool(),
 	}, true
+}
+
+// checkCustomerManaged reports customer_managed_policy = true on a policy type that is never a
+// customer managed policy: the option would be silently ignored there.
+func checkCustomerManaged(opts evaluator.ValidateOptions, diags *diag.Diagnostics) {
+	t, ok := evaluator.ParsePolicyType(string(opts.Type))
+	if !ok || !opts.CustomerManagedPolicy || t == evaluator.PolicyTypeIdentity || t == evaluator.PolicyTypePermissionsBoundary {
+		return
+	}
+	diags.AddAttributeError(path.Root("customer_managed_policy"), "Invalid customer_managed_policy",
+		fmt.Sprintf("customer_managed_policy applies to policy_type identity and permissions_boundary only, not %s: "+
+			"only those documents can be customer managed policies. Remove it.", strings.ToLower(string(t))))
 }
 
 // threshold returns the severity at which findings fail the plan, and whether any does.
@@ -206,7 +236,13 @@ func (d *policyValidationDataSource) ValidateConfig(ctx context.Context, req dat
 		return
 	}
 	opts, known := m.options()
-	if !known || m.ResourceType.IsNull() {
+	if !known {
+		return
+	}
+	if !m.CustomerManaged.IsUnknown() {
+		checkCustomerManaged(opts, &resp.Diagnostics)
+	}
+	if m.ResourceType.IsNull() {
 		return
 	}
 	if _, ok := evaluator.ParsePolicyType(string(opts.Type)); !ok {
@@ -226,6 +262,10 @@ func (d *policyValidationDataSource) Read(ctx context.Context, req datasource.Re
 	opts, _ := m.options()
 	if err := opts.Check(); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("policy_type"), "Invalid validation options", err.Error()+".")
+		return
+	}
+	checkCustomerManaged(opts, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var findings []evaluator.Finding

@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -341,4 +343,82 @@ func TestPolicyValidationFailOnNever(t *testing.T) {
 	if s, fails := m.threshold(); !fails || s != evaluator.SeverityWarning {
 		t.Errorf("fail_on = warning: %v %v", s, fails)
 	}
+}
+
+// sizedPolicy is a one-statement identity policy of exactly size characters, written without
+// white space.
+func sizedPolicy(t *testing.T, size int) string {
+	t.Helper()
+	doc := func(pad int) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + strings.Repeat("r", pad) + `/*"}]}`
+	}
+	pad := size - len(doc(0))
+	if pad < 1 {
+		t.Fatalf("no policy of %d characters", size)
+	}
+	return doc(pad)
+}
+
+// customer_managed_policy makes the managed policy quota an ERROR, as IAM refuses a customer
+// managed policy of more than 6,144 characters at create; without it the same document is a
+// WARNING (it may be an inline policy, whose quota is per principal), and a document of exactly
+// 6,144 characters has no finding either way. The option is refused with policy_arn and for
+// policy types that are never customer managed policies. (The valid configuration comes last,
+// for the test's final destroy.)
+func TestPolicyValidation_customerManagedPolicy(t *testing.T) {
+	over, at := sizedPolicy(t, 6145), sizedPolicy(t, 6144)
+	config := func(arguments, policy string) string {
+		return fmt.Sprintf("data \"iam_policy_validation\" \"test\" {\n%s\n  policy = %s\n}\n", arguments, strconv.Quote(policy))
+	}
+	tooLarge := func(severity string) knownvalue.Check {
+		return knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"severity":       knownvalue.StringExact(severity),
+			"code":           knownvalue.StringExact("POLICY_TOO_LARGE"),
+			"aws_issue_code": knownvalue.StringExact("POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"),
+			"message":        knownvalue.StringRegexp(regexp.MustCompile(`^the policy is 6,145 characters long, not counting white space; the managed policy quota is 6,144 characters`)),
+		})})
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config("  policy_type = \"identity\"\n  customer_managed_policy = true", over),
+				ExpectError: regexp.MustCompile(`Policy validation: ERROR POLICY_TOO_LARGE`),
+			},
+			{
+				Config: config("  policy_type = \"permissions_boundary\"\n  customer_managed_policy = true\n  fail_on = \"none\"", over),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectValidation("valid", knownvalue.Bool(false)),
+					expectValidation("findings", tooLarge("ERROR")),
+				},
+			},
+			{
+				Config: config("  policy_type = \"identity\"\n  customer_managed_policy = false", over),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectValidation("valid", knownvalue.Bool(true)),
+					expectValidation("findings", tooLarge("WARNING")),
+				},
+			},
+			{
+				Config:      config("  policy_type = \"trust\"\n  customer_managed_policy = true", at),
+				ExpectError: regexp.MustCompile(`customer_managed_policy applies to policy_type identity and\s+permissions_boundary only, not trust`),
+			},
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type             = "identity"
+  policy_arn              = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+  customer_managed_policy = true
+}`,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+			{
+				Config: config("  policy_type = \"identity\"\n  customer_managed_policy = true", at),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectValidation("valid", knownvalue.Bool(true)),
+					expectValidation("findings", knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+		},
+	})
 }

@@ -134,6 +134,9 @@ func allowedComputeActions(ask func(action string) ev.Answer) ([]string, ev.Answ
 	return allowed, first
 }
 
+// addComputeGrant reports a resource policy's grant. The finding is at the policy document's
+// attribute, which a finding about a principal's own policies never has: Remedy tells the two
+// apart by it.
 func (g *guard) addComputeGrant(t resourceTarget, principal string, w *ev.Request, allows []ev.StatementRef, actions []string) {
 	g.add(Finding{Code: CodeExistingCompute, Address: t.Address, Attribute: t.Attribute, Principal: principal,
 		Witness: w, Allows: allows, Actions: actions,

@@ -60,3 +60,32 @@ func TestExistingComputeResourcePolicyForAnyone(t *testing.T) {
 		t.Errorf("principal %q, want a caller of another account or anonymous", p)
 	}
 }
+
+// The fix of an existing-compute finding says where the grant is: a resource policy's grant is
+// removed or narrowed in the resource policy (its principal may be another account's, whose
+// own policies the plan cannot change); a principal's own grant is scoped in its policies.
+func TestExistingComputeRemedy(t *testing.T) {
+	const inResourcePolicy, inOwnPolicies = "from the resource policy (for a Lambda function, the aws_lambda_permission", "Scope the actions to the compute the principal owns"
+	r := guardFixture(t, "lambda-update-code", rulesFrom(t, `account = "111122223333"`))
+	fromResource := only(r, CodeExistingCompute)
+	if len(fromResource) != 2 {
+		t.Fatalf("%d existing-compute findings on lambda-update-code, want 2", len(fromResource))
+	}
+	plan := (&miniPlan{}).add(user("deployer"),
+		userPolicy("deployer", policy(`{"Effect":"Allow","Action":"lambda:UpdateFunctionCode","Resource":"*"}`))).plan(t)
+	fromIdentity := only(Check(plan, rulesFrom(t, `account = "111122223333"`)), CodeExistingCompute)
+	if len(fromIdentity) != 1 {
+		t.Fatalf("%d existing-compute findings for the user's own policy, want 1", len(fromIdentity))
+	}
+	for _, c := range []struct {
+		findings  []Finding
+		want, not string
+	}{{fromResource, inResourcePolicy, inOwnPolicies}, {fromIdentity, inOwnPolicies, inResourcePolicy}} {
+		for i := range c.findings {
+			fix := Remedy(&c.findings[i])
+			if !strings.Contains(fix, c.want) || strings.Contains(fix, c.not) || !strings.Contains(fix, `waive "existing-compute"`) {
+				t.Errorf("%s: fix %q, want %q", c.findings[i].Address, fix, c.want)
+			}
+		}
+	}
+}

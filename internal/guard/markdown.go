@@ -165,6 +165,11 @@ func Remedy(f *Finding) string {
 	case CodePassRoleWildcard:
 		return "Name the roles the principal may pass in Resource, and add the condition iam:PassedToService." + waive
 	case CodeExistingCompute:
+		if f.Attribute != "" {
+			// The grant is in the resource policy at Address (see addComputeGrant), not in the
+			// principal's own policies: the principal may be another account's.
+			return "Remove the statement or permission that grants these actions to the principal from the resource policy (for a Lambda function, the aws_lambda_permission or the statement of its function policy), or narrow its Principal to the principals that deploy the resource and its Action to what they need." + waive
+		}
 		return "Scope the actions to the compute the principal owns (Resource ARNs, or tag conditions), or name it in administrators." + waive
 	case CodeInlineQuota:
 		return "Move policies into customer managed policies (aws_iam_policy and an attachment): each has its own quota of 6,144 characters and does not count against the inline quota. Or shorten the inline policies (fewer statements, wildcards such as s3:Get*); the quota cannot be raised."

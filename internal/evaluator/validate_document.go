@@ -117,8 +117,17 @@ func (v *validator) policySizeQuota() sizeQuota {
 			fix: "shorten it (a role has one trust policy, and one statement can list several principals), or ask for a quota increase"}
 	case PolicyTypeSession:
 		return sizeQuota{limit: 2048, size: p.Size, unit: "characters", name: "the session policy quota"}
-	case PolicyTypeSCP, PolicyTypeRCP:
-		return sizeQuota{limit: 5120, size: p.Size, unit: "characters", counted: withSpace, name: "the " + string(v.opts.Type) + " quota"}
+	case PolicyTypeSCP:
+		// AWS Organizations raised the SCP quota from 5,120 to 10,240 characters on 15 May
+		// 2026 (https://aws.amazon.com/about-aws/whats-new/2026/05/aws-organizations-increased-scp-quotas/),
+		// in every partition. White space counts: the quotas page ("Quotas and service limits
+		// for AWS Organizations", orgs_reference_limits) says only the console removes it, and
+		// an SDK or CLI call (Terraform) saves the policy "exactly as you provided".
+		return sizeQuota{limit: 10240, size: p.Size, unit: "characters", counted: withSpace, name: "the SCP quota", note: " (raised from 5,120 in May 2026)"}
+	case PolicyTypeRCP:
+		// The RCP quota stayed 5,120 characters (the same quotas page); white space counts as
+		// for SCPs.
+		return sizeQuota{limit: 5120, size: p.Size, unit: "characters", counted: withSpace, name: "the RCP quota"}
 	case PolicyTypeResource:
 		if v.resType != nil && v.resType.maxBytes > 0 {
 			return sizeQuota{limit: v.resType.maxBytes, size: len(v.doc), unit: "bytes", name: "the " + v.resType.name + " policy quota"}

@@ -820,7 +820,7 @@ func TestValidateSizeLimits(t *testing.T) {
 	}{
 		{PolicyTypeIdentity, "", "", 6144, false},
 		{PolicyTypePermissionsBoundary, "", "", 6144, false},
-		{PolicyTypeSCP, "", "", 5120, true},
+		{PolicyTypeSCP, "", "", 10240, true},
 		{PolicyTypeRCP, "", `"Principal":"*",`, 5120, true},
 		{PolicyTypeSession, "", "", 2048, true},
 		{PolicyTypeTrust, "", `"Principal":{"Service":"ec2.amazonaws.com"},`, 2048, false},
@@ -880,7 +880,7 @@ func TestValidateSizeLimits(t *testing.T) {
 // sizeMessageRE is the sentence a POLICY_TOO_LARGE message starts with: "the policy is 7,105
 // characters long, not counting white space; the managed policy quota is 6,144 characters:
 // ...".
-var sizeMessageRE = regexp.MustCompile(`^the policy is [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes) long(, not counting white space|, white space included)?; the [A-Za-z0-9: ]+ quota is [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes)( \([a-z0-9, ]+\))?: [a-z]`)
+var sizeMessageRE = regexp.MustCompile(`^the policy is [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes) long(, not counting white space|, white space included)?; the [A-Za-z0-9: ]+ quota is [1-9][0-9]{0,2}(,[0-9]{3})* (characters|bytes)( \([A-Za-z0-9, ]+\))?: [a-z]`)
 
 // Every AWS managed policy, validated as AWS's own (ValidateManagedPolicy), has no ERROR
 // finding: AWS accepts these policies, and the rules they break (the size quota, actions,

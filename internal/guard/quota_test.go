@@ -154,3 +154,33 @@ func TestInlinePolicyQuotaSameName(t *testing.T) {
 		t.Errorf("two names: %d findings, want 1", len(got))
 	}
 }
+
+// The total counts the inline policies the plan leaves in place: a new policy that pushes a
+// role over the quota with one that exists already is reported; the same two policies, both
+// already applied, are not (nothing the plan does puts them to IAM).
+func TestInlinePolicyQuotaExistingPolicies(t *testing.T) {
+	sized := func(n int) string {
+		doc := func(pad int) string {
+			return policy(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + strings.Repeat("e", pad) + `/*"}`)
+		}
+		return doc(n - len(doc(0)))
+	}
+	existing := res{addr: "aws_iam_role_policy.old", values: map[string]any{"name": "old", "role": "app", "policy": sized(6000)}, prior: true}
+	added := res{addr: "aws_iam_role_policy.new", values: map[string]any{"name": "new", "role": "app", "policy": sized(4241)}}
+	app := role("app", policy(lambdaTrust))
+	appKept := app
+	appKept.prior, appKept.unknown = true, nil
+	appKept.values = map[string]any{"name": "app", "path": "/", "assume_role_policy": policy(lambdaTrust), "arn": "arn:aws:iam::111122223333:role/app"}
+	rules := rulesFrom(t, `account = "111122223333"`)
+
+	got := only(Check((&miniPlan{}).add(appKept, existing, added).plan(t), rules), CodeInlineQuota)
+	if len(got) != 1 || got[0].Address != "aws_iam_role.app" || !strings.Contains(got[0].Message, "10,241 characters") ||
+		!strings.Contains(got[0].Message, "aws_iam_role_policy.old.policy") {
+		t.Errorf("new policy over the quota with an existing one: %+v", got)
+	}
+	kept := added
+	kept.prior = true
+	if got := only(Check((&miniPlan{}).add(appKept, existing, kept).plan(t), rules), CodeInlineQuota); len(got) != 0 {
+		t.Errorf("nothing changed: %s", got[0].Message)
+	}
+}

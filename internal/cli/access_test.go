@@ -90,6 +90,36 @@ func TestLeastPrivilegeCommand(t *testing.T) {
 	}
 }
 
+// --allow-wildcards collapses the actions of a statement to the patterns that match no other
+// action of the catalogue: sqs:GetQueueAttributes and sqs:GetQueueUrl are every sqs:GetQueue*
+// action, while s3:GetObject stays exact (s3:GetObjectAcl is not required).
+func TestLeastPrivilegeCommandWildcards(t *testing.T) {
+	const queue = "arn:aws:sqs:eu-west-1:111122223333:jobs"
+	in := `{"id":"w","require":[{"action":"sqs:GetQueueAttributes","resource":"` + queue + `"},{"action":"sqs:GetQueueUrl","resource":"` + queue + `"},` +
+		`{"action":"sqs:SendMessage","resource":"` + queue + `"},{"action":"s3:GetObject","resource":"arn:aws:s3:::data/*"},{"action":"s3:GetObject","resource":"arn:aws:s3:::data/x"}]}` + "\n"
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"least-privilege", "--allow-wildcards"}, []string{`"Action":["sqs:GetQueue*","sqs:SendMessage"]`, `"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::data/*"]}`}},
+		{[]string{"least-privilege"}, []string{`"Action":["sqs:GetQueueAttributes","sqs:GetQueueUrl","sqs:SendMessage"]`, `"Resource":["arn:aws:s3:::data/*","arn:aws:s3:::data/x"]`}},
+	} {
+		var out, errOut bytes.Buffer
+		if code := Run(tt.args, strings.NewReader(in), &out, &errOut, "test"); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", tt.args, code, errOut.String())
+		}
+		var o leastPrivilegeOutput
+		if err := json.Unmarshal(out.Bytes(), &o); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(string(o.Policy), w) {
+				t.Errorf("%v: policy %s lacks %s", tt.args, o.Policy, w)
+			}
+		}
+	}
+}
+
 func TestWhoCanCommand(t *testing.T) {
 	var out, errOut bytes.Buffer
 	code := Run([]string{"who-can", "iam:PassRole", "--plan", "../../examples/guard/plan.json", "--format", "json"}, nil, &out, &errOut, "test")

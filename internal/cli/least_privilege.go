@@ -23,13 +23,15 @@ func runLeastPrivilege(args []string, stdin io.Reader, stdout, stderr io.Writer)
 	fs := flag.NewFlagSet("least-privilege", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "json", "output format: json (one JSON line per input line) or policy (the policy documents only, indented)")
+	wildcards := fs.Bool("allow-wildcards", false, "write each statement's actions as the fewest, narrowest prefix patterns (s3:GetObject*) that match, in the catalogue, only its actions, and drop a required resource that another required pattern covers")
 	maxLine, _ := inputLimitFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usageLine("least-privilege"))
 		fmt.Fprintln(stderr, `Reads JSON Lines {"id": ..., "require": [{"action", "resource", "context"}]} and writes, per line, the`)
-		fmt.Fprintln(stderr, "smallest identity policy that allows exactly those requests: actions spelt exactly, resources as")
-		fmt.Fprintln(stderr, "required, each request's context as conditions. Each policy is checked with the evaluator and the")
-		fmt.Fprintln(stderr, "analysis before it is written. Exit status 1 when a line cannot be read.")
+		fmt.Fprintln(stderr, "smallest identity policy that allows exactly those requests: actions spelt exactly (or, with")
+		fmt.Fprintln(stderr, "--allow-wildcards, patterns that match no other action of the catalogue), resources as required,")
+		fmt.Fprintln(stderr, "each request's context as conditions. Each policy is checked with the catalogue, the evaluator and")
+		fmt.Fprintln(stderr, "the analysis before it is written. Exit status 1 when a line cannot be read.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -50,7 +52,7 @@ func runLeastPrivilege(args []string, stdin io.Reader, stdout, stderr io.Writer)
 		if err != nil {
 			return nil, true, err
 		}
-		lp, err := evaluator.LeastPrivilege(required)
+		lp, err := evaluator.LeastPrivilege(required, evaluator.LeastPrivilegeOptions{AllowWildcards: *wildcards})
 		if err != nil {
 			return nil, true, err
 		}

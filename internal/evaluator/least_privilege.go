@@ -10,12 +10,15 @@ import (
 )
 
 // LeastPrivilege writes the smallest identity policy that allows the required requests and
-// nothing else: actions spelt exactly (no wildcards), resources exactly as required,
-// statements grouped so that requests with the same resources share one statement, and a
-// request's context turned into conditions that fix each of its keys. The policy is checked
-// before it is returned: Authorize allows every required request with it, and Effective finds
-// no action besides the required ones. KMS keys and roles also need their own policy to grant
-// (a key policy that delegates to IAM, a trust policy): the policy written is the identity side.
+// nothing else: actions spelt exactly (or, when asked, prefix patterns that match exactly the
+// statement's actions among the catalogue's: see least_privilege_wildcards.go), resources
+// exactly as required, statements grouped so that requests with the same resources share one
+// statement, and a request's context turned into conditions that fix each of its keys. The
+// policy is checked before it is returned: each statement's action patterns expand over the
+// catalogue to exactly its actions, Authorize allows every required request with it, and
+// Effective finds no action besides the required ones, each on required resources only. KMS
+// keys and roles also need their own policy to grant (a key policy that delegates to IAM, a
+// trust policy): the policy written is the identity side.
 
 // LeastPrivilegePolicy is the policy written for a set of required requests.
 type LeastPrivilegePolicy struct {
@@ -29,9 +32,18 @@ type LeastPrivilegePolicy struct {
 	Warnings []Finding
 }
 
+// LeastPrivilegeOptions are the choices of LeastPrivilege.
+type LeastPrivilegeOptions struct {
+	// AllowWildcards writes the actions of a statement as the fewest, narrowest prefix patterns
+	// ("s3:GetObject*") whose expansion over the catalogue is exactly the statement's actions,
+	// and leaves out a required resource that another required resource of the same action and
+	// conditions, a pattern, covers. No pattern adds an action or an ARN that was not required.
+	AllowWildcards bool
+}
+
 // LeastPrivilege writes the policy for the required requests (Principal and ResourceAccount
 // are ignored: the policy is an identity policy for whoever makes them).
-func LeastPrivilege(required []Request) (*LeastPrivilegePolicy, error) {
+func LeastPrivilege(required []Request, opts LeastPrivilegeOptions) (*LeastPrivilegePolicy, error) {
 	if len(required) == 0 {
 		return nil, fmt.Errorf("no required request: a least-privilege policy needs at least one")
 	}
@@ -67,6 +79,11 @@ func LeastPrivilege(required []Request) (*LeastPrivilegePolicy, error) {
 		}
 		g.resources[r.Resource] = true
 	}
+	if opts.AllowWildcards {
+		for _, g := range byKey {
+			pruneCoveredResources(g.resources)
+		}
+	}
 	// Merge the actions whose resource sets (and conditions) are equal into one statement.
 	merged := map[string]*group{}
 	var mergedOrder []string
@@ -97,6 +114,13 @@ func LeastPrivilege(required []Request) (*LeastPrivilegePolicy, error) {
 	for i, k := range mergedOrder {
 		g := merged[k]
 		st := statementJSON{Sid: fmt.Sprintf("Required%d", i+1), Effect: "Allow", Action: sortedKeys(g.actions), Resource: sortedKeys(g.resources)}
+		if opts.AllowWildcards {
+			patterns := collapseActions(st.Action)
+			if err := checkActionPatterns(patterns, st.Action); err != nil {
+				return nil, err
+			}
+			st.Action = patterns
+		}
 		if len(g.conditions) > 0 {
 			st.Condition = g.conditions
 		}
@@ -162,10 +186,14 @@ func conditionsFor(ctx Context) map[string]map[string][]string {
 // checkLeastPrivilege verifies the written policy: each required request is allowed, and the
 // policy allows no action outside the required ones.
 func checkLeastPrivilege(p *Policy, required []Request) error {
-	want := map[string]bool{}
+	// want maps each required action to its required resources.
+	want := map[string]map[string]bool{}
 	for _, r := range required {
 		act, _ := catalog.LookupAction(r.Action)
-		want[act.Name()] = true
+		if want[act.Name()] == nil {
+			want[act.Name()] = map[string]bool{}
+		}
+		want[act.Name()][r.Resource] = true
 	}
 	const caller = "arn:aws:iam::111122223333:role/least-privilege"
 	ps := PolicySet{Identity: []*Policy{p}}
@@ -193,9 +221,21 @@ func checkLeastPrivilege(p *Policy, required []Request) error {
 	if err != nil {
 		return err
 	}
+	if len(eff.Undecided) > 0 {
+		return fmt.Errorf("internal error: the analysis could not prove what the written policy allows (%s: %s)", strings.Join(eff.Undecided, ", "), eff.Reason)
+	}
 	for _, a := range eff.Actions {
-		if !want[a.Action] && !strings.EqualFold(a.Action, "sts:GetCallerIdentity") {
+		if strings.EqualFold(a.Action, "sts:GetCallerIdentity") {
+			continue // every principal may call it, whatever its policies
+		}
+		resources, ok := want[a.Action]
+		if !ok {
 			return fmt.Errorf("internal error: the written policy also allows %s", a.Action)
+		}
+		for _, r := range a.Resources {
+			if !resources[r] {
+				return fmt.Errorf("internal error: the written policy allows %s on %s, which was not required for it", a.Action, r)
+			}
 		}
 	}
 	return nil

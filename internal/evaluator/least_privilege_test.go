@@ -15,7 +15,7 @@ func TestLeastPrivilege(t *testing.T) {
 		{Action: "kms:Decrypt", Resource: "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
 		{Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:111122223333:jobs", Context: ctx},
 	}
-	lp, err := LeastPrivilege(required)
+	lp, err := LeastPrivilege(required, LeastPrivilegeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestLeastPrivilege(t *testing.T) {
 		}
 	}
 	for _, bad := range [][]Request{nil, {{Action: "s3:NoSuchAction", Resource: "*"}}, {{Action: "s3:GetObject", Resource: "data/x"}}} {
-		if _, err := LeastPrivilege(bad); err == nil {
+		if _, err := LeastPrivilege(bad, LeastPrivilegeOptions{}); err == nil {
 			t.Errorf("%v: no error", bad)
 		}
 	}
@@ -64,7 +64,7 @@ func TestLeastPrivilege(t *testing.T) {
 // The policy written is validated: a policy over the managed policy quota carries the
 // validator's finding, and a small one carries none.
 func TestLeastPrivilegeWarnings(t *testing.T) {
-	small, err := LeastPrivilege([]Request{{Action: "s3:GetObject", Resource: "arn:aws:s3:::data/*"}})
+	small, err := LeastPrivilege([]Request{{Action: "s3:GetObject", Resource: "arn:aws:s3:::data/*"}}, LeastPrivilegeOptions{})
 	if err != nil || len(small.Warnings) != 0 {
 		t.Fatalf("small policy: %v %+v", err, small)
 	}
@@ -72,7 +72,7 @@ func TestLeastPrivilegeWarnings(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		many = append(many, Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-with-a-long-name-" + strings.Repeat("x", 10) + "-" + string(rune('a'+i%26)) + strings.Repeat("y", i%7) + "/" + strings.Repeat("k", i)})
 	}
-	big, err := LeastPrivilege(many)
+	big, err := LeastPrivilege(many, LeastPrivilegeOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ type leastPrivilegeDataSource struct{}
 type leastPrivilegeModel struct {
 	ID         types.String            `tfsdk:"id"`
 	Require    []leastPrivilegeRequest `tfsdk:"require"`
+	Wildcards  types.Bool              `tfsdk:"allow_wildcards"`
 	JSON       types.String            `tfsdk:"json"`
 	Statements types.Int64             `tfsdk:"statements"`
 	Size       types.Int64             `tfsdk:"size"`
@@ -48,15 +49,30 @@ func (ds *leastPrivilegeDataSource) Metadata(_ context.Context, req datasource.M
 func (ds *leastPrivilegeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Writes the smallest identity policy that allows exactly the required requests: actions " +
-			"spelt exactly (no wildcards), resources as required (requests with the same resources share a statement), " +
-			"and each request's context fixed by conditions of its key's type. The policy is checked before it is " +
-			"returned: the evaluator allows every required request, and the effective-permissions analysis finds no " +
-			"other action. KMS keys and roles still need their own policy (key policy, trust policy) to grant.",
+			"spelt exactly (no wildcards unless `allow_wildcards` is set), resources as required (requests with the same " +
+			"resources share a statement), and each request's context fixed by conditions of its key's type.\n\n" +
+			"The policy is proven before it is returned, and an error is raised instead when a proof fails: " +
+			"(1) each statement's action patterns, expanded over the provider's action catalogue, match exactly the " +
+			"actions required with that statement's resources and conditions; (2) the evaluator allows every required " +
+			"request; (3) the effective-permissions analysis, over every action of the catalogue and every resource, " +
+			"finds no action besides the required ones, and each of those only on resources required for it. " +
+			"The proof is relative to the catalogue of this provider version: an action AWS adds later whose name " +
+			"starts with a prefix written by `allow_wildcards` is granted by that pattern. " +
+			"KMS keys and roles still need their own policy (key policy, trust policy) to grant.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: "A hash of the policy document.", Computed: true},
 			"json": schema.StringAttribute{
 				MarkdownDescription: "The policy document, for `aws_iam_policy.policy` or `aws_iam_role_policy.policy`.",
 				Computed:            true,
+			},
+			"allow_wildcards": schema.BoolAttribute{
+				MarkdownDescription: "Write the actions of each statement as the fewest, narrowest prefix patterns " +
+					"(such as `s3:GetObject*`) that match, among the catalogue's actions of their service, only actions the " +
+					"statement requires (a pattern that would match one action more stays the exact names; `service:*` only " +
+					"when every action of the service is required, `*` never), and leave out a required resource when " +
+					"another required resource of the same action and context is a pattern matching every ARN it matches. " +
+					"Resources are never generalised: a pattern only appears when a required resource is one. Defaults to `false`.",
+				Optional: true,
 			},
 			"statements": schema.Int64Attribute{MarkdownDescription: "The number of statements of the policy.", Computed: true},
 			"size": schema.Int64Attribute{
@@ -98,7 +114,7 @@ func (ds *leastPrivilegeDataSource) Read(ctx context.Context, req datasource.Rea
 		required = append(required, evaluator.Request{Action: r.Action.ValueString(), Resource: r.Resource.ValueString(),
 			Context: contextOf(ctx, r.Context, &resp.Diagnostics)})
 	}
-	lp, err := evaluator.LeastPrivilege(required)
+	lp, err := evaluator.LeastPrivilege(required, evaluator.LeastPrivilegeOptions{AllowWildcards: m.Wildcards.ValueBool()})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("require"), "Cannot write the policy", err.Error()+".")
 		return

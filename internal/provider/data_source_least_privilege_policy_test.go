@@ -19,7 +19,8 @@ func TestLeastPrivilegePolicyDataSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	const ds = "data.iam_least_privilege_policy.build"
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: string(example) + `

@@ -49,7 +49,8 @@ var emptyList = knownvalue.ListExact([]knownvalue.Check{})
 
 // doc-009-iam-getrole-allowed: iam:Get* allows iam:GetRole; the Deny of iam:*Report does not match.
 func TestPolicyEvaluation_allow(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -84,7 +85,8 @@ data "iam_policy_evaluation" "test" {
 
 // doc-004-carlos-logs-bucket: DenyS3Logs (statement 2) matches arn:aws:s3:::*log*.
 func TestPolicyEvaluation_explicitDeny(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -119,7 +121,8 @@ data "iam_policy_evaluation" "test" {
 // The identity policy allows s3:*, the permissions boundary only ec2:*: nothing denies, but
 // the boundary gives no Allow.
 func TestPolicyEvaluation_blockedByBoundary(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -157,7 +160,8 @@ data "iam_policy_evaluation" "test" {
 // scp-111-ou-level-missing-allow: the OU level (level 1) only allows ec2:*; s3:GetObject is
 // blocked there although the root and account levels allow everything.
 func TestPolicyEvaluation_blockedBySCPLevel(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -219,7 +223,8 @@ data "iam_policy_evaluation" "test" {
   }
 }`
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -246,7 +251,8 @@ data "iam_policy_evaluation" "test" {
 // The second identity policy has Effect "Alow" on line 4 of its heredoc: the plan fails with
 // the attribute, the line and column, and the JSON path of the element.
 func TestPolicyEvaluation_invalidPolicyJSON(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -278,7 +284,8 @@ data "iam_policy_evaluation" "test" {
 
 // A policy that is not JSON at all is reported at its attribute, here an SCP of level 0.
 func TestPolicyEvaluation_invalidSCPJSON(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -297,7 +304,8 @@ data "iam_policy_evaluation" "test" {
 }
 
 func TestPolicyEvaluation_badPrincipal(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -315,7 +323,8 @@ data "iam_policy_evaluation" "test" {
 }
 
 func TestPolicyEvaluation_badAction(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -333,7 +342,8 @@ data "iam_policy_evaluation" "test" {
 }
 
 func TestPolicyEvaluation_requiresRequest(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      `data "iam_policy_evaluation" "test" {}`,
@@ -348,7 +358,8 @@ func TestPolicyEvaluation_requiresRequest(t *testing.T) {
 // but no key policy granting it (kms-123): KMS needs the key policy to grant. all_allowed is
 // false because some are denied.
 func TestPolicyEvaluation_multipleRequests(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -410,7 +421,8 @@ data "iam_policy_evaluation" "test" {
   }
 }`
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -429,7 +441,8 @@ data "iam_policy_evaluation" "test" {
 }
 
 func TestPolicyEvaluation_multiValuedKeyNotInContext(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -465,7 +478,8 @@ data "iam_policy_evaluation" "test" {
 	same := statecheck.CompareValue(compare.ValuesSame())
 	differ := statecheck.CompareValue(compare.ValuesDiffer())
 	id := tfjsonpath.New("id")
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: config("s3:GetObject"), ConfigStateChecks: []statecheck.StateCheck{same.AddStateValue(evaluation, id), differ.AddStateValue(evaluation, id)}},
@@ -479,7 +493,8 @@ data "iam_policy_evaluation" "test" {
 // must not fail validation; the data source is read during apply instead, as in the cloudinit
 // provider's regression test for its issue 102.
 func TestPolicyEvaluation_unknownPolicyAtPlan(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -510,7 +525,8 @@ data "iam_policy_evaluation" "test" {
 // AWS managed policies by ARN: in managed_policy_arns and in place of a document (here the
 // permissions boundary), resolved from the embedded catalogue.
 func TestPolicyEvaluation_managedPolicyARNs(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -544,7 +560,8 @@ data "iam_policy_evaluation" "test" {
 }
 
 func TestPolicyEvaluation_unknownManagedPolicyARN(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `

@@ -55,7 +55,8 @@ func awsIssueCodeOf(code string) string {
 // misspelt action (with the nearest action of the service), a region in an S3 ARN, an unknown
 // global condition key, a variable in a policy without Version.
 func TestPolicyValidation_accessAnalyzerSeverities(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -88,7 +89,8 @@ data "iam_policy_validation" "test" {
 }
 
 func TestPolicyValidation_clean(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -112,7 +114,8 @@ data "iam_policy_validation" "test" {
 // With fail_on = "none" every finding is an output, with its place in the document (here a
 // heredoc, so lines and columns are those of the text as written).
 func TestPolicyValidation_findingsReported(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -154,7 +157,8 @@ data "iam_policy_validation" "test" {
 }`
 	}
 	missingVersion := knownvalue.ListExact([]knownvalue.Check{finding("WARNING", "MISSING_VERSION", "", 1, 1)})
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -182,7 +186,8 @@ data "iam_policy_validation" "test" {
 // The default fail_on is "error": an error fails the plan with one diagnostic per finding,
 // naming the attribute, line, column and JSON path; warnings do not.
 func TestPolicyValidation_errorsFailThePlan(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -225,7 +230,8 @@ data "iam_policy_validation" "test" {
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
 }`
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -259,7 +265,8 @@ func TestPolicyValidation_awsManagedPolicyByARN(t *testing.T) {
 	if !ok {
 		t.Fatalf("no %s in the catalogue", arn)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -315,7 +322,8 @@ func TestExampleDataSourcePolicyValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: string(config),

@@ -23,7 +23,8 @@ func TestExampleDataSourcePolicyEvaluation(t *testing.T) {
 		t.Fatal(err)
 	}
 	const app = "data.iam_policy_evaluation.app"
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: string(config),

@@ -43,7 +43,8 @@ const (
 // The admin role reaches IAM: the plan fails at the forbid block, and the message carries a
 // witness (an IAM action) and the statement that allows it.
 func TestAccessCheckForbidReachable(t *testing.T) {
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config: `
@@ -96,7 +97,8 @@ resource "iam_access_check" "test" {
       { Sid = "AllowAll", Effect = "Allow", Action = "*", Resource = "*" },
       { Sid = "KeepProd", Effect = "Deny", Action = "s3:DeleteBucket", Resource = "arn:aws:s3:::prod-*" },
     ]`, 1)
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
@@ -143,7 +145,8 @@ resource "iam_access_check" "test" {
 }`
 	}
 	idDiffers := statecheck.CompareValue(compare.ValuesDiffer())
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
@@ -169,7 +172,8 @@ resource "iam_access_check" "test" {
 
 // A require the boundary blocks fails the plan, naming the layer.
 func TestAccessCheckRequireUnmet(t *testing.T) {
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config: `
@@ -221,7 +225,8 @@ resource "iam_access_check" "test" {
   }
 }`
 	}
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{Config: config("arn:aws:iam::444455556666:root"), PlanOnly: true, ExpectNonEmptyPlan: true},
@@ -249,7 +254,8 @@ resource "iam_access_check" "test" {
   }
 }`
 	}
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
@@ -276,7 +282,8 @@ resource "iam_access_check" "test" {
 
 // A permissions boundary given as an AWS managed policy ARN.
 func TestAccessCheckManagedBoundary(t *testing.T) {
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config: `
@@ -311,7 +318,8 @@ resource "iam_access_check" "test" {
     resources = ["*"]
   }
 }`
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config: `
@@ -356,7 +364,8 @@ resource "iam_access_check" "test" {
   ` + onUnknown + `
 }`
 	}
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
@@ -413,7 +422,8 @@ resource "terraform_data" "grant" {
   depends_on = [iam_access_check.test]
 }`
 	}
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		ExternalProviders:        map[string]tfresource.ExternalProvider{},
 		Steps: []tfresource.TestStep{
@@ -468,7 +478,8 @@ resource "iam_access_check" "test" {
     actions   = ["s3:DeleteBucket"]
     resources = ["arn:aws:s3:::data"]
   }`
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
@@ -535,7 +546,8 @@ resource "iam_access_check" "test" {
   }
 }`
 	}
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
@@ -577,7 +589,8 @@ resource "iam_access_check" "test" {
 // Report-only: with enforce = false the plan and the apply pass, and the results say what
 // does not hold, so that module tests can assert on them.
 func TestAccessCheckReportOnly(t *testing.T) {
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config: `
@@ -620,7 +633,8 @@ resource "iam_access_check" "test" {
 // A value that is not a policy document (what a mock provider invents) is named with how it
 // begins.
 func TestAccessCheckNotADocument(t *testing.T) {
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config: `
@@ -723,7 +737,8 @@ func TestAccessCheckExample(t *testing.T) {
 		t.Fatal("the example no longer has the guards this test removes")
 	}
 	const example = "iam_access_check.app_deployer"
-	tfresource.UnitTest(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{

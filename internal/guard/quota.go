@@ -96,13 +96,13 @@ func (g *guard) checkInlineQuota(kind, address string, name, arn, path Value, in
 	if total <= quota {
 		return
 	}
-	parts := make([]string, len(sizes))
-	for i, s := range sizes {
-		parts[i] = s.source.String()
+	parts := make([]string, 0, len(sizes)+1)
+	for _, s := range sizes {
+		part := s.source.String()
 		if s.name.Known {
-			parts[i] += fmt.Sprintf(" (%q)", s.name.Text)
+			part += fmt.Sprintf(" (%q)", s.name.Text)
 		}
-		parts[i] += ": " + ev.GroupDigits(s.size)
+		parts = append(parts, part+": "+ev.GroupDigits(s.size))
 	}
 	atLeast := ""
 	if unknown > 0 {

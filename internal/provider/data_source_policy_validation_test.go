@@ -386,7 +386,8 @@ func TestPolicyValidation_customerManagedPolicy(t *testing.T) {
 			"message":        knownvalue.StringRegexp(regexp.MustCompile(`^the policy is 6,145 characters long, not counting white space; the managed policy quota is 6,144 characters`)),
 		})})
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 )
@@ -165,13 +166,16 @@ func pruneCoveredResources(set map[string]bool) {
 // resourcePatternCovers reports whether every ARN that the Resource pattern q matches is
 // matched by the Resource pattern p. It is sound, not complete: true is proven (p's wildcards
 // read q's text and q's wildcards of the same or a narrower kind), false may be an inclusion
-// it did not find, after which both resources are kept. Patterns with policy variables are
-// never compared.
+// it did not find, after which both resources are kept. Patterns with policy variables or
+// invalid UTF-8 are never compared.
 func resourcePatternCovers(p, q string) bool {
 	if p == "*" {
 		return true
 	}
-	if strings.Contains(p, "${") || strings.Contains(q, "${") || !strings.ContainsAny(p, "*?") {
+	// The glob reads runes, which would make two invalid bytes the same U+FFFD; matching
+	// compares bytes.
+	if strings.Contains(p, "${") || strings.Contains(q, "${") || !strings.ContainsAny(p, "*?") ||
+		!utf8.ValidString(p) || !utf8.ValidString(q) {
 		return p == q
 	}
 	return globCovers(compileResourceGlob(p), compileResourceGlob(q))

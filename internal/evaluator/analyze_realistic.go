@@ -27,10 +27,11 @@ import (
 //   - its resource is not a well-formed ARN of the action's resource types, because a name in
 //     it holds a colon (a bucket "111122223333:example"): a pattern's * that ends a segment
 //     expands across colons, so patterns match such strings, but no resource has that name;
-//   - a condition key that the search chose (one of chosen) is a key of the action's own
-//     service that the service authorization reference does not list for the action or its
-//     resource types (s3:x-amz-server-side-encryption on s3:AbortMultipartUpload): AWS does
-//     not send it with that action, so the key is absent from every real request.
+//   - a condition key that the search chose (one of chosen) is a service key (not a global
+//     one) that the service authorization reference does not list for the action or its
+//     resource types (s3:x-amz-server-side-encryption on s3:AbortMultipartUpload or on
+//     dynamodb:GetItem): AWS does not send it with that action, so the key is absent from
+//     every real request.
 //
 // Such a witness is not reported (the search goes on, and ends Undecided rather than Denied):
 // the catalogue's lists are what AWS documents, not a proof.
@@ -54,16 +55,12 @@ func notReceivable(req *Request, chosen []string) string {
 			return "its resource is no well-formed ARN of the action's resource types (a name in it, such as a bucket name or an identifier, holds a colon)"
 		}
 	}
-	service := act.Service()
 	for _, k := range chosen {
 		if _, present := req.Context.Lookup(k); !present {
 			continue
 		}
-		prefix, _, found := strings.Cut(k, ":")
-		if !found || !strings.EqualFold(prefix, service.Prefix()) {
-			continue
-		}
-		if _, known := service.ConditionKey(k); known && !act.SupportsConditionKey(k) {
+		// Keys the catalogue does not know are not judged: they may be keys it lacks.
+		if key, known := catalog.LookupConditionKey(k); known && !key.Global && !act.SupportsConditionKey(k) {
 			return "only with condition key " + k + ", which the service authorization reference does not list for " + act.Name() + " (AWS does not send it with this action)"
 		}
 	}

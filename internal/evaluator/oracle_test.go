@@ -444,7 +444,7 @@ func TestWitnessesAgainstIndependentSimulator(t *testing.T) {
 		cases = append(cases, oracleCasesOfCheckFile(t, f, "")...)
 	}
 	cases = append(cases, oracleCasesOfGuardRails(t)...)
-	cases = append(cases, oracleCasesOfRandomQuestions(t, 1500)...)
+	cases = append(cases, oracleCasesOfRandomQuestions(t, 3000)...)
 	if len(cases) < 50 {
 		t.Fatalf("only %d witnesses to check; the corpora should give hundreds", len(cases))
 	}

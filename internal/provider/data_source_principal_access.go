@@ -30,19 +30,16 @@ func NewPrincipalAccessDataSource() datasource.DataSource {
 type principalAccessDataSource struct{}
 
 type principalAccessModel struct {
-	ID                  types.String `tfsdk:"id"`
-	Principal           types.String `tfsdk:"principal"`
-	IdentityPolicies    types.List   `tfsdk:"identity_policies"`
-	ManagedPolicyARNs   types.List   `tfsdk:"managed_policy_arns"`
-	PermissionsBoundary types.String `tfsdk:"permissions_boundary"`
-	SessionPolicy       types.String `tfsdk:"session_policy"`
-	SCPs                types.List   `tfsdk:"scps"`
-	PrincipalTags       types.Map    `tfsdk:"principal_tags"`
-	Actions             types.List   `tfsdk:"actions"`
-	Resources           types.List   `tfsdk:"resources"`
-	AccessLevels        types.Set    `tfsdk:"access_levels"`
-	Allowed             types.List   `tfsdk:"allowed"`
-	Summary             types.Map    `tfsdk:"summary"`
+	ID        types.String `tfsdk:"id"`
+	Principal types.String `tfsdk:"principal"`
+	principalPolicies
+	SCPs          types.List `tfsdk:"scps"`
+	PrincipalTags types.Map  `tfsdk:"principal_tags"`
+	Actions       types.List `tfsdk:"actions"`
+	Resources     types.List `tfsdk:"resources"`
+	AccessLevels  types.Set  `tfsdk:"access_levels"`
+	Allowed       types.List `tfsdk:"allowed"`
+	Summary       types.Map  `tfsdk:"summary"`
 }
 
 type allowedActionModel struct {
@@ -153,8 +150,7 @@ func (ds *principalAccessDataSource) Read(ctx context.Context, req datasource.Re
 		resp.Diagnostics.AddAttributeError(path.Root("principal"), "Invalid principal", fmt.Sprintf("principal: %s.", err))
 		return
 	}
-	attrs := policyAttributes{IdentityPolicies: m.IdentityPolicies, ManagedPolicyARNs: m.ManagedPolicyARNs,
-		PermissionsBoundary: m.PermissionsBoundary, SessionPolicy: m.SessionPolicy, SCPs: m.SCPs}
+	attrs := policyAttributes{principalPolicies: m.principalPolicies, SCPs: m.SCPs}
 	ps := attrs.policySet(ctx, &resp.Diagnostics)
 	actions := knownStrings(ctx, m.Actions, &resp.Diagnostics)
 	if len(actions) == 0 {

@@ -304,9 +304,12 @@ var policyArgumentNames = []string{"identity_policies", "managed_policy_arns", "
 // parses them.
 func policyAttributesOf(ctx context.Context, attrs map[string]attr.Value, label string) (policyAttributes, error) {
 	a := policyAttributes{
-		IdentityPolicies: types.ListNull(types.StringType), ManagedPolicyARNs: types.ListNull(types.StringType),
-		ResourcePolicy: types.StringNull(), PermissionsBoundary: types.StringNull(), SessionPolicy: types.StringNull(),
-		SCPs: types.ListNull(types.ListType{ElemType: types.StringType}), RCPs: types.ListNull(types.ListType{ElemType: types.StringType}),
+		principalPolicies: principalPolicies{
+			IdentityPolicies: types.ListNull(types.StringType), ManagedPolicyARNs: types.ListNull(types.StringType),
+			PermissionsBoundary: types.StringNull(), SessionPolicy: types.StringNull(),
+		},
+		ResourcePolicy: types.StringNull(),
+		SCPs:           types.ListNull(types.ListType{ElemType: types.StringType}), RCPs: types.ListNull(types.ListType{ElemType: types.StringType}),
 	}
 	// In the order of policyArgumentNames, so that the first error is always the same one.
 	lists := []struct {

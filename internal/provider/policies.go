@@ -113,19 +113,25 @@ func listElements(ctx context.Context, list types.List, diags *diag.Diagnostics)
 // configuration to the engine's policy set: the data sources, iam_access_check's principal block
 // and the functions' arguments all fill it in and call policySet.
 type policyAttributes struct {
-	IdentityPolicies    types.List   `tfsdk:"identity_policies"`
-	ManagedPolicyARNs   types.List   `tfsdk:"managed_policy_arns"`
-	ResourcePolicy      types.String `tfsdk:"resource_policy"`
-	PermissionsBoundary types.String `tfsdk:"permissions_boundary"`
-	SessionPolicy       types.String `tfsdk:"session_policy"`
-	SCPs                types.List   `tfsdk:"scps"`
-	RCPs                types.List   `tfsdk:"rcps"`
+	principalPolicies
+	ResourcePolicy types.String `tfsdk:"resource_policy"`
+	SCPs           types.List   `tfsdk:"scps"`
+	RCPs           types.List   `tfsdk:"rcps"`
 
 	// principal is where the principal's own policies (identity policies, managed policy ARNs,
 	// boundary, session policy) are in the configuration: the root of a data source, the
 	// principal block of iam_access_check. The organisation's and the resource's policies are
 	// always at the root.
 	principal path.Path
+}
+
+// principalPolicies are a principal's own policies. The models of the data sources and of
+// iam_access_check's principal block embed them, so that each reads them under the same names.
+type principalPolicies struct {
+	IdentityPolicies    types.List   `tfsdk:"identity_policies"`
+	ManagedPolicyARNs   types.List   `tfsdk:"managed_policy_arns"`
+	PermissionsBoundary types.String `tfsdk:"permissions_boundary"`
+	SessionPolicy       types.String `tfsdk:"session_policy"`
 }
 
 // getPolicyAttributes reads the policy inputs from a configuration.

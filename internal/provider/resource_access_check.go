@@ -66,14 +66,11 @@ type accessCheckModel struct {
 }
 
 type accessPrincipalModel struct {
-	ARN                 types.String `tfsdk:"arn"`
-	Type                types.String `tfsdk:"type"`
-	AccountID           types.String `tfsdk:"account_id"`
-	IdentityPolicies    types.List   `tfsdk:"identity_policies"`
-	ManagedPolicyARNs   types.List   `tfsdk:"managed_policy_arns"`
-	PermissionsBoundary types.String `tfsdk:"permissions_boundary"`
-	SessionPolicy       types.String `tfsdk:"session_policy"`
-	Tags                types.Map    `tfsdk:"tags"`
+	ARN       types.String `tfsdk:"arn"`
+	Type      types.String `tfsdk:"type"`
+	AccountID types.String `tfsdk:"account_id"`
+	principalPolicies
+	Tags types.Map `tfsdk:"tags"`
 }
 
 type forbidModel struct {
@@ -724,8 +721,7 @@ func buildAccessCheck(ctx context.Context, m *accessCheckModel, diags *diag.Diag
 		var p accessPrincipalModel
 		diags.Append(m.Principal.As(ctx, &p, basetypes.ObjectAsOptions{})...)
 		checkPrincipal(&p, c, diags)
-		attrs.IdentityPolicies, attrs.ManagedPolicyARNs = p.IdentityPolicies, p.ManagedPolicyARNs
-		attrs.PermissionsBoundary, attrs.SessionPolicy = p.PermissionsBoundary, p.SessionPolicy
+		attrs.principalPolicies = p.principalPolicies
 		c.PrincipalTags = principalTags(p.Tags)
 	}
 	c.Policies = *attrs.policySet(ctx, diags)

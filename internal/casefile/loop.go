@@ -195,8 +195,8 @@ type byteBudget struct {
 	max, n int
 }
 
-func newByteBudget(max int) *byteBudget {
-	b := &byteBudget{max: max}
+func newByteBudget(limit int) *byteBudget {
+	b := &byteBudget{max: limit}
 	b.cond.L = &b.mu
 	return b
 }

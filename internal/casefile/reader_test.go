@@ -9,10 +9,10 @@ import (
 	"testing/iotest"
 )
 
-// readAll reads every line of in with a line limit of max bytes; err is what ended the reading
+// readAll reads every line of in with a line limit of limit bytes; err is what ended the reading
 // (nil at the end of the input).
-func readAll(in io.Reader, max int) ([]Line, error) {
-	r := NewReader(in, "in", max)
+func readAll(in io.Reader, limit int) ([]Line, error) {
+	r := NewReader(in, "in", limit)
 	var lines []Line
 	for {
 		l, err := r.Next()
@@ -28,17 +28,17 @@ func readAll(in io.Reader, max int) ([]Line, error) {
 
 // modelLines is the reader's specification written plainly: the input split at LF, the byte
 // order mark dropped from the first line, white space (and so a CRLF's CR) trimmed, blank
-// lines skipped; the reading stops at the first line longer than max bytes (with its LF), at
+// lines skipped; the reading stops at the first line longer than limit bytes (with its LF), at
 // a CR left inside a line, or at a line that starts a JSON value it does not end (as
 // encoding/json's decoder sees it). stop is the start of the message that ends the reading.
-func modelLines(data []byte, max int) (lines []Line, stop string) {
+func modelLines(data []byte, limit int) (lines []Line, stop string) {
 	physical := bytes.SplitAfter(data, []byte("\n"))
 	for i, p := range physical {
 		if len(p) == 0 {
 			continue
 		}
 		no := i + 1
-		if len(p) > max {
+		if len(p) > limit {
 			return lines, "in:" + itoa(no) + ": the line is longer than the limit"
 		}
 		if no == 1 {
@@ -67,13 +67,13 @@ func itoa(n int) string {
 	return string(b)
 }
 
-func checkReader(t *testing.T, data []byte, max int) {
+func checkReader(t *testing.T, data []byte, limit int) {
 	t.Helper()
-	want, stop := modelLines(data, max)
+	want, stop := modelLines(data, limit)
 	// One byte at a time as well as at once: lines that span the reader's buffer (and reads)
 	// are read as the others.
 	for _, in := range []io.Reader{bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data))} {
-		got, err := readAll(in, max)
+		got, err := readAll(in, limit)
 		if stop == "" && err != nil {
 			t.Fatalf("%q: error %v, want none", data, err)
 		}

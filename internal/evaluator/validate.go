@@ -184,19 +184,8 @@ func (o ValidateOptions) Check() error {
 }
 
 func (v *validator) run() {
-	if err := v.opts.Check(); err != nil {
-		v.add("INVALID_OPTIONS", "", Position{}, "%v", err)
+	if !v.prepareOptions() {
 		return
-	}
-	v.opts.Type, _ = ParsePolicyType(string(v.opts.Type))
-	if v.opts.ResourceType != "" {
-		rt, _ := lookupResourcePolicyType(v.opts.ResourceType)
-		if rt.trust {
-			// AWS::IAM::AssumeRolePolicyDocument is how Access Analyzer names a trust policy.
-			v.opts.Type = PolicyTypeTrust
-		} else {
-			v.resType = rt
-		}
 	}
 	v.checkCharacters()
 	p, err := parsePolicyDocument(v.doc)
@@ -209,6 +198,31 @@ func (v *validator) run() {
 		}
 		return
 	}
+	v.checkParsed(p)
+}
+
+// prepareOptions checks the options and settles the policy type and resource type; false
+// (with an INVALID_OPTIONS finding) when they cannot be used.
+func (v *validator) prepareOptions() bool {
+	if err := v.opts.Check(); err != nil {
+		v.add("INVALID_OPTIONS", "", Position{}, "%v", err)
+		return false
+	}
+	v.opts.Type, _ = ParsePolicyType(string(v.opts.Type))
+	if v.opts.ResourceType != "" {
+		rt, _ := lookupResourcePolicyType(v.opts.ResourceType)
+		if rt.trust {
+			// AWS::IAM::AssumeRolePolicyDocument is how Access Analyzer names a trust policy.
+			v.opts.Type = PolicyTypeTrust
+		} else {
+			v.resType = rt
+		}
+	}
+	return true
+}
+
+// checkParsed runs the checks of a document that parsed as p.
+func (v *validator) checkParsed(p *Policy) {
 	v.policy = p
 	v.checkDocument()
 	for _, s := range p.Statements {

@@ -92,7 +92,7 @@ func (v *validator) checkSecurity() {
 		}
 		switch v.opts.Type {
 		case PolicyTypeIdentity:
-			if v.checkIdentityGrants(s) && passRoleEverywhere == nil {
+			if (v.checkIdentityGrants(s) || v.checkPassRoleOnEveryRole(s)) && passRoleEverywhere == nil {
 				passRoleEverywhere = s
 			}
 		case PolicyTypeResource:
@@ -259,7 +259,7 @@ func (v *validator) checkOpenTrustPolicy(s *Statement) {
 	}
 	for _, f := range pr.Federated {
 		provider, keys, hint := webIdentityProvider(f.Text)
-		if provider == "" {
+		if provider == "" || !v.coversWebIdentity(s) {
 			continue
 		}
 		restricts := func(key string) bool {

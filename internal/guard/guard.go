@@ -27,7 +27,10 @@ type guard struct {
 	// world is built, and only where the plan changes them.
 	buildingPlanned bool
 	validated       map[string]bool
-	orgUnknown      []unknownPart
+	// practices holds, by document and policy type, the validator's findings that the best
+	// practice checks report (practices.go), with the policy they are about.
+	practices  map[docKey]practiceFindings
+	orgUnknown []unknownPart
 
 	allowCache map[*ev.Policy]allowActions
 	mayCache   map[reduceKey]bool
@@ -98,7 +101,8 @@ func prepare(ctx context.Context, p *Plan, rules *Rules) *guard {
 
 func newGuard(p *Plan, rules *Rules) *guard {
 	return &guard{ctx: context.Background(), plan: p, rules: rules, parsed: map[string]parsedPolicy{}, validated: map[string]bool{},
-		seen: map[string]bool{}, actionSets: map[string]pruner{},
+		practices: map[docKey]practiceFindings{},
+		seen:      map[string]bool{}, actionSets: map[string]pruner{},
 		allowCache: map[*ev.Policy]allowActions{}, mayCache: map[reduceKey]bool{},
 		scopes: map[reduceKey]resourceScope{}}
 }
@@ -156,8 +160,9 @@ func (g *guard) changed(address string) bool {
 	return false
 }
 
-// validate runs policy validation on a document that the plan creates or changes.
-func (g *guard) validate(d Document, opts ev.ValidateOptions) {
+// validate runs policy validation on a document that the plan creates or changes, pol being
+// the document parsed: the validator reads the parsed policy, it does not parse it again.
+func (g *guard) validate(d Document, pol *ev.Policy, opts ev.ValidateOptions) {
 	if !g.buildingPlanned || !d.JSON.Known || !g.changed(d.Source.Address) {
 		return
 	}
@@ -167,7 +172,9 @@ func (g *guard) validate(d Document, opts ev.ValidateOptions) {
 	}
 	g.validated[key] = true
 	rule := g.rules.Validation
-	for _, vf := range ev.ValidatePolicy([]byte(d.JSON.Text), opts) {
+	findings := ev.ValidateParsed([]byte(d.JSON.Text), pol, opts)
+	g.keepPractices(docKey{d.Source, opts.Type}, pol, findings)
+	for _, vf := range findings {
 		if !vf.Severity.AtLeast(rule.Report) {
 			continue
 		}

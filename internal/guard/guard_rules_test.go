@@ -11,6 +11,9 @@ import (
 
 const s3All = `{"Effect":"Allow","Action":"s3:*","Resource":"*"}`
 
+// administratorAccessARN is the AWS managed policy of full administrator access.
+const administratorAccessARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
 func TestForbidRule(t *testing.T) {
 	p := (&miniPlan{}).add(
 		role("app", policy(lambdaTrust)), rolePolicy("app", policy(s3All)),
@@ -230,10 +233,14 @@ func TestBestPractices(t *testing.T) {
 			`{"Effect":"Allow","Action":["iam:ChangePassword","iam:GetUser"],"Resource":"*"}`)),
 	).plan(t)
 	r := Check(p, rulesFrom(t, `account = "111122223333"`))
-	// The MFA user may do everything with MFA: it is an administrator, but no console finding.
+	// The MFA user may do everything with MFA: it is an administrator, and its policy gives full
+	// administrator access under a condition (the validator's FULL_ADMIN), but no console finding.
 	wantFindings(t, r,
 		"open-trust aws_iam_role.open", "open-trust aws_iam_role.web",
-		"public-access aws_iam_role.open", "new-admin-access aws_iam_user.mfa")
+		"public-access aws_iam_role.open", "new-admin-access aws_iam_user.mfa", "admin-policy aws_iam_user_policy.mfa")
+	if f := finding(t, r, CodeAdminPolicy, "aws_iam_user_policy.mfa"); !strings.Contains(f.Message, `Action "*" on Resource "*" (under conditions that may narrow it)`) {
+		t.Errorf("conditioned admin: %s", f.Message)
+	}
 	if f := finding(t, r, CodeOpenTrust, "aws_iam_role.web"); !strings.Contains(f.Message, "web identity provider") {
 		t.Errorf("web identity: %s", f.Message)
 	}

@@ -10,8 +10,6 @@ import (
 // The best practices of IAM (the common mistakes), each a finding with its own code. They
 // look at what the plan creates or changes: an unchanged resource is not this plan's doing.
 
-const administratorAccessARN = "arn:aws:iam::aws:policy/AdministratorAccess"
-
 // sensitiveActions are the actions a console user should do only after signing in with MFA.
 var sensitiveActions = append(append([]string(nil), adminActions...),
 	"iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
@@ -46,8 +44,9 @@ func (w *world) principalOf(u *User) *principal {
 	return nil
 }
 
-// checkAdminPolicies reports AdministratorAccess, and Allow statements of Action "*" on
-// Resource "*", that the plan grants to principals the rules do not name as administrators.
+// checkAdminPolicies reports the policies that the plan grants to principals the rules do not
+// name as administrators and that give full administrator access: the validator's FULL_ADMIN
+// finding, on a document of the plan or on an attached AWS managed policy (AdministratorAccess).
 func (g *guard) checkAdminPolicies() {
 	for _, p := range g.planned.principals {
 		if g.isAdministrator(p) {
@@ -60,15 +59,16 @@ func (g *guard) checkAdminPolicies() {
 			g.add(Finding{Code: CodeAdminPolicy, Address: address, Attribute: attribute, Principal: p.ARN, PrincipalAddress: p.Address,
 				Message: fmt.Sprintf("%s grants %s to %s, which the rules do not name as an administrator (administrators = [...])", address, what, p.Label)})
 		}
-		attachments, inline := p.grants()
+		attachments, docs := p.grants()
 		for _, a := range attachments {
-			if a.ARN.Known && a.ARN.Text == administratorAccessARN {
-				report(a.Source.Address, a.Source.Attribute, "AdministratorAccess")
+			if a.AWSManaged() && len(managedFullAdmin(a.ARN.Text)) > 0 {
+				report(a.Source.Address, a.Source.Attribute, a.ARN.Text[strings.LastIndexByte(a.ARN.Text, '/')+1:])
 			}
 		}
-		for _, d := range inline {
-			if pol, _ := g.parse(d.Source.String(), d.JSON.Text); d.JSON.Known && pol != nil && allowsEverything(pol) {
-				report(d.Source.Address, d.Source.Attribute, `Action "*" on Resource "*"`)
+		for _, d := range docs {
+			v := g.practices[docKey{d.Source, ev.PolicyTypeIdentity}]
+			for _, f := range v.of(codeFullAdmin) {
+				report(d.Source.Address, d.Source.Attribute, fullAdminText(v.policy, f))
 			}
 		}
 	}
@@ -107,29 +107,6 @@ func (p *principal) grants() ([]*PolicyAttachment, []Document) {
 	return atts, docs
 }
 
-// allowsEverything reports an Allow statement of Action "*" on Resource "*" without condition.
-func allowsEverything(pol *ev.Policy) bool {
-	for _, st := range pol.Statements {
-		if st.Effect != ev.EffectAllow || st.NotAction || st.NotResource || len(st.Conditions) > 0 {
-			continue
-		}
-		if hasStar(st.Actions) && hasStar(st.Resources) {
-			return true
-		}
-	}
-	return false
-}
-
-// hasStar reports whether a list of policy values holds "*".
-func hasStar(list []ev.Value) bool {
-	for _, v := range list {
-		if v.Text == "*" {
-			return true
-		}
-	}
-	return false
-}
-
 // checkConsoleMFA reports console users (a login profile) whose policies allow a sensitive
 // action in a console session signed in without MFA (aws:MultiFactorAuthPresent is "false").
 func (g *guard) checkConsoleMFA() {
@@ -158,75 +135,64 @@ func (g *guard) checkConsoleMFA() {
 	}
 }
 
-// checkOpenTrust reports trust policies that any AWS account or any web identity can assume
-// without a condition.
+// checkOpenTrust reports trust policies that any AWS principal or any identity of a web
+// identity provider can assume: the validator's TRUST_POLICY_ANY_PRINCIPAL and
+// TRUST_POLICY_ANY_WEB_IDENTITY findings on the trust policies the plan creates or changes.
 func (g *guard) checkOpenTrust() {
 	for _, p := range g.planned.principals {
 		if p.Trust == nil || !g.changed(p.TrustSource.Address) {
 			continue
 		}
-		for _, st := range p.Trust.Statements {
-			if st.Effect != ev.EffectAllow || st.Principal == nil || len(st.Conditions) > 0 {
+		v := g.practices[docKey{p.TrustSource, ev.PolicyTypeTrust}]
+		for _, f := range v.of(codeTrustAnyPrincipal, codeTrustAnyWebIdentity) {
+			st := statementAt(v.policy, f.Path)
+			if st == nil {
 				continue
 			}
-			who := openTrustPrincipal(st)
-			if who == "" {
-				continue
+			who := "any AWS account"
+			if f.Code == codeTrustAnyWebIdentity {
+				who = "any identity of the web identity provider " + valueAt(st.Principal.Federated, f.Path).Text
+			}
+			how := "without a condition"
+			if len(st.Conditions) > 0 {
+				how = "without a condition that restricts the caller"
 			}
 			g.add(Finding{Code: CodeOpenTrust, Address: p.TrustSource.Address, Attribute: p.TrustSource.Attribute, Principal: p.ARN, PrincipalAddress: p.Address,
-				Message: fmt.Sprintf("%s: %s of the trust policy lets %s assume %s without a condition", p.Label, st.Path, who, p.Label)})
+				Message: fmt.Sprintf("%s: %s of the trust policy lets %s assume %s %s", p.Label, st.Path, who, p.Label, how)})
 		}
 	}
-}
-
-// openTrustPrincipal describes who an unconditioned trust statement admits when that is
-// anyone: every AWS principal, or every identity of a web identity provider (web identity
-// tokens are issued to anyone who signs in; only conditions on the token's claims limit them).
-func openTrustPrincipal(st *ev.Statement) string {
-	pr := st.Principal
-	if pr.Not || pr.Wildcard || hasStar(pr.AWS) {
-		return "any AWS account"
-	}
-	for _, v := range pr.AWS {
-		if strings.Contains(v.Text, "*") {
-			return "any principal matching " + v.Text
-		}
-	}
-	for _, v := range pr.Federated {
-		if !strings.Contains(v.Text, ":saml-provider/") && st.CoversAction("sts:AssumeRoleWithWebIdentity") {
-			return "any identity of the web identity provider " + v.Text
-		}
-	}
-	return ""
 }
 
 // checkPassRoleWildcard reports Allow statements of iam:PassRole on every role in policies
-// that the plan creates or changes.
+// that the plan creates or changes: the validator's PASS_ROLE_ON_ALL_RESOURCES finding.
 func (g *guard) checkPassRoleWildcard() {
-	done := map[string]bool{}
+	done := map[Source]bool{}
 	for _, p := range g.planned.principals {
 		_, docs := p.grants()
 		for _, d := range docs {
-			key := d.Source.String()
-			if done[key] || !d.JSON.Known || !g.changed(d.Source.Address) {
+			if done[d.Source] || !g.changed(d.Source.Address) {
 				continue
 			}
-			done[key] = true
-			pol, err := g.parse(key, d.JSON.Text)
-			if err != nil {
-				continue
-			}
-			for _, st := range pol.Statements {
-				if st.Effect != ev.EffectAllow || st.NotResource || len(st.Conditions) > 0 || !st.CoversAction("iam:PassRole") || hasStar(st.Actions) {
+			done[d.Source] = true
+			v := g.practices[docKey{d.Source, ev.PolicyTypeIdentity}]
+			for _, f := range v.of(codePassRoleOnAllResources) {
+				st := statementAt(v.policy, f.Path)
+				if st == nil {
 					continue
 				}
-				for _, r := range st.Resources {
-					if r.Text == "*" || strings.HasSuffix(r.Text, ":role/*") {
-						g.add(Finding{Code: CodePassRoleWildcard, Address: d.Source.Address, Attribute: d.Source.Attribute,
-							Message: fmt.Sprintf("%s allows iam:PassRole on %q: whoever holds it can hand any role, administrators included, to a service that runs their code; name the roles", st.Path, r.Text)})
-						break
-					}
+				on := `"*"`
+				switch r, ok := valueOk(st.Resources, f.Path); {
+				case ok:
+					on = fmt.Sprintf("%q", r.Text)
+				case st.NotResource:
+					on = "every resource that NotResource does not list"
 				}
+				narrowed := ""
+				if len(st.Conditions) > 0 {
+					narrowed = " (its conditions may narrow it)"
+				}
+				g.add(Finding{Code: CodePassRoleWildcard, Address: d.Source.Address, Attribute: d.Source.Attribute,
+					Message: fmt.Sprintf("%s allows iam:PassRole on %s%s: whoever holds it can hand any role, administrators included, to a service that runs their code; name the roles", st.Path, on, narrowed)})
 			}
 		}
 	}

@@ -240,7 +240,7 @@ func (g *guard) documentOf(d Document, opts ev.ValidateOptions) (*ev.Policy, *un
 			Message: "the policy document does not parse, so AWS rejects it at apply: " + err.Error()})
 		return nil, nil
 	}
-	g.validate(d, opts)
+	g.validate(d, pol, opts)
 	return pol, nil
 }
 

@@ -147,6 +147,11 @@ func TestFunctionCan_errors(t *testing.T) {
 			`Invalid value for "principal" parameter: identity_policies\[0\] is not a valid IAM policy`),
 		functionErrorStep(call(`{ arn = local.role, identity_policies = [null] }, ["s3:GetObject"], ["*"]`),
 			`Invalid value for "principal" parameter: principal\.identity_policies\[0\] is null`),
+		// managed_policy_arns is checked by the conversion the resource uses too.
+		functionErrorStep(call(`{ arn = local.role, managed_policy_arns = ["ReadOnlyAccess"] }, ["s3:GetObject"], ["*"]`),
+			`Invalid value for "principal" parameter: managed_policy_arns\[0\] is "ReadOnlyAccess"; expected the ARN of an AWS managed policy`),
+		functionErrorStep(call(`{ arn = local.role, managed_policy_arns = ["arn:aws:iam::111122223333:policy/Mine"] }, ["s3:GetObject"], ["*"]`),
+			`Invalid value for "principal" parameter: managed_policy_arns\[0\]: "arn:aws:iam::111122223333:policy/Mine" is not an AWS managed policy ARN`),
 		functionErrorStep(call(`{ type = "group", account_id = "111122223333" }, ["s3:GetObject"], ["*"]`),
 			`Invalid value for "principal" parameter: principal\.type is "group"; expected "role" or "user"`),
 		functionErrorStep(call(`{ identity_policies = [local.deployer] }, ["s3:GetObject"], ["*"]`),

@@ -274,6 +274,17 @@ resource "iam_access_check" "test" {
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Unknown AWS managed policy.*did\s+you\s+mean.*arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`),
 			},
+			// Only AWS managed policies go by ARN: a customer managed policy is given as a document.
+			{
+				Config:      config("arn:aws:iam::111122223333:policy/Mine"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Unknown AWS managed policy.*managed_policy_arns\[0\]:\s+"arn:aws:iam::111122223333:policy/Mine"\s+is\s+not\s+an\s+AWS\s+managed\s+policy\s+ARN.*customer\s+managed\s+policies\s+must\s+be\s+given\s+as\s+documents`),
+			},
+			{
+				Config:      config("ReadOnlyAccess"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Not a policy ARN.*managed_policy_arns\[0\]\s+is\s+"ReadOnlyAccess";\s+expected\s+the\s+ARN\s+of\s+an\s+AWS\s+managed\s+policy`),
+			},
 			// The last configuration is the one Terraform destroys with: it must be valid.
 			{Config: config("arn:aws:iam::aws:policy/ReadOnlyAccess"), PlanOnly: true},
 		},

@@ -112,3 +112,34 @@ func TestEvaluateUsage(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, out)
 	}
 }
+
+// Policies repeated across the lines of an input are parsed once (a cache): the documentation
+// cases given twice decide the same way the second time, each naming its own policies, and a
+// case with the same policy under two fields names each field.
+func TestEvaluateRepeatedPoliciesDecideAlike(t *testing.T) {
+	docs, err := os.ReadFile("../evaluator/testdata/cases/docs.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, string(docs)+string(docs), "evaluate")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	n := bytes.Count(bytes.TrimSpace(docs), []byte("\n")) + 1
+	if len(lines) != 2*n {
+		t.Fatalf("%d output lines for %d cases", len(lines), 2*n)
+	}
+	for i := 0; i < n; i++ {
+		if lines[i] != lines[n+i] {
+			t.Errorf("case %d decides differently the second time:\n%s\n%s", i+1, lines[i], lines[n+i])
+		}
+	}
+	twice := strings.Replace(allowCase, `"identityPolicies":[`, `"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]},`, 1)
+	_, out, _ = run(t, allowCase+"\n"+twice+"\n", "evaluate")
+	got := outputLines(t, out)
+	allows, _ := got[1]["explanation"].(map[string]any)["allows"].([]any)
+	if len(allows) != 2 || allows[0].(map[string]any)["policy"] != "identityPolicies[0]" || allows[1].(map[string]any)["policy"] != "identityPolicies[1]" {
+		t.Errorf("allows of a policy given twice: %v", allows)
+	}
+}

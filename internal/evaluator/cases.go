@@ -9,7 +9,10 @@ import (
 // `evaluate` command (shared/cases/README.md): the batch input of the command line and the
 // format of the AWS documentation cases.
 type Case struct {
-	ID       string
+	ID string
+	// IDJSON is the id as the line writes it (a JSON string or number), or null: what CaseID
+	// returns for the line, without reading the line again.
+	IDJSON   json.RawMessage
 	Request  Request
 	Policies PolicySet
 	// Expected is the decision the case expects, when it says one ("" otherwise); the
@@ -35,11 +38,90 @@ func CaseID(line []byte) json.RawMessage {
 	if dec.Decode(&head) != nil || len(head.ID) == 0 {
 		return json.RawMessage("null")
 	}
-	switch head.ID[0] {
-	case '"', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return head.ID
+	return idValue(head.ID)
+}
+
+// idValue is an id's JSON text when it is a string or a number, else null.
+func idValue(raw []byte) json.RawMessage {
+	if len(raw) > 0 {
+		switch raw[0] {
+		case '"', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			return raw
+		}
 	}
 	return json.RawMessage("null")
+}
+
+// validCaseID is CaseID for a line known to hold one well-formed JSON object with unique keys
+// (a case or check that was read): one pass over the top-level members, skipping their values,
+// where CaseID's decoder reads the line twice and copies it. A key written with an escape goes
+// to CaseID.
+func validCaseID(line []byte) json.RawMessage {
+	i := skipJSONSpace(line, 0)
+	if i == len(line) || line[i] != '{' {
+		return CaseID(line)
+	}
+	var id []byte
+	for i = skipJSONSpace(line, i+1); i < len(line) && line[i] == '"'; {
+		end := jsonValueEnd(line, i)
+		key := line[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			return CaseID(line)
+		}
+		i = skipJSONSpace(line, end)
+		if i == len(line) || line[i] != ':' {
+			return CaseID(line)
+		}
+		start := skipJSONSpace(line, i+1)
+		end = jsonValueEnd(line, start)
+		// encoding/json matches keys without regard to case; a case has one key of that kind.
+		if bytes.EqualFold(key, []byte("id")) {
+			id = line[start:end]
+		}
+		if i = skipJSONSpace(line, end); i < len(line) && line[i] == ',' {
+			i = skipJSONSpace(line, i+1)
+		}
+	}
+	return idValue(id)
+}
+
+func skipJSONSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// jsonValueEnd is the end of the well-formed JSON value that starts at b[i].
+func jsonValueEnd(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return min(i+1, len(b))
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i // the end of a number, true, false or null
+			}
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(b)
 }
 
 // ParseCase reads one case with the default limits (see ParseCaseLimits).
@@ -114,5 +196,6 @@ func ParseCaseLimits(line []byte, limits InputLimits) (*Case, error) {
 	default:
 		return nil, r.errorAt(top.fields["expected"], "expected", "%q is not a decision; expected Allow, ExplicitDeny or ImplicitDeny", expected)
 	}
+	c.IDJSON = validCaseID(line)
 	return c, nil
 }

@@ -1,7 +1,9 @@
 package evaluator
 
 import (
+	"bytes"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -47,6 +49,13 @@ func FuzzParseCaseStrict(f *testing.F) {
 	f.Add([]byte(caseLine(`"anonymous"`, `,"resourcePolicy":`+inputPolicy)))
 	f.Add([]byte(caseLine(`"alice.smith"`, "")))
 	f.Add([]byte(caseLine(inputUser, `,"identityPolicies":[],"IdentityPolicies":[]`)))
+	rest := strings.TrimPrefix(caseLine(inputUser, ""), `{"id":"t",`)
+	// Ids for IDJSON: escapes, a number, null, an id after nested ids, white space.
+	f.Add([]byte(` { "reason" : {"id":[1,{"id":2}]} , "\u0069d" : "a\"\\b" ,` + rest))
+	f.Add([]byte(`{"notes":"}\"","id":-1.5e3,` + rest))
+	f.Add([]byte(`{"id":null,` + rest))
+	f.Add([]byte(`{` + strings.TrimSuffix(rest, "}") + `,"id":7}`))
+	f.Add([]byte(`{"id"` + "\t:\n" + `"x",` + rest))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		c, err := ParseCase(line)
 		if err != nil {
@@ -62,6 +71,9 @@ func FuzzParseCaseStrict(f *testing.F) {
 		}
 		if field, _ := identitySideProblem("request.principal", id, &c.Policies); field != "" {
 			t.Fatalf("read a case with %s for a %v caller", field, id.Kind)
+		}
+		if want := CaseID(line); !bytes.Equal(c.IDJSON, want) {
+			t.Fatalf("IDJSON %s, CaseID %s", c.IDJSON, want)
 		}
 	})
 }

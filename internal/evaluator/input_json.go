@@ -47,6 +47,8 @@ func (e *InputError) Error() string {
 type InputLimits struct {
 	// MaxPolicyBytes bounds each policy document (0: DefaultMaxPolicyBytes).
 	MaxPolicyBytes int
+	// Cache, when not nil, shares the policies read by the lines of one input.
+	Cache *PolicyCache
 }
 
 // DefaultMaxPolicyBytes is the default size limit of one policy document: 1 MiB, thirty times
@@ -406,7 +408,7 @@ func (r *inputReader) policy(n *jsonpos.Node, name string) (*Policy, error) {
 	if limit := r.limits.maxPolicyBytes(); len(doc) > limit {
 		return nil, r.errorAt(n, name, "the policy has %d bytes, more than the limit of %d (IAM's largest policies are 32 KB; raise the limit with --max-policy-bytes)", len(doc), limit)
 	}
-	p, err := ParsePolicy(doc)
+	p, err := r.limits.Cache.parse(doc)
 	if err != nil {
 		return nil, r.policyError(n, name, err)
 	}

@@ -133,7 +133,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if dir == "" && *planPath != "-" {
 			dir = filepath.Dir(*planPath)
 		}
-		var locate func(string) string
+		var locate func(string) guard.ConfigPlace
 		if dir != "" {
 			locate = guard.ConfigLocator(data, dir)
 		}

@@ -36,11 +36,12 @@ func recordPolicySource(p *Policy, text []byte) {
 
 func policySource(tb testing.TB, p *Policy) json.RawMessage {
 	tb.Helper()
-	v, ok := policySources.Load(p)
+	v, _ := policySources.Load(p)
+	text, ok := v.(json.RawMessage)
 	if !ok {
 		tb.Fatalf("no source text recorded for policy %q", p.Name)
 	}
-	return v.(json.RawMessage)
+	return text
 }
 
 // oracleCase is one witness with the policies it was decided under, in iam-simulate's

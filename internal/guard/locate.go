@@ -2,26 +2,37 @@ package guard
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// ConfigLocator returns a function that names the configuration file declaring a resource
-// address, for SARIF's artifact locations. dir is the root module's directory; local module
-// calls ("./modules/app") are followed through the plan's configuration section. The
-// function returns "" where it does not know (remote modules, an address it cannot find).
-func ConfigLocator(planJSON []byte, dir string) func(address string) string {
+// ConfigPlace is where a resource is declared: the file (a path relative to the directory the
+// guard ran in, with forward slashes) and the 1-based line and column of its block header. The
+// zero value means unknown.
+type ConfigPlace struct {
+	File         string
+	Line, Column int
+}
+
+// ConfigLocator returns a function that finds the block declaring a resource address, for
+// SARIF's locations (GitHub annotates that line). dir is the root module's directory; local
+// module calls ("./modules/app") are followed through the plan's configuration section. The
+// configuration is read with HCL's own parsers, both syntaxes (.tf and .tf.json); instance keys
+// of count and for_each (aws_iam_role.r[0], module.a["x"]) point at the one block. The function
+// returns the zero ConfigPlace where it does not know (remote modules, a file that does not
+// parse, an address it cannot find).
+func ConfigLocator(planJSON []byte, dir string) func(address string) ConfigPlace {
 	var tp struct {
 		Configuration *tfjson.Config `json:"configuration"`
 	}
 	if err := json.Unmarshal(planJSON, &tp); err != nil || tp.Configuration == nil || tp.Configuration.RootModule == nil {
-		return func(string) string { return "" }
+		return func(string) ConfigPlace { return ConfigPlace{} }
 	}
-	files := map[string]string{} // "module.a.module.b.aws_x.y" -> file
+	places := map[string]ConfigPlace{} // "module.a.module.b.aws_x.y" -> place
 	var walk func(prefix, dir string, m *tfjson.ConfigModule, depth int)
 	walk = func(prefix, dir string, m *tfjson.ConfigModule, depth int) {
 		if m == nil || depth > maxRefDepth {
@@ -36,8 +47,8 @@ func ConfigLocator(planJSON []byte, dir string) func(address string) string {
 			if r.Mode == tfjson.DataResourceMode {
 				key = "data." + key
 			}
-			if f, ok := declared[key]; ok {
-				files[prefix+r.Address] = f
+			if p, ok := declared[key]; ok {
+				places[prefix+r.Address] = p
 			}
 		}
 		for name, call := range m.ModuleCalls {
@@ -49,28 +60,51 @@ func ConfigLocator(planJSON []byte, dir string) func(address string) string {
 		}
 	}
 	walk("", dir, tp.Configuration.RootModule, 0)
-	return func(address string) string {
-		return files[stripInstanceKeys(address)]
+	return func(address string) ConfigPlace {
+		return places[stripInstanceKeys(address)]
 	}
 }
 
-var resourceBlock = regexp.MustCompile(`(?m)^\s*(resource|data)\s+"([^"]+)"\s+"([^"]+)"`)
+// resourceBlocks is the part of a Terraform module's schema the locator reads.
+var resourceBlocks = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "resource", LabelNames: []string{"type", "name"}},
+	{Type: "data", LabelNames: []string{"type", "name"}},
+}}
 
-// scanResources maps "type.name" (and "data.type.name") to the .tf file of dir declaring it.
-func scanResources(dir string) map[string]string {
-	out := map[string]string{}
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
-	for _, p := range paths {
-		text, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		for _, m := range resourceBlock.FindAllStringSubmatch(string(text), -1) {
-			key := m[2] + "." + m[3]
-			if m[1] == "data" {
-				key = "data." + key
+// scanResources maps "type.name" (and "data.type.name") to the block of dir's .tf or .tf.json
+// files declaring it. Files that do not parse are skipped (Terraform itself would have refused
+// them; the plan came from somewhere, so they may simply not be these files).
+func scanResources(dir string) map[string]ConfigPlace {
+	out := map[string]ConfigPlace{}
+	parser := hclparse.NewParser()
+	for _, pattern := range []string{"*.tf", "*.tf.json"} {
+		paths, _ := filepath.Glob(filepath.Join(dir, pattern))
+		for _, p := range paths {
+			var file *hcl.File
+			var diags hcl.Diagnostics
+			if strings.HasSuffix(p, ".json") {
+				file, diags = parser.ParseJSONFile(p)
+			} else {
+				file, diags = parser.ParseHCLFile(p)
 			}
-			out[key] = filepath.ToSlash(filepath.Clean(p))
+			if diags.HasErrors() || file == nil {
+				continue
+			}
+			content, _, _ := file.Body.PartialContent(resourceBlocks)
+			if content == nil {
+				continue
+			}
+			for _, b := range content.Blocks {
+				if len(b.Labels) != 2 {
+					continue
+				}
+				key := b.Labels[0] + "." + b.Labels[1]
+				if b.Type == "data" {
+					key = "data." + key
+				}
+				start := b.DefRange.Start
+				out[key] = ConfigPlace{File: filepath.ToSlash(filepath.Clean(p)), Line: start.Line, Column: start.Column}
+			}
 		}
 	}
 	return out

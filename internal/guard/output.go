@@ -167,7 +167,7 @@ const codesGuide = "https://github.com/iamguard/terraform-provider-iam/blob/main
 // result names the resource address as a logical location and, where the guard knows it, the
 // configuration file that declares the resource as the artifact location. version is the
 // tool's version; configFile maps an address to its file (nil: none known).
-func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address string) string) error {
+func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address string) ConfigPlace) error {
 	codes := Codes()
 	index := map[string]int{}
 	driver := sarif.Driver{Name: "terraform-provider-iam guard", InformationURI: "https://registry.terraform.io/providers/iamguard/iam", Version: version}
@@ -193,8 +193,11 @@ func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address
 		}
 		loc := sarif.Location{LogicalLocations: []sarif.LogicalLocation{{Name: f.Address, FullyQualifiedName: name, Kind: "resource"}}}
 		if configFile != nil {
-			if uri := configFile(f.Address); uri != "" {
-				loc.PhysicalLocation = &sarif.PhysicalLocation{ArtifactLocation: sarif.ArtifactLocation{URI: uri}}
+			if place := configFile(f.Address); place.File != "" {
+				loc.PhysicalLocation = &sarif.PhysicalLocation{ArtifactLocation: sarif.ArtifactLocation{URI: place.File}}
+				if place.Line > 0 {
+					loc.PhysicalLocation.Region = &sarif.Region{StartLine: place.Line, StartColumn: place.Column}
+				}
 			}
 		}
 		res := sarif.Result{RuleID: f.Code, RuleIndex: index[f.Code], Level: f.Level.String(), Message: sarif.Message{Text: msg},

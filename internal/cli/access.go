@@ -114,30 +114,43 @@ func accessLine(line []byte, actions, resource, level string, budget int, limits
 	if _, err := evaluator.ParseCaller(c.Principal); err != nil {
 		return nil, fmt.Errorf("request.principal: %v", err)
 	}
-	q := &evaluator.Question{Principal: c.Principal, Policies: c.Policies, ResourcePolicies: c.ResourcePolicies,
-		Actions: []string{actions}, Resources: []string{resource}, ResourceAccount: c.ResourceAccount,
-		Context: c.Context, PrincipalTags: c.PrincipalTags, Budget: budget}
-	eff, err := evaluator.Effective(q)
+	eff, err := evaluator.Effective(principalQuestion(c, actions, resource, budget))
 	if err != nil {
 		return nil, err
 	}
-	o := &accessOutput{ID: evaluator.CaseID(line), Summary: map[string]map[string]int{}, Actions: []accessAction{},
-		Undecided: eff.Undecided, Reason: eff.Reason}
+	o := &accessOutput{ID: evaluator.CaseID(line), Undecided: eff.Undecided, Reason: eff.Reason}
 	if o.Undecided == nil {
 		o.Undecided = []string{}
 	}
-	for _, a := range eff.Actions {
-		if level != "" && a.AccessLevel != level {
+	o.Summary, o.Actions = groupAccess(eff.Actions, func(a *evaluator.ActionAccess) bool { return level == "" || a.AccessLevel == level })
+	return o, nil
+}
+
+// principalQuestion is the question of the principal c's effective permissions among the
+// actions and resources matching the patterns.
+func principalQuestion(c *evaluator.AccessCheck, actions, resource string, budget int) *evaluator.Question {
+	return &evaluator.Question{Principal: c.Principal, Policies: c.Policies, ResourcePolicies: c.ResourcePolicies,
+		Actions: []string{actions}, Resources: []string{resource}, ResourceAccount: c.ResourceAccount,
+		Context: c.Context, PrincipalTags: c.PrincipalTags, Budget: budget}
+}
+
+// groupAccess lists the actions that keep selects, with their count per service and access
+// level.
+func groupAccess(actions []evaluator.ActionAccess, keep func(*evaluator.ActionAccess) bool) (map[string]map[string]int, []accessAction) {
+	summary, out := map[string]map[string]int{}, []accessAction{}
+	for i := range actions {
+		a := &actions[i]
+		if !keep(a) {
 			continue
 		}
-		if o.Summary[a.Service] == nil {
-			o.Summary[a.Service] = map[string]int{}
+		if summary[a.Service] == nil {
+			summary[a.Service] = map[string]int{}
 		}
-		o.Summary[a.Service][a.AccessLevel]++
-		o.Actions = append(o.Actions, accessAction{Action: a.Action, AccessLevel: a.AccessLevel, Resources: a.Resources,
+		summary[a.Service][a.AccessLevel]++
+		out = append(out, accessAction{Action: a.Action, AccessLevel: a.AccessLevel, Resources: a.Resources,
 			Conditional: a.Conditional, ConditionKeys: a.ConditionKeys, Witness: newWitnessOutput(&a.Witness)})
 	}
-	return o, nil
+	return summary, out
 }
 
 // writeAccessText prints the summary per service and level, then the actions grouped so.

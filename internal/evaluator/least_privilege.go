@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
 )
 
 // LeastPrivilege writes the smallest identity policy that allows the required requests and
@@ -262,25 +263,34 @@ func ParseRequired(line []byte) ([]Request, error) {
 	}
 	out := make([]Request, 0, len(require))
 	for i := range require {
-		at := fmt.Sprintf("require[%d]", i)
-		rq, err := r.object(&require[i], at, []string{"action", "resource", "context"}, false)
+		req, err := readActionRequest(r, &require[i], fmt.Sprintf("require[%d]", i))
 		if err != nil {
-			return nil, err
-		}
-		var req Request
-		if req.Action, err = rq.str("action"); err != nil {
-			return nil, err
-		}
-		if req.Action == "" {
-			return nil, r.errorAt(rq.node, at+".action", `missing or empty; expected "service:Action"`)
-		}
-		if req.Resource, err = rq.str("resource"); err != nil {
-			return nil, err
-		}
-		if err := rq.context(&req.Context); err != nil {
 			return nil, err
 		}
 		out = append(out, req)
 	}
 	return out, nil
+}
+
+// readActionRequest reads {"action", "resource", "context"} at the JSON path at ("" for a
+// line that is the object).
+func readActionRequest(r *inputReader, n *jsonpos.Node, at string) (Request, error) {
+	var req Request
+	rq, err := r.object(n, at, []string{"action", "resource", "context"}, at == "")
+	if err != nil {
+		return req, err
+	}
+	if req.Action, err = rq.str("action"); err != nil {
+		return req, err
+	}
+	if req.Action == "" {
+		return req, r.errorAt(rq.node, joinField(at, "action"), `missing or empty; expected "service:Action"`)
+	}
+	if req.Resource, err = rq.str("resource"); err != nil {
+		return req, err
+	}
+	if err := rq.context(&req.Context); err != nil {
+		return req, err
+	}
+	return req, nil
 }

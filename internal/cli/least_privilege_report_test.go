@@ -69,7 +69,7 @@ func TestLeastPrivilegeReportErrors(t *testing.T) {
 	}{
 		{[]string{"--report", reportRequests}, "", "usage"},
 		{[]string{"--current", reportCurrent}, "", "usage"},
-		{[]string{"--current", reportCurrent, "--report", "-"}, `{"action":"s3:GetObject","resource":"arn:aws:s3:::data/x"}` + "\n" + `{"action":"s3:GetObject","resourse":"x"}`, `<stdin>:2:26: resourse: unknown field; did you mean "resource"?`},
+		{[]string{"--current", reportCurrent, "--report", "-"}, `{"action":"s3:GetObject","resource":"arn:aws:s3:::data/x"}` + "\n" + `{"action":"s3:GetObject","resourc":"x"}`, `<stdin>:2:26: resourc: unknown field; did you mean "resource"?`},
 		{[]string{"--current", reportCurrent, "--report", "-"}, `{"action":"s3:NoSuch","resource":"*"}`, `line 1: action: "s3:NoSuch" is not an action`},
 		{[]string{"--current", reportCurrent, "--report", "-"}, `{"action":"s3:GetObject","resource":"data/x"}`, `line 1: resource: "data/x" is not an ARN pattern`},
 		{[]string{"--current", reportCurrent, "--report", "-"}, ``, `no requests`},

@@ -71,6 +71,14 @@ func collapseService(svc *catalog.Service, idx []int, want map[int]bool) []strin
 			wanted[i-first+1]++
 		}
 	}
+	if !sort.StringsAreSorted(lower) {
+		// The ranges below need byte order; a catalogue sorted otherwise keeps exact names.
+		out := make([]string, 0, len(idx))
+		for _, i := range idx {
+			out = append(out, catalog.ActionByIndex(i).Name())
+		}
+		return out
+	}
 	// rangeOf is the range [lo, hi) of the local names that start with p.
 	rangeOf := func(p string) (int, int) {
 		lo := sort.SearchStrings(lower, p)

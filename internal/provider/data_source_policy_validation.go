@@ -38,10 +38,30 @@ type policyValidationModel struct {
 	PolicyType   types.String `tfsdk:"policy_type"`
 	ResourceType types.String `tfsdk:"resource_type"`
 	// CustomerManaged is customer_managed_policy: ValidateOptions.CustomerManagedPolicy.
-	CustomerManaged types.Bool   `tfsdk:"customer_managed_policy"`
-	FailOn          types.String `tfsdk:"fail_on"`
-	Findings        types.List   `tfsdk:"findings"`
-	Valid           types.Bool   `tfsdk:"valid"`
+	CustomerManaged types.Bool    `tfsdk:"customer_managed_policy"`
+	FailOn          types.String  `tfsdk:"fail_on"`
+	Waive           []waiverModel `tfsdk:"waive"`
+	Findings        types.List    `tfsdk:"findings"`
+	Waived          types.List    `tfsdk:"waived_findings"`
+	Valid           types.Bool    `tfsdk:"valid"`
+}
+
+// waiverModel is one element of waive: a finding code accepted, with the reason why.
+type waiverModel struct {
+	Code   types.String `tfsdk:"code"`
+	Path   types.String `tfsdk:"path"`
+	Reason types.String `tfsdk:"reason"`
+}
+
+// matches reports whether the waiver covers a finding: the same code (any case) and, when the
+// waiver has a path, the finding's element is that path or inside it ("Statement[1]" covers
+// "Statement[1].Action[0]" but not "Statement[10]").
+func (w waiverModel) matches(f evaluator.Finding) bool {
+	if !strings.EqualFold(w.Code.ValueString(), f.Code) {
+		return false
+	}
+	p := w.Path.ValueString()
+	return p == "" || f.Path == p || strings.HasPrefix(f.Path, p+".") || strings.HasPrefix(f.Path, p+"[")
 }
 
 // validationFindingModel is one element of findings.
@@ -166,6 +186,30 @@ func (d *policyValidationDataSource) Schema(_ context.Context, _ datasource.Sche
 					stringvalidator.OneOfCaseInsensitive(validationFailOnValues...),
 				},
 			},
+			"waive": schema.ListNestedAttribute{
+				MarkdownDescription: "Findings accepted on purpose, each with its reason: a waived finding never fails the " +
+					"plan and does not make `valid` false, and is listed in `waived_findings` as well as `findings`. " +
+					"A waiver that matches no finding is a warning diagnostic, so that waivers do not outlive what they " +
+					"were written for.",
+				Optional: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"code": schema.StringAttribute{
+						MarkdownDescription: "The finding code to accept, such as `MISSING_VERSION` (see the validation codes guide; any letter case).",
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"path": schema.StringAttribute{
+						MarkdownDescription: "The JSON path of the element whose findings are accepted, such as `Statement[1]` " +
+							"(the element and everything inside it). Without it, the code is accepted anywhere in the policy.",
+						Optional: true,
+					},
+					"reason": schema.StringAttribute{
+						MarkdownDescription: "Why the finding is accepted: a sentence for the reviewers of the configuration. Required.",
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+				}},
+			},
 			"findings": schema.ListAttribute{
 				MarkdownDescription: "Every finding, sorted by place in the document, then by severity (most serious " +
 					"first): `severity` (`ERROR`, `SECURITY_WARNING`, `WARNING` or `SUGGESTION`), `code` (stable, see " +
@@ -176,8 +220,13 @@ func (d *policyValidationDataSource) Schema(_ context.Context, _ datasource.Sche
 				ElementType: validationFindingType,
 				Computed:    true,
 			},
+			"waived_findings": schema.ListAttribute{
+				MarkdownDescription: "The findings that a `waive` entry accepts, in the form of `findings`.",
+				ElementType:         validationFindingType,
+				Computed:            true,
+			},
 			"valid": schema.BoolAttribute{
-				MarkdownDescription: "Whether no finding reaches `fail_on`, where `none` counts as `error`. With the " +
+				MarkdownDescription: "Whether no finding that is not waived reaches `fail_on`, where `none` counts as `error`. With the " +
 					"default, `valid` says that AWS accepts the policy and every part of it can take effect. When " +
 					"`fail_on` is not `none`, a finding that reaches it fails the plan, so `valid` is `true` whenever " +
 					"the data source is read; set `fail_on = \"none\"` to use `valid` in a condition of your own.",
@@ -235,6 +284,7 @@ func (d *policyValidationDataSource) ValidateConfig(ctx context.Context, req dat
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	checkWaiverCodes(m.Waive, &resp.Diagnostics)
 	opts, known := m.options()
 	if !known {
 		return
@@ -282,8 +332,20 @@ func (d *policyValidationDataSource) Read(ctx context.Context, req datasource.Re
 
 	valid := true
 	elems := make([]validationFindingModel, len(findings))
+	waived := []validationFindingModel{}
+	used := make([]bool, len(m.Waive))
 	for i, f := range findings {
 		elems[i] = newValidationFinding(f)
+		isWaived := false
+		for j, w := range m.Waive {
+			if w.matches(f) {
+				isWaived, used[j] = true, true
+			}
+		}
+		if isWaived {
+			waived = append(waived, elems[i])
+			continue
+		}
 		if f.Severity.AtLeast(threshold) {
 			valid = false
 			if fails {
@@ -294,17 +356,49 @@ func (d *policyValidationDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	for j, w := range m.Waive {
+		if !used[j] {
+			resp.Diagnostics.AddAttributeWarning(path.Root("waive").AtListIndex(j), "Waiver matches no finding",
+				fmt.Sprintf("No finding of code %s%s: remove the waiver (its reason was %q).", w.Code.ValueString(), waiverPlace(w), w.Reason.ValueString()))
+		}
+	}
 	list, diags := types.ListValueFrom(ctx, validationFindingType, elems)
 	resp.Diagnostics.Append(diags...)
 	m.Findings = list
+	wlist, diags := types.ListValueFrom(ctx, validationFindingType, waived)
+	resp.Diagnostics.Append(diags...)
+	m.Waived = wlist
 	m.Valid = types.BoolValue(valid)
-	id, err := inputHash(req.Config.Raw, "id", "findings", "valid")
+	id, err := inputHash(req.Config.Raw, "id", "findings", "waived_findings", "valid")
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot compute id", err.Error())
 		return
 	}
 	m.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// checkWaiverCodes reports a waiver whose code is no finding code: it would never match, and
+// a misspelt code must not look like an accepted finding.
+func checkWaiverCodes(waivers []waiverModel, diags *diag.Diagnostics) {
+	known := map[string]bool{}
+	for _, c := range evaluator.ValidationCodes() {
+		known[c.Code] = true
+	}
+	for j, w := range waivers {
+		if w.Code.IsUnknown() || w.Code.IsNull() || known[strings.ToUpper(w.Code.ValueString())] {
+			continue
+		}
+		diags.AddAttributeError(path.Root("waive").AtListIndex(j).AtName("code"), "Unknown finding code",
+			fmt.Sprintf("%q is not a finding code of the validator; the validation codes guide lists them (such as MISSING_VERSION or INVALID_ACTION).", w.Code.ValueString()))
+	}
+}
+
+func waiverPlace(w waiverModel) string {
+	if p := w.Path.ValueString(); p != "" {
+		return " at " + p
+	}
+	return ""
 }
 
 // newValidationFinding is a finding as an element of findings (and of the validate

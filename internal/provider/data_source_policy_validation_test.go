@@ -431,3 +431,89 @@ data "iam_policy_validation" "test" {
 		},
 	})
 }
+
+// A waived finding does not fail the plan and is listed in waived_findings; a waiver is kept
+// to its code and path; an unknown code and an empty reason are errors. (Configuration errors
+// come first: the last step's configuration must be valid for the test's destroy.)
+func TestPolicyValidation_waive(t *testing.T) {
+	passRole := `jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" },
+    { Effect = "Allow", Action = "iam:PassRole", Resource = "*" },
+  ] })`
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  policy      = ` + passRole + `
+  waive = [{ code = "PASS_ROLE_ON_ALL", reason = "Misspelt." }]
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Unknown finding code.*"PASS_ROLE_ON_ALL" is not a finding code`),
+			},
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  policy      = ` + passRole + `
+  waive = [{ code = "PASS_ROLE_ON_ALL_RESOURCES", reason = "" }]
+}`,
+				ExpectError: regexp.MustCompile(`(?s)waive\[0\]\.reason string length must be at least 1`),
+			},
+			{
+				// The path of another statement waives nothing: the finding fails the plan.
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  fail_on     = "security_warning"
+  policy      = ` + passRole + `
+  waive = [{ code = "PASS_ROLE_ON_ALL_RESOURCES", path = "Statement[0]", reason = "Wrong statement." }]
+}`,
+				ExpectError: regexp.MustCompile(`SECURITY_WARNING\s+PASS_ROLE_ON_ALL_RESOURCES`),
+			},
+			{
+				Config: `
+data "iam_policy_validation" "test" {
+  policy_type = "identity"
+  fail_on     = "security_warning"
+  policy      = ` + passRole + `
+  waive = [{ code = "pass_role_on_all_resources", path = "Statement[1]", reason = "The deploy role passes every role of this account; reviewed in SEC-123." }]
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectValidation("valid", knownvalue.Bool(true)),
+					expectValidation("findings", knownvalue.ListSizeExact(1)),
+					expectValidation("waived_findings", knownvalue.ListExact([]knownvalue.Check{
+						finding("SECURITY_WARNING", "PASS_ROLE_ON_ALL_RESOURCES", "Statement[1].Action", 1, 98),
+					})),
+				},
+			},
+		},
+	})
+}
+
+func TestWaiverMatches(t *testing.T) {
+	f := evaluator.Finding{Code: "PASS_ROLE_ON_ALL_RESOURCES", Path: "Statement[1].Resource"}
+	for _, c := range []struct {
+		code, path string
+		want       bool
+	}{
+		{"PASS_ROLE_ON_ALL_RESOURCES", "", true},
+		{"pass_role_on_all_resources", "Statement[1]", true},
+		{"PASS_ROLE_ON_ALL_RESOURCES", "Statement[1].Resource", true},
+		{"PASS_ROLE_ON_ALL_RESOURCES", "Statement", true},
+		{"PASS_ROLE_ON_ALL_RESOURCES", "Statement[0]", false},
+		{"PASS_ROLE_ON_ALL_RESOURCES", "Statement[1].Res", false},
+		{"MISSING_VERSION", "", false},
+	} {
+		w := waiverModel{Code: types.StringValue(c.code), Path: types.StringValue(c.path), Reason: types.StringValue("r")}
+		if got := w.matches(f); got != c.want {
+			t.Errorf("waiver %q at %q: %v, want %v", c.code, c.path, got, c.want)
+		}
+	}
+	f.Path = "Statement[10]"
+	if (waiverModel{Code: types.StringValue(f.Code), Path: types.StringValue("Statement[1]")}).matches(f) {
+		t.Error("Statement[1] covers Statement[10]")
+	}
+}

@@ -96,6 +96,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer cancel()
+	ctx = withTerminalProgress(ctx, "guard", stderr)
 	var report *guard.Report
 	if *withDiff {
 		report = guard.CheckWithDiff(ctx, plan, rules)

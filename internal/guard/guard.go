@@ -52,25 +52,46 @@ func CheckContext(ctx context.Context, p *Plan, rules *Rules) *Report {
 	return prepare(ctx, p, rules).check()
 }
 
+// Progress is told which check the guard is at: stage i of n (i == n when all are done, with
+// name ""). The command line shows it on a terminal; it must return quickly.
+type Progress func(name string, i, n int)
+
+type progressKey struct{}
+
+// WithProgress returns a context under which CheckContext reports its progress to f.
+func WithProgress(ctx context.Context, f Progress) context.Context {
+	return context.WithValue(ctx, progressKey{}, f)
+}
+
+func progressOf(ctx context.Context) Progress {
+	if f, ok := ctx.Value(progressKey{}).(Progress); ok && f != nil {
+		return f
+	}
+	return func(string, int, int) {}
+}
+
 // check runs the checks over the prepared account and returns the report.
 func (g *guard) check() *Report {
 	ctx, p := g.ctx, g.plan
-	g.checkCoverage()
-	g.checkUnresolved()
-	g.checkForbid()
-	g.checkRequire()
-	g.checkNewAccess()
-	g.checkNewAdmin()
-	g.checkPublicAccess()
-	g.checkCrossAccount()
-	g.checkAccessKeys()
-	g.checkAdminPolicies()
-	g.checkConsoleMFA()
-	g.checkOpenTrust()
-	g.checkPassRoleWildcard()
-	g.checkExistingCompute()
-	g.checkInlineQuotas()
-	g.checkUsers()
+	stages := []struct {
+		name string
+		run  func()
+	}{
+		{"coverage", g.checkCoverage}, {"unresolved values", g.checkUnresolved},
+		{"forbid rules", g.checkForbid}, {"require rules", g.checkRequire},
+		{"new access", g.checkNewAccess}, {"new administrators", g.checkNewAdmin},
+		{"public access", g.checkPublicAccess}, {"cross-account access", g.checkCrossAccount},
+		{"access keys", g.checkAccessKeys}, {"administrator policies", g.checkAdminPolicies},
+		{"console MFA", g.checkConsoleMFA}, {"open trust", g.checkOpenTrust},
+		{"iam:PassRole on *", g.checkPassRoleWildcard}, {"existing compute", g.checkExistingCompute},
+		{"inline policy quotas", g.checkInlineQuotas}, {"users", g.checkUsers},
+	}
+	report := progressOf(ctx)
+	for i, st := range stages {
+		report(st.name, i, len(stages))
+		st.run()
+	}
+	report("", len(stages), len(stages))
 	if err := ctx.Err(); err != nil {
 		g.add(Finding{Code: CodeUndecided, Rule: "time limit", Address: p.Name,
 			Message: "not decided: the guard's time limit ended before every check was decided (" + err.Error() + "); the questions still open then are undecided, not passed"})

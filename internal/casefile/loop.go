@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Func decides one line: it appends the line's output (complete output lines, or nothing) to
@@ -39,6 +40,23 @@ func (e *NotDecidedError) Error() string {
 
 func (e *NotDecidedError) Unwrap() error { return e.Cause }
 
+// NotReadError ends a run whose context was done before the input was read to its end: the
+// lines after line After (the last line read) were neither read nor decided.
+type NotReadError struct {
+	Name  string
+	After int
+	Cause error
+}
+
+func (e *NotReadError) Error() string {
+	if e.After == 0 {
+		return fmt.Sprintf("%s: %v before a line was read; no line was decided", e.Name, e.Cause)
+	}
+	return fmt.Sprintf("%s: %v before the input was read to its end; the lines after line %d were not read or decided", e.Name, e.Cause, e.After)
+}
+
+func (e *NotReadError) Unwrap() error { return e.Cause }
+
 // Loop runs a Func over every line of an input, on several goroutines, and writes the
 // outputs in input order.
 type Loop struct {
@@ -64,6 +82,9 @@ const (
 	maxFlightBytes = 64 << 20
 	// keepBufferBytes is the largest line or output buffer kept for the next line.
 	keepBufferBytes = 1 << 20
+	// stuckRead is how long after the context is done a read of the input may go on before
+	// the run ends without it.
+	stuckRead = 100 * time.Millisecond
 )
 
 // job is one line in flight; jobs are reused, with their buffers.
@@ -79,7 +100,8 @@ type job struct {
 // the error that ended the reading early (a *StopError, a read or a write error; the outputs of
 // the lines before it are written), or a *StopError naming Noun when the input has no line.
 // When ctx is done, the lines not yet started get the ErrorFunc's line for a *NotDecidedError
-// (the input is still read to its end: no line is dropped).
+// (the input is still read to its end: no line is dropped), unless a read of the input makes
+// no progress for stuckRead: then the run ends with a *NotReadError naming the last line read.
 func (lp *Loop) Run(ctx context.Context, w io.Writer) (Summary, error) {
 	workers := lp.Workers
 	if workers <= 0 {
@@ -136,30 +158,80 @@ func (lp *Loop) Run(ctx context.Context, w io.Writer) (Summary, error) {
 		}
 	}()
 
-	var readErr error
-	for !writeFailed.Load() {
-		line, err := lp.Reader.Next()
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				readErr = err
+	// The reading goroutine hands each line over in a job of its own; this goroutine sends it to
+	// the workers and the writer. When ctx is done while a read of the input is under way, the
+	// run ends without waiting for that read (abandon).
+	fed := make(chan *job)
+	abandon := make(chan struct{})
+	var readErr error // written before fed is closed
+	go func() {
+		defer close(fed)
+		for !writeFailed.Load() {
+			line, err := lp.Reader.Next()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					readErr = err
+				}
+				return
 			}
-			break
+			var j *job
+			select {
+			case j = <-free:
+			case <-abandon:
+				return
+			}
+			j.text = append(j.text[:0], line.Text...)
+			j.line = Line{No: line.No, Text: j.text}
+			select {
+			case fed <- j:
+			case <-abandon:
+				return
+			}
 		}
-		j := <-free
-		flight.acquire(len(line.Text))
-		j.text = append(j.text[:0], line.Text...)
-		j.line = Line{No: line.No, Text: j.text}
-		work <- j
-		order <- j
+	}()
+	lines, lastNo := 0, 0
+	done := ctx.Done()
+	var tick <-chan time.Time // after ctx is done: look for a read that makes no progress
+	seen := int64(-1)
+	var stopErr error
+feed:
+	for {
+		select {
+		case j, ok := <-fed:
+			if !ok {
+				stopErr = readErr
+				break feed
+			}
+			lines, lastNo = lines+1, j.line.No
+			flight.acquire(len(j.text))
+			work <- j
+			order <- j
+		case <-done:
+			done = nil
+			ticker := time.NewTicker(stuckRead)
+			defer ticker.Stop()
+			tick = ticker.C
+		case <-tick:
+			// The same read under way a whole tick: the input blocks. The lines it holds
+			// back are not read; the error says so.
+			src := lp.Reader.src
+			n := src.reads.Load()
+			if src.inRead.Load() && n == seen {
+				close(abandon)
+				stopErr = &NotReadError{Name: lp.Reader.name, After: lastNo, Cause: context.Cause(ctx)}
+				break feed
+			}
+			seen = n
+		}
 	}
 	close(work)
 	close(order)
 	wg.Wait()
 	<-written
-	sum.Lines = lp.Reader.Lines()
+	sum.Lines = lines
 	switch {
-	case readErr != nil:
-		return sum, readErr
+	case stopErr != nil:
+		return sum, stopErr
 	case writeErr != nil:
 		return sum, writeErr
 	case sum.Lines == 0:

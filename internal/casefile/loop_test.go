@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,5 +111,31 @@ func TestLoopWriteError(t *testing.T) {
 	lp := Loop{Reader: NewReader(strings.NewReader(strings.Repeat("x\n", 5000)), "in", 0), Noun: "case", Do: echo, Error: errorLine}
 	if _, err := lp.Run(context.Background(), w); err == nil || err.Error() != "disk full" || w.writes != 1 {
 		t.Errorf("err %v after %d writes", err, w.writes)
+	}
+}
+
+// An input that blocks (a pipe whose writer neither writes nor closes it) does not hold the
+// run past its context: the lines read are written, and the run ends with a *NotReadError
+// naming the last line read.
+func TestLoopContextDoneWhileReadBlocks(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() { _, _ = pw.Write([]byte("1\n\n2\n")) }()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	stopAt2 := func(ctx context.Context, l Line, out []byte) ([]byte, bool) {
+		if string(l.Text) == "2" {
+			cancel(errors.New("the timeout was reached"))
+		}
+		return echo(ctx, l, out)
+	}
+	var out strings.Builder
+	lp := Loop{Reader: NewReader(pr, "in", 0), Noun: "case", Do: stopAt2, Error: errorLine, Workers: 1}
+	sum, err := lp.Run(ctx, &out)
+	var nr *NotReadError
+	if !errors.As(err, &nr) || err.Error() != "in: the timeout was reached before the input was read to its end; the lines after line 3 were not read or decided" {
+		t.Fatalf("err %v", err)
+	}
+	if out.String() != "1:1\n3:2\n" || sum != (Summary{Lines: 2}) {
+		t.Errorf("output %q, summary %+v", out.String(), sum)
 	}
 }

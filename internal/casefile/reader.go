@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 )
 
 // The reader: LF or CRLF line endings, an optional UTF-8 byte order mark at the start of the
@@ -37,6 +38,7 @@ type Line struct {
 // Reader reads the lines of a JSON Lines input.
 type Reader struct {
 	r        *bufio.Reader
+	src      *source
 	name     string
 	max      int
 	no       int
@@ -50,11 +52,25 @@ func NewReader(in io.Reader, name string, limit int) *Reader {
 	if limit <= 0 {
 		limit = DefaultMaxLineBytes
 	}
-	return &Reader{r: bufio.NewReaderSize(in, 64<<10), name: name, max: limit}
+	src := &source{r: in}
+	return &Reader{r: bufio.NewReaderSize(src, 64<<10), src: src, name: name, max: limit}
 }
 
-// Name is the input's name in messages.
-func (r *Reader) Name() string { return r.name }
+// source is the input under the reader's buffer. It tells whether a read is under way and
+// counts the reads, so that the loop need not wait past its context for an input that blocks
+// (a pipe whose writer neither writes nor closes it).
+type source struct {
+	r      io.Reader
+	inRead atomic.Bool
+	reads  atomic.Int64
+}
+
+func (s *source) Read(p []byte) (int, error) {
+	s.reads.Add(1)
+	s.inRead.Store(true)
+	defer s.inRead.Store(false)
+	return s.r.Read(p)
+}
 
 // StopError is an error that ends the reading of an input: the rest cannot be read as JSON
 // Lines. The commands report it once, on standard error, and exit with status 2.
@@ -116,7 +132,7 @@ func (r *Reader) readLine() ([]byte, error) {
 			}
 			return append(r.buf, chunk...), nil
 		default:
-			return nil, fmt.Errorf("reading %s: %v", r.name, err)
+			return nil, fmt.Errorf("reading %s: %w", r.name, err)
 		}
 	}
 }

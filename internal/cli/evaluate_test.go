@@ -137,9 +137,15 @@ func TestEvaluateRepeatedPoliciesDecideAlike(t *testing.T) {
 	}
 	twice := strings.Replace(allowCase, `"identityPolicies":[`, `"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]},`, 1)
 	_, out, _ = run(t, allowCase+"\n"+twice+"\n", "evaluate")
-	got := outputLines(t, out)
-	allows, _ := got[1]["explanation"].(map[string]any)["allows"].([]any)
-	if len(allows) != 2 || allows[0].(map[string]any)["policy"] != "identityPolicies[0]" || allows[1].(map[string]any)["policy"] != "identityPolicies[1]" {
-		t.Errorf("allows of a policy given twice: %v", allows)
+	var second struct {
+		Explanation struct {
+			Allows []struct{ Policy string }
+		}
+	}
+	if err := json.Unmarshal([]byte(strings.Split(out, "\n")[1]), &second); err != nil {
+		t.Fatal(err)
+	}
+	if allows := second.Explanation.Allows; len(allows) != 2 || allows[0].Policy != "identityPolicies[0]" || allows[1].Policy != "identityPolicies[1]" {
+		t.Errorf("allows of a policy given twice: %+v", second.Explanation.Allows)
 	}
 }

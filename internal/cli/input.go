@@ -85,7 +85,8 @@ var lineHook func(ctx context.Context, cmd string, line casefile.Line)
 
 // runLines runs a command's line function over its input and returns the exit status: 2 when
 // the input cannot be read on or holds no object, 3 when a line met an internal error, 1 when
-// a line failed, could not be read or was not decided in time, 0 otherwise.
+// a line failed, could not be read or was not decided in time (or the timeout came before the
+// input's end), 0 otherwise.
 func runLines(ctx context.Context, cmd, noun string, lr *casefile.Reader, stdout, stderr io.Writer, do casefile.Func, errLine casefile.ErrorFunc) int {
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	loop := casefile.Loop{Reader: lr, Noun: noun, Error: errLine, Do: func(ctx context.Context, line casefile.Line, b []byte) ([]byte, bool) {
@@ -98,14 +99,17 @@ func runLines(ctx context.Context, cmd, noun string, lr *casefile.Reader, stdout
 	if flushErr := out.Flush(); err == nil {
 		err = flushErr
 	}
+	var notRead *casefile.NotReadError
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
-		return exitUsage
+		if !errors.As(err, &notRead) {
+			return exitUsage
+		}
 	}
 	switch {
 	case sum.Internal > 0:
 		return exitInternal
-	case sum.Failed > 0:
+	case sum.Failed > 0, notRead != nil:
 		return exitViolation
 	}
 	return exitOK

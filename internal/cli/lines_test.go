@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
@@ -135,5 +137,28 @@ func TestLinesTimeoutNegative(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, cmd+": --timeout must not be negative, not -1s") {
 			t.Errorf("%s: exit %d, stderr %q", cmd, code, errOut)
 		}
+	}
+}
+
+// An input that blocks (standard input from a program that neither writes nor ends) does not
+// hold evaluate past --timeout: the lines read are decided, and the command says where it
+// stopped reading and exits 1.
+func TestLinesTimeoutBlockedInput(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() { _, _ = io.WriteString(pw, allowCase+"\n") }()
+	var out, errOut bytes.Buffer
+	code := Run([]string{"evaluate", "--timeout", "200ms", "-"}, pr, &out, &errOut, "test")
+	if code != exitViolation {
+		t.Errorf("exit %d, want 1", code)
+	}
+	// The line is decided, unless a loaded machine starts it only after the timeout.
+	decided := strings.HasPrefix(out.String(), `{"id":"ok","decision":"Allow"`)
+	late := out.String() == `{"id":"ok","error":"<stdin>:1: the timeout (--timeout 200ms) was reached before this line was decided"}`+"\n"
+	if !decided && !late || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("stdout %q", out.String())
+	}
+	if want := "evaluate: <stdin>: the timeout (--timeout 200ms) was reached before the input was read to its end; the lines after line 1 were not read or decided\n"; errOut.String() != want {
+		t.Errorf("stderr %q, want %q", errOut.String(), want)
 	}
 }

@@ -136,7 +136,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		var locate func(string) guard.ConfigPlace
 		if dir != "" {
-			locate = guard.ConfigLocator(data, dir)
+			locate = plan.ConfigLocator(dir)
 		}
 		err = report.WriteSARIF(out, toolVersion, locate)
 	}

@@ -21,6 +21,20 @@ func ValidateParsed(doc []byte, p *Policy, opts ValidateOptions) []Finding {
 	return v.findings
 }
 
+// FullAdminFindings returns the FULL_ADMIN findings of an identity policy, which ValidatePolicy
+// gives too, without the other checks: for a policy that is known to be valid (an AWS managed
+// policy), whose full validation would cost far more than the one question.
+func FullAdminFindings(p *Policy) []Finding {
+	v := &validator{opts: ValidateOptions{Type: PolicyTypeIdentity}, policy: p}
+	for _, s := range p.Statements {
+		if s.Effect == EffectAllow && !s.NotAction && onEveryResource(s) {
+			v.checkFullAdmin(s)
+		}
+	}
+	sortFindings(v.findings)
+	return v.findings
+}
+
 // checkPassRoleOnEveryRole reports an Allow statement of an identity policy that allows
 // iam:PassRole on a Resource pattern that names every role of an account (or of every
 // account), "arn:aws:iam::111122223333:role/*": as broad as "*" for PassRole, whose resource

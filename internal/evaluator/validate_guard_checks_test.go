@@ -172,3 +172,49 @@ func FuzzValidateParsed(f *testing.F) {
 		validateParsedAgrees(t, doc, ValidateOptions{Type: PolicyTypes[int(typ)%len(PolicyTypes)]})
 	})
 }
+
+// FullAdminFindings gives exactly ValidatePolicy's FULL_ADMIN findings of an identity policy.
+func TestFullAdminFindings(t *testing.T) {
+	only := func(fs []Finding) []Finding {
+		var out []Finding
+		for _, f := range fs {
+			if f.Code == "FULL_ADMIN" {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	docs := []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":["s3:GetObject","*:*"],"NotResource":"arn:aws:s3:::b","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`,
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b"}}`,
+		`{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}`,
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"*","Resource":"*"}}`,
+	}
+	for _, tc := range validateCases {
+		docs = append(docs, tc.policy)
+	}
+	reported := 0
+	for _, doc := range docs {
+		p, err := ParsePolicy([]byte(doc))
+		if err != nil {
+			continue
+		}
+		got, want := FullAdminFindings(p), only(ValidatePolicy([]byte(doc), ValidateOptions{Type: PolicyTypeIdentity}))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\nFullAdminFindings\n%s\nValidatePolicy\n%s", doc, describeFindings(got), describeFindings(want))
+		}
+		reported += len(got)
+	}
+	if reported < 2 {
+		t.Errorf("only %d FULL_ADMIN findings: the comparison covers too little", reported)
+	}
+	for arn, want := range map[string]int{"arn:aws:iam::aws:policy/AdministratorAccess": 1, "arn:aws:iam::aws:policy/ReadOnlyAccess": 0, "arn:aws:iam::aws:policy/PowerUserAccess": 0} {
+		p, err := ManagedPolicy(arn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := FullAdminFindings(p); len(got) != want {
+			t.Errorf("%s: %s", arn, describeFindings(got))
+		}
+	}
+}

@@ -132,15 +132,12 @@ func (v *validator) checkIdentityGrants(s *Statement) (passRole bool) {
 	if s.NotAction || !onEveryResource(s) {
 		return false
 	}
+	if v.checkFullAdmin(s) {
+		return true
+	}
 	narrowed := ""
 	if len(s.Conditions) > 0 {
 		narrowed = " (its conditions may narrow it)"
-	}
-	for _, a := range s.Actions {
-		if a.Text == "*" || a.Text == "*:*" {
-			v.add("FULL_ADMIN", a.Path, a.Pos, "the statement allows every action on every resource%s, which is full administrator access: grant only the actions and resources needed", narrowed)
-			return true
-		}
 	}
 	sa := v.actionsOf(s)
 	for i, a := range s.Actions {
@@ -164,6 +161,22 @@ func (v *validator) checkIdentityGrants(s *Statement) (passRole bool) {
 		}
 	}
 	return passRole
+}
+
+// checkFullAdmin reports an Allow statement of an identity policy that allows every action on
+// every resource (its caller checks that it is on every resource and has no NotAction).
+func (v *validator) checkFullAdmin(s *Statement) bool {
+	narrowed := ""
+	if len(s.Conditions) > 0 {
+		narrowed = " (its conditions may narrow it)"
+	}
+	for _, a := range s.Actions {
+		if a.Text == "*" || a.Text == "*:*" {
+			v.add("FULL_ADMIN", a.Path, a.Pos, "the statement allows every action on every resource%s, which is full administrator access: grant only the actions and resources needed", narrowed)
+			return true
+		}
+	}
+	return false
 }
 
 // checkPassRoleWithCompute reports actions that run code with a passed role when the policy

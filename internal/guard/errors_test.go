@@ -30,6 +30,14 @@ func TestMalformedPlans(t *testing.T) {
 		{"version 0", `{"format_version": "0.2"}`, []string{`format_version "0.2" is not supported`}},
 		{"version number", `{"format_version": 1.2}`, []string{`format_version: expected a string such as "1.2", found 1.2`}},
 		{"wrong type", "{\"format_version\": \"1.2\",\n \"resource_changes\": {\"a\": 1}}", []string{"p.json: line 2, column", "field resource_changes", "found JSON object"}},
+		{"null version", `{"format_version": null, "planned_values": {}}`, []string{"p.json: format_version is missing"}},
+		{"unparsable version", `{"format_version": "1.x", "planned_values": {}}`, []string{`p.json: invalid format version "1.x"`}},
+		// The header is read again after a failed decode: the version is the clearer error.
+		{"version 2 with a type error", `{"format_version": "2.0", "planned_values": 7}`, []string{`plan format_version "2.0" is not supported`}},
+		{"prior state version", `{"format_version": "1.2", "planned_values": {}, "prior_state": {"format_version": "2.0", "values": {}}}`,
+			[]string{"p.json: prior_state: unsupported state format version"}},
+		{"prior state without version", `{"format_version": "1.2", "planned_values": {}, "prior_state": {"values": {}}}`,
+			[]string{"p.json: prior_state: unexpected state input, format version is missing"}},
 		{"bad attribute", strings.Replace(string(valid), `"max_session_duration":3600,"name":"reporting"`, `"max_session_duration":3600,"name":42`, 1),
 			[]string{"p.json: planned_values: aws_iam_role.reporting: attribute name: expected a string, found a number"}},
 	}
@@ -71,5 +79,21 @@ user aws_iam_user.u name="u" arn="arn:aws:iam::111122223333:user/u" path="/"
 `)
 	if len(p.Prior().Users) != 0 || !p.Complete || p.Errored {
 		t.Errorf("prior %+v complete %v errored %v", p.Prior(), p.Complete, p.Errored)
+	}
+}
+
+// The "errored" field, which terraform-json does not decode, is read with the rest of the plan.
+func TestErroredPlan(t *testing.T) {
+	for input, want := range map[string]bool{
+		`{"format_version": "1.2", "planned_values": {}, "errored": true}`: true,
+		`{"format_version": "1.2", "planned_values": {}}`:                  false,
+	} {
+		p, err := ReadPlan(strings.NewReader(input), "p.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Errored != want || p.FormatVersion != "1.2" {
+			t.Errorf("%s: errored %v, format %q", input, p.Errored, p.FormatVersion)
+		}
 	}
 }

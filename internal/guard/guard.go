@@ -256,7 +256,7 @@ func (g *guard) inferAccount() (id, source string, known bool) {
 		return acct, "inferred from " + evidence[acct] + "; set account in the rules to be sure", true
 	}
 	for _, rp := range g.plan.Planned().ResourcePolicies {
-		for _, acct := range ownAccountNamedBy(rp) {
+		for _, acct := range g.ownAccountNamedBy(rp) {
 			note(acct, "the policy of "+rp.Document.Source.Address+", which names its own resource in that account")
 		}
 	}
@@ -285,11 +285,12 @@ func mostNamed(counts map[string]int) string {
 // resource: a Resource element that is the target's ARN (an SQS queue or SNS topic of the
 // plan, by name), and the account root that a key policy delegates all of kms:* to, which is
 // the statement AWS's default key policy writes for the key's own account.
-func ownAccountNamedBy(rp *ResourcePolicy) []string {
+// The policy is parsed once (g.parse): building the account reads the same parse.
+func (g *guard) ownAccountNamedBy(rp *ResourcePolicy) []string {
 	if !rp.Document.JSON.Known {
 		return nil
 	}
-	pol, err := ev.ParsePolicy([]byte(rp.Document.JSON.Text))
+	pol, err := g.parse(rp.Document.Source.String(), rp.Document.JSON.Text)
 	if err != nil {
 		return nil
 	}

@@ -1,7 +1,6 @@
 package guard
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"strings"
 
@@ -24,12 +23,10 @@ type ConfigPlace struct {
 // configuration is read with HCL's own parsers, both syntaxes (.tf and .tf.json); instance keys
 // of count and for_each (aws_iam_role.r[0], module.a["x"]) point at the one block. The function
 // returns the zero ConfigPlace where it does not know (remote modules, a file that does not
-// parse, an address it cannot find).
-func ConfigLocator(planJSON []byte, dir string) func(address string) ConfigPlace {
-	var tp struct {
-		Configuration *tfjson.Config `json:"configuration"`
-	}
-	if err := json.Unmarshal(planJSON, &tp); err != nil || tp.Configuration == nil || tp.Configuration.RootModule == nil {
+// parse, an address it cannot find). It reads the configuration ReadPlan decoded: the plan JSON
+// is not decoded again.
+func (p *Plan) ConfigLocator(dir string) func(address string) ConfigPlace {
+	if p.config == nil || p.config.RootModule == nil {
 		return func(string) ConfigPlace { return ConfigPlace{} }
 	}
 	places := map[string]ConfigPlace{} // "module.a.module.b.aws_x.y" -> place
@@ -59,7 +56,7 @@ func ConfigLocator(planJSON []byte, dir string) func(address string) ConfigPlace
 			walk(prefix+"module."+name+".", filepath.Join(dir, call.Source), call.Module, depth+1)
 		}
 	}
-	walk("", dir, tp.Configuration.RootModule, 0)
+	walk("", dir, p.config.RootModule, 0)
 	return func(address string) ConfigPlace {
 		return places[stripInstanceKeys(address)]
 	}

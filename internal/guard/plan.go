@@ -31,6 +31,7 @@ type Plan struct {
 	prior   *Account
 	planned *Account
 	actions map[string][]string
+	config  *tfjson.Config // the configuration section, for ConfigLocator; nil without one
 }
 
 // Prior returns the account as the prior state leaves it. A plan without prior state (every
@@ -60,21 +61,18 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading plan: %w", name, err)
 	}
-	errored, err := checkHeader(data, name)
+	tp, err := decodePlan(data, name)
 	if err != nil {
 		return nil, err
 	}
-	var tp tfjson.Plan
-	if err := json.Unmarshal(data, &tp); err != nil {
-		return nil, jsonError(data, name, err)
-	}
 	p := &Plan{
 		Name:             name,
-		FormatVersion:    tp.FormatVersion,
+		FormatVersion:    tp.formatVersion,
 		TerraformVersion: tp.TerraformVersion,
 		Complete:         tp.Complete == nil || *tp.Complete,
-		Errored:          errored,
+		Errored:          tp.Errored,
 		HasConfiguration: tp.Config != nil && tp.Config.RootModule != nil,
+		config:           tp.Config,
 		actions:          make(map[string][]string),
 	}
 	unknowns := make(map[string]any)
@@ -118,56 +116,130 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 	return p, nil
 }
 
-// checkHeader finds JSON syntax errors with their place, and refuses what is not a plan of
-// format 1.x, before the full decode (whose errors are less clear about either). It returns
-// the plan's "errored" field, which terraform-json does not decode.
-func checkHeader(data []byte, name string) (errored bool, err error) {
+// planJSON is what the guard reads of a plan, decoded in one pass: the fields of tfjson.Plan
+// that it uses, and "errored" and "values", which tfjson.Plan does not have. (tfjson.Plan's
+// own decoding decodes the whole plan a second time, to check its version.)
+type planJSON struct {
+	Errored          bool                     `json:"errored"`
+	FormatVersion    json.RawMessage          `json:"format_version"`
+	TerraformVersion string                   `json:"terraform_version"`
+	PlannedValues    *tfjson.StateValues      `json:"planned_values"`
+	ResourceChanges  []*tfjson.ResourceChange `json:"resource_changes"`
+	Complete         *bool                    `json:"complete"`
+	PriorState       *priorStateJSON          `json:"prior_state"`
+	Config           *tfjson.Config           `json:"configuration"`
+	// Values is the state's own field: a state given as a plan has it.
+	Values json.RawMessage `json:"values"`
+
+	formatVersion string // FormatVersion read as a string, by check
+}
+
+// priorStateJSON is the prior state of a plan, decoded with the plan (tfjson.State's own
+// decoding decodes it a second time, to check its version: check does that on the fields).
+type priorStateJSON struct {
+	FormatVersion    string              `json:"format_version"`
+	TerraformVersion string              `json:"terraform_version"`
+	Values           *tfjson.StateValues `json:"values"`
+}
+
+// decodePlan decodes plan JSON once and checks that it is a plan of format 1.x. When the
+// decode fails, the header alone is read again to say what is wrong as precisely as before a
+// full decode: where the JSON syntax breaks, or that the input is not a plan at all.
+func decodePlan(data []byte, name string) (*planJSON, error) {
+	var tp planJSON
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&tp); err != nil {
+		if herr := checkHeader(data, name); herr != nil {
+			return nil, herr
+		}
+		return nil, jsonError(data, name, err)
+	}
+	if err := trailingData(data, dec.InputOffset(), name); err != nil {
+		return nil, err
+	}
+	if err := tp.check(name); err != nil {
+		return nil, err
+	}
+	return &tp, nil
+}
+
+// trailingData reports data after the JSON value that ends at end: where the extra data
+// starts, not where the decoder stopped reading it.
+func trailingData(data []byte, end int64, name string) error {
+	extra := end + int64(len(data[end:])-len(bytes.TrimLeft(data[end:], " \t\r\n")))
+	if extra < int64(len(data)) {
+		return fmt.Errorf("%s: %s: unexpected data after the plan's JSON object", name, position(data, extra))
+	}
+	return nil
+}
+
+// check refuses what is not a plan of format 1.x (a state, a plan of another format), and a
+// prior state that tfjson.State would refuse.
+func (tp *planJSON) check(name string) error {
+	// `terraform show -json` without a plan file prints the state: format_version and values,
+	// no planned_values. Read as a plan, it would be an empty one that passes every check.
+	notPlan := tp.PlannedValues == nil && tp.ResourceChanges == nil
+	if notPlan && !isNull(tp.Values) {
+		return fmt.Errorf("%s: this is a Terraform state, not a plan (run terraform show -json PLANFILE on a plan saved with terraform plan -out=PLANFILE)", name)
+	}
+	if isNull(tp.FormatVersion) {
+		return fmt.Errorf("%s: format_version is missing: expected the JSON output of `terraform show -json PLANFILE`", name)
+	}
+	if err := json.Unmarshal(tp.FormatVersion, &tp.formatVersion); err != nil {
+		return fmt.Errorf("%s: format_version: expected a string such as \"1.2\", found %s", name, tp.FormatVersion)
+	}
+	major, _, _ := strings.Cut(tp.formatVersion, ".")
+	if major != "1" {
+		return fmt.Errorf("%s: plan format_version %q is not supported: this guard reads plan format 1.x (Terraform 1.0 and later)", name, tp.formatVersion)
+	}
+	if notPlan {
+		// Terraform writes planned_values in every plan, an empty one included.
+		return fmt.Errorf("%s: not a plan: it has neither planned_values nor resource_changes (run terraform show -json PLANFILE)", name)
+	}
+	if err := (&tfjson.Plan{FormatVersion: tp.formatVersion}).Validate(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if ps := tp.PriorState; ps != nil {
+		if err := (&tfjson.State{FormatVersion: ps.FormatVersion}).Validate(); err != nil {
+			return fmt.Errorf("%s: prior_state: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// checkHeader reads the plan's header alone, after a failed decode, for the clearest error:
+// JSON syntax errors with their place, a value that is not an object, extra data, and what is
+// not a plan of format 1.x. It returns nil when the header is fine (the error is then the full
+// decode's).
+func checkHeader(data []byte, name string) error {
 	var head struct {
-		Errored         bool             `json:"errored"`
-		FormatVersion   *json.RawMessage `json:"format_version"`
-		PlannedValues   json.RawMessage  `json:"planned_values"`
-		ResourceChanges json.RawMessage  `json:"resource_changes"`
-		Values          json.RawMessage  `json:"values"`
+		FormatVersion   json.RawMessage `json:"format_version"`
+		PlannedValues   json.RawMessage `json:"planned_values"`
+		ResourceChanges json.RawMessage `json:"resource_changes"`
+		Values          json.RawMessage `json:"values"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&head); err != nil {
 		if errors.Is(err, io.EOF) {
-			return false, fmt.Errorf("%s: empty input: expected the JSON output of `terraform show -json PLANFILE`", name)
+			return fmt.Errorf("%s: empty input: expected the JSON output of `terraform show -json PLANFILE`", name)
 		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field == "" {
-			return false, fmt.Errorf("%s: %s: expected a JSON object (a Terraform plan), found %s", name, position(data, te.Offset-1), te.Value)
+			return fmt.Errorf("%s: %s: expected a JSON object (a Terraform plan), found %s", name, position(data, te.Offset-1), te.Value)
 		}
-		return false, jsonError(data, name, err)
+		return jsonError(data, name, err)
 	}
-	// Report where extra data starts, not where the decoder stopped reading it.
-	end := dec.InputOffset()
-	extra := end + int64(len(data[end:])-len(bytes.TrimLeft(data[end:], " \t\r\n")))
-	if extra < int64(len(data)) {
-		return false, fmt.Errorf("%s: %s: unexpected data after the plan's JSON object", name, position(data, extra))
+	if err := trailingData(data, dec.InputOffset(), name); err != nil {
+		return err
 	}
-	// `terraform show -json` without a plan file prints the state: format_version and values,
-	// no planned_values. Read as a plan, it would be an empty one that passes every check.
-	notPlan := isNull(head.PlannedValues) && isNull(head.ResourceChanges)
-	if notPlan && !isNull(head.Values) {
-		return false, fmt.Errorf("%s: this is a Terraform state, not a plan (run terraform show -json PLANFILE on a plan saved with terraform plan -out=PLANFILE)", name)
+	tp := planJSON{FormatVersion: head.FormatVersion, Values: head.Values}
+	if !isNull(head.PlannedValues) {
+		tp.PlannedValues = &tfjson.StateValues{}
 	}
-	if head.FormatVersion == nil {
-		return false, fmt.Errorf("%s: format_version is missing: expected the JSON output of `terraform show -json PLANFILE`", name)
+	if !isNull(head.ResourceChanges) {
+		tp.ResourceChanges = []*tfjson.ResourceChange{}
 	}
-	var version string
-	if err := json.Unmarshal(*head.FormatVersion, &version); err != nil {
-		return false, fmt.Errorf("%s: format_version: expected a string such as \"1.2\", found %s", name, *head.FormatVersion)
-	}
-	major, _, _ := strings.Cut(version, ".")
-	if major != "1" {
-		return false, fmt.Errorf("%s: plan format_version %q is not supported: this guard reads plan format 1.x (Terraform 1.0 and later)", name, version)
-	}
-	if notPlan {
-		// Terraform writes planned_values in every plan, an empty one included.
-		return false, fmt.Errorf("%s: not a plan: it has neither planned_values nor resource_changes (run terraform show -json PLANFILE)", name)
-	}
-	return head.Errored, nil
+	return tp.check(name)
 }
 
 // isNull reports whether a raw JSON field is absent or null.

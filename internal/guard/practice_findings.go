@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/iamguard/terraform-provider-iam/internal/catalog"
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
@@ -114,24 +113,23 @@ func fullAdminText(pol *ev.Policy, f ev.Finding) string {
 }
 
 // managedFullAdmin returns the FULL_ADMIN findings of an AWS managed policy (AdministratorAccess
-// has one), validating each policy once per process: they do not change.
+// has one), once per policy and process: they do not change.
 func managedFullAdmin(arn string) []ev.Finding {
-	if v, ok := managedAdmin.Load(arn); ok {
-		return v.([]ev.Finding)
+	managedAdmin.Lock()
+	defer managedAdmin.Unlock()
+	if fs, ok := managedAdmin.byARN[arn]; ok {
+		return fs
 	}
 	var out []ev.Finding
-	pol, err := ev.ManagedPolicy(arn)
-	mp, ok := catalog.ManagedPolicyByARN(arn)
-	if err == nil && ok {
-		for _, f := range ev.ValidateParsed([]byte(mp.Document), pol, ev.ValidateOptions{Type: ev.PolicyTypeIdentity, AWSManaged: true}) {
-			if f.Code == codeFullAdmin {
-				out = append(out, f)
-			}
-		}
+	if pol, err := ev.ManagedPolicy(arn); err == nil {
+		out = ev.FullAdminFindings(pol)
 	}
-	managedAdmin.Store(arn, out)
+	managedAdmin.byARN[arn] = out
 	return out
 }
 
 // managedAdmin caches managedFullAdmin by ARN.
-var managedAdmin sync.Map
+var managedAdmin = struct {
+	sync.Mutex
+	byARN map[string][]ev.Finding
+}{byARN: map[string][]ev.Finding{}}

@@ -153,11 +153,11 @@ func TestConfigLocatorSyntaxes(t *testing.T) {
 }
 
 func TestConfigLocator(t *testing.T) {
-	data, err := os.ReadFile("testdata/plans/module-roles/plan.json")
+	p, err := LoadPlan("testdata/plans/module-roles/plan.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	locate := ConfigLocator(data, "testdata/plans/module-roles")
+	locate := p.ConfigLocator("testdata/plans/module-roles")
 	for addr, want := range map[string]ConfigPlace{
 		"aws_iam_policy.boundary":                    {"testdata/plans/module-roles/main.tf", 15, 1},
 		"module.orders.aws_iam_role.this":            {"testdata/plans/module-roles/modules/app_role/main.tf", 13, 1},

@@ -77,6 +77,8 @@ type forbidModel struct {
 	Actions   types.List `tfsdk:"actions"`
 	Resources types.List `tfsdk:"resources"`
 	Context   types.Map  `tfsdk:"context"`
+	// WaiveUndecided is the reason an undecided answer of this rule is accepted, or null.
+	WaiveUndecided types.String `tfsdk:"waive_undecided"`
 }
 
 type requireModel struct {
@@ -225,8 +227,8 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Computed: true,
 			},
 			"violations": schema.Int64Attribute{
-				MarkdownDescription: "The number of findings: rules that do not hold (violated or undecided forbid " +
-					"blocks and unmet require blocks). Zero exactly when `passed` is `true`.",
+				MarkdownDescription: "The number of findings that fail the check: rules that do not hold (violated or " +
+					"undecided forbid blocks, unless waived, and unmet require blocks). Zero exactly when `passed` is `true`.",
 				Computed: true,
 			},
 			"findings": schema.ListNestedAttribute{
@@ -241,7 +243,8 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 						},
 						"kind": schema.StringAttribute{
 							MarkdownDescription: "`violation` (a forbidden request is allowed), `unmet` (a required " +
-								"request is not allowed) or `undecided` (the analysis could not decide a forbid).",
+								"request is not allowed), `undecided` (the analysis could not decide a forbid) or " +
+								"`waived_undecided` (an undecided forbid whose `waive_undecided` accepts it).",
 							Computed: true,
 						},
 						"witness": schema.SingleNestedAttribute{
@@ -358,6 +361,15 @@ func (r *accessCheckResource) Schema(_ context.Context, _ resource.SchemaRequest
 						},
 						"context": contextInput(multiValuedContext("Condition keys fixed to these values for every request of " +
 							"the set; every other key may take any value or be absent.")).resource(),
+						"waive_undecided": schema.StringAttribute{
+							MarkdownDescription: "Accept, for the reason given, that the analysis cannot decide this rule: an " +
+								"undecided answer is then a warning instead of an error, listed in `findings` with kind " +
+								"`waived_undecided`, and does not make `passed` false. A violation is never waived (a proven " +
+								"forbidden request: narrow the policies or the rule), but an undecided rule may hide one that a " +
+								"larger `budget` would find. When the rule is decided, the waiver is reported as having nothing to waive.",
+							Optional:   true,
+							Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
 					},
 				},
 			},
@@ -574,6 +586,21 @@ func (r *accessCheckResource) Read(_ context.Context, _ resource.ReadRequest, _ 
 func (r *accessCheckResource) Delete(_ context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
 }
 
+// undecidedWaivers returns, for each forbid rule of the check (in the order buildAccessCheck
+// reads them), the reason given to accept its undecided answer, or "".
+func undecidedWaivers(ctx context.Context, m *accessCheckModel, diags *diag.Diagnostics) []string {
+	var out []string
+	for _, obj := range knownObjects(m.Forbid) {
+		if obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		var f forbidModel
+		diags.Append(obj.As(ctx, &f, basetypes.ObjectAsOptions{})...)
+		out = append(out, f.WaiveUndecided.ValueString())
+	}
+	return out
+}
+
 // accessCheckOutcome is the computed attributes of a check that ran.
 type accessCheckOutcome struct {
 	passed     types.Bool
@@ -636,7 +663,11 @@ func evaluateAccessCheck(ctx context.Context, m *accessCheckModel, raw tftypes.V
 		report(path.Root("forbid").AtListIndex(v.Forbid), "Forbidden access is reachable", msg)
 		findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", v.Forbid), "violation", who, &v.Witness, v.Statements, msg, diags))
 	}
+	waivers := undecidedWaivers(ctx, m, diags)
+	waived := 0
+	undecidedRule := map[int]bool{}
 	for _, u := range result.Undecided {
+		undecidedRule[u.Forbid] = true
 		msg := fmt.Sprintf("forbid[%d] could not be decided, and an undecided rule fails the check: %s.", u.Forbid, strings.TrimSuffix(u.Reason, "."))
 		if strings.Contains(u.Reason, "budget") {
 			used := budget
@@ -645,8 +676,22 @@ func evaluateAccessCheck(ctx context.Context, m *accessCheckModel, raw tftypes.V
 			}
 			msg += fmt.Sprintf(" The budget was %d; raise budget (for example to %d), or split the rule into narrower forbid blocks.", used, used*10)
 		}
-		report(path.Root("forbid").AtListIndex(u.Forbid), "Access check undecided", msg)
+		at := path.Root("forbid").AtListIndex(u.Forbid)
+		if u.Forbid < len(waivers) && waivers[u.Forbid] != "" {
+			msg = fmt.Sprintf("forbid[%d] could not be decided: %s. It is waived (waive_undecided): %s", u.Forbid, strings.TrimSuffix(u.Reason, "."), waivers[u.Forbid])
+			diags.AddAttributeWarning(at.AtName("waive_undecided"), "Access check undecided (waived)", msg)
+			findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", u.Forbid), "waived_undecided", "", nil, nil, msg, diags))
+			waived++
+			continue
+		}
+		report(at, "Access check undecided", msg)
 		findings = append(findings, newFinding(ctx, fmt.Sprintf("forbid[%d]", u.Forbid), "undecided", "", nil, nil, msg, diags))
+	}
+	for i, reason := range waivers {
+		if reason != "" && !undecidedRule[i] {
+			diags.AddAttributeWarning(path.Root("forbid").AtListIndex(i).AtName("waive_undecided"), "Nothing to waive",
+				fmt.Sprintf("forbid[%d] is decided, so waive_undecided (%q) waives nothing: remove it.", i, reason))
+		}
 	}
 	for _, u := range result.Unmet {
 		req := u.Request
@@ -680,7 +725,8 @@ func evaluateAccessCheck(ctx context.Context, m *accessCheckModel, raw tftypes.V
 		diags.AddError("Cannot compute id", err.Error())
 		return nil
 	}
-	return &accessCheckOutcome{passed: types.BoolValue(result.Passed()), violations: types.Int64Value(int64(len(findings))),
+	passed := len(result.Violations) == 0 && len(result.Unmet) == 0 && len(result.Undecided) == waived
+	return &accessCheckOutcome{passed: types.BoolValue(passed), violations: types.Int64Value(int64(len(findings) - waived)),
 		findings: list, id: id}
 }
 

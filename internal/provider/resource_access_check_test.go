@@ -772,3 +772,56 @@ func TestAccessCheckExample(t *testing.T) {
 		},
 	})
 }
+
+// waive_undecided accepts an undecided rule, with its reason, as a warning: passed stays true
+// and the finding is kept as waived_undecided. An undecided rule without it fails the plan,
+// and a violation the analysis finds is never waived (budget = 1 makes the tag patterns
+// undecided).
+func TestAccessCheckWaiveUndecided(t *testing.T) {
+	conditional := `jsonencode({ Version = "2012-10-17", Statement = [
+      { Effect = "Allow", Action = "s3:*", Resource = "*", Condition = { StringLike = { "aws:PrincipalTag/team" = "a*" } } },
+      { Effect = "Deny", Action = "s3:*", Resource = "*", Condition = { StringLike = { "aws:PrincipalTag/team" = "*b" } } },
+    ] })`
+	check := func(waiver, policy, budget string) string {
+		return `
+resource "iam_access_check" "test" {
+  ` + budget + `
+  principal {
+    arn               = "arn:aws:iam::111122223333:role/app"
+    identity_policies = [` + policy + `]
+  }
+  forbid {
+    actions   = ["s3:*"]
+    resources = ["*"]
+    ` + waiver + `
+  }
+}`
+	}
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		IsUnitTest:               true,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []tfresource.TestStep{
+			{
+				Config:      check("", conditional, "budget = 1"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Access check undecided.*forbid\[0\] could not be decided`),
+			},
+			{
+				// A violation is not waived by waive_undecided.
+				Config:      check(`waive_undecided = "Reviewed in SEC-9."`, allowAllHCL, ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Forbidden access is reachable.*forbid\[0\] does not hold`),
+			},
+			{
+				Config: check(`waive_undecided = "The analysis cannot decide tag patterns cheaply; reviewed in SEC-9."`, conditional, "budget = 1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("iam_access_check.test", tfjsonpath.New("passed"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("iam_access_check.test", tfjsonpath.New("violations"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue("iam_access_check.test", tfjsonpath.New("findings").AtSliceIndex(0).AtMapKey("kind"), knownvalue.StringExact("waived_undecided")),
+					statecheck.ExpectKnownValue("iam_access_check.test", tfjsonpath.New("findings").AtSliceIndex(0).AtMapKey("message"),
+						knownvalue.StringRegexp(regexp.MustCompile(`waived \(waive_undecided\): The analysis cannot decide`))),
+				},
+			},
+		},
+	})
+}

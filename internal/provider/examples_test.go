@@ -3,11 +3,14 @@ package provider
 import (
 	"bufio"
 	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
@@ -75,4 +78,43 @@ func TestExampleDemoCases(t *testing.T) {
 			t.Errorf("the demo has no %s case", d)
 		}
 	}
+}
+
+// The provider example (the complete example of docs/index.md) runs as written: the decisions
+// its comments promise, a check that holds, and the failure its comment promises once the
+// boundary grants all of SQS.
+func TestExampleProvider(t *testing.T) {
+	raw, err := os.ReadFile("../../examples/provider/provider.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := string(raw)
+	const narrow = `"sqs:SendMessage", "sqs:ReceiveMessage"`
+	if !strings.Contains(config, narrow) {
+		t.Fatalf("the example's boundary no longer lists %s", narrow)
+	}
+	const evaluation, check = "data.iam_policy_evaluation.reports_app", "iam_access_check.reports_app"
+	resource.ParallelTest(t, resource.TestCase{
+		IsUnitTest:               true,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(evaluation, requestAttr(0, "decision"), knownvalue.StringExact("Allow")),
+					statecheck.ExpectKnownValue(evaluation, requestAttr(1, "decision"), knownvalue.StringExact("ImplicitDeny")),
+					statecheck.ExpectKnownValue(evaluation, requestAttr(1, "blocked_by"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("permissions_boundary")})),
+					statecheck.ExpectKnownValue(check, tfjsonpath.New("passed"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("decisions", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("s3:GetObject: Allow"),
+						knownvalue.StringExact("sqs:DeleteQueue: ImplicitDeny"),
+					})),
+				},
+			},
+			{
+				Config:      strings.Replace(config, narrow, `"sqs:*"`, 1),
+				ExpectError: regexp.MustCompile(`sqs:DeleteQueue`),
+			},
+		},
+	})
 }

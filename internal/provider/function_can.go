@@ -305,6 +305,8 @@ func canModel(ctx context.Context, t canTypes, principal types.Dynamic, options 
 		"actions":   types.ListNull(types.StringType),
 		"resources": types.ListNull(types.StringType),
 		"context":   ctxValue,
+		// The function's answer is the analysis's: an undecided rule is an error, never waived.
+		"waive_undecided": types.StringNull(),
 	})
 	if d.HasError() {
 		return nil, diagnosticsError(d)

@@ -126,3 +126,31 @@ func BenchmarkEffective(b *testing.B) {
 		})
 	}
 }
+
+// Every witness Effective reports is a request AWS can receive: its resource is an ARN of the
+// action's resource types (not, say, "arn:aws:iam::111122223333:rootexample" for sts:AssumeRoot,
+// whose format ends in the literal "root"), found by the independent simulator (make oracle).
+func TestEffectiveWitnessesAreRealRequests(t *testing.T) {
+	for _, arn := range []string{"arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"} {
+		q := &Question{Principal: "arn:aws:iam::111122223333:role/app", Actions: []string{"*"}, Resources: []string{"*"}}
+		q.Policies.Identity = []*Policy{managedPolicy(t, arn)}
+		eff, err := Effective(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(eff.Undecided) > 0 {
+			t.Errorf("%s: undecided %d actions: %s", arn, len(eff.Undecided), eff.Reason)
+		}
+		bad := 0
+		for _, acc := range eff.Actions {
+			if !realRequest(acc.Witness.Action, acc.Witness.Resource) {
+				if bad++; bad <= 5 {
+					t.Errorf("%s: %s: witness %s on %s is not a request AWS can receive", arn, acc.Action, acc.Witness.Action, acc.Witness.Resource)
+				}
+			}
+		}
+		if bad > 5 {
+			t.Errorf("%s: %d witnesses in all", arn, bad)
+		}
+	}
+}

@@ -227,22 +227,7 @@ func notReceivableReason(reason string) bool {
 
 func realRequest(action, resource string) bool {
 	act, ok := catalog.LookupAction(action)
-	if !ok {
-		return true
-	}
-	star := true
-	for _, rt := range act.ResourceTypes() {
-		if rt.ResourceType == nil {
-			return true
-		}
-		if rt.Required {
-			star = false
-		}
-		if resource != "*" && rt.ResourceType.MatchesARN(resource) {
-			return true
-		}
-	}
-	return star && resource == "*"
+	return !ok || receivableResource(act, resource)
 }
 
 func describeQuestion(q *Question) string {

@@ -40,18 +40,17 @@ func notReceivable(req *Request, chosen []string) string {
 	if !ok {
 		return ""
 	}
+	if !receivableResource(act, req.Resource) {
+		return "its resource is no ARN of the action's resource types"
+	}
 	if req.Resource != "*" {
-		matched, named := false, false
+		named := false
 		for _, rt := range act.ResourceTypes() {
-			if rt.ResourceType == nil {
-				continue
-			}
-			if rt.ResourceType.MatchesARN(req.Resource) {
-				matched = true
+			if rt.ResourceType != nil && rt.ResourceType.MatchesARN(req.Resource) {
 				named = named || rt.ResourceType.NamesARN(req.Resource)
 			}
 		}
-		if matched && !named {
+		if !named && hasResourceTypes(act) {
 			return "its resource is no well-formed ARN of the action's resource types (a name in it, such as a bucket name or an identifier, holds a colon)"
 		}
 	}
@@ -65,6 +64,37 @@ func notReceivable(req *Request, chosen []string) string {
 		}
 	}
 	return ""
+}
+
+// receivableResource reports whether a request for the action can have the resource: an ARN
+// of one of its resource types, or "*" when none of its resource types is required (or it has
+// none). A resource type the catalogue does not describe accepts anything.
+func receivableResource(act catalog.Action, resource string) bool {
+	star := true
+	for _, rt := range act.ResourceTypes() {
+		if rt.ResourceType == nil {
+			return true
+		}
+		if rt.Required {
+			star = false
+		}
+		if resource != "*" && rt.ResourceType.MatchesARN(resource) {
+			return true
+		}
+	}
+	return star && resource == "*"
+}
+
+// hasResourceTypes reports whether the catalogue describes every resource type of the action
+// (and it has at least one).
+func hasResourceTypes(act catalog.Action) bool {
+	types := act.ResourceTypes()
+	for _, rt := range types {
+		if rt.ResourceType == nil {
+			return false
+		}
+	}
+	return len(types) > 0
 }
 
 // realisticVariants returns requests like req whose keys agree, most like req first, or nil

@@ -453,6 +453,37 @@ func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 			return nil, undecided("the analysis found %s on %s allowed with a context that no real request has (aws:TagKeys must list the aws:RequestTag keys, aws:MultiFactorAuthAge comes with aws:MultiFactorAuthPresent true, aws:RequestedRegion is the region of the resource's ARN), and none of the requests that agree was allowed; the analysis treats those keys as independent", req.Action, req.Resource)
 		}
 	}
+	if notReceivable(&req, free) != "" {
+		// The cell's string is no resource of the action (a format that ends in a literal, such
+		// as "root" or "data-lake/default", with text after it): any resource of the action's
+		// own formats that is in the question and allowed is a witness.
+		if act, ok := catalog.LookupAction(req.Action); ok {
+			account := a.caller.Account
+			if a.q.ResourceAccount != "" {
+				account = a.q.ResourceAccount
+			}
+			if account == "" {
+				account = exampleAccount
+			}
+		formats:
+			for _, rt := range act.ResourceTypes() {
+				if rt.ResourceType == nil {
+					continue
+				}
+				for _, f := range rt.ResourceType.ARNFormats() {
+					trial := req
+					trial.Resource = instantiateARNFormat(strings.TrimSpace(f), account)
+					if !a.inQuestion(trial.Resource) || notReceivable(&trial, free) != "" {
+						continue
+					}
+					if r, ok, err := s.checkWitness(&trial); err == nil && ok {
+						req, res = trial, r
+						break formats
+					}
+				}
+			}
+		}
+	}
 	if why := notReceivable(&req, free); why != "" {
 		return nil, undecided("the analysis found %s on %s allowed, but %s; the analysis does not prove that no request AWS can receive is allowed", req.Action, req.Resource, why)
 	}

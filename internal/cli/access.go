@@ -42,6 +42,7 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	format := fs.String("format", "json", "output format: json (one JSON line per input line) or text")
 	budget := fs.Int("budget", 0, fmt.Sprintf("work budget of the analysis; 0 means %d", evaluator.DefaultBudget))
 	maxLine, maxPolicy := inputLimitFlags(fs)
+	timeout := timeoutFlag(fs, "a principal not listed by then is an error")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usageLine("access"))
 		fmt.Fprintln(stderr, "Reads principals as JSON Lines in the check format without forbid and require: request.principal")
@@ -74,6 +75,11 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	ctx, cancel, ok := timeoutContext("access", *timeout, stderr)
+	if !ok {
+		return exitUsage
+	}
+	defer cancel()
 	in, name, closeIn, err := openInput(fs.Arg(0), stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "access: %v\n", err)
@@ -81,8 +87,8 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer closeIn()
 	limits := evaluator.InputLimits{MaxPolicyBytes: *maxPolicy}
-	do := jsonLineFunc(name, func(_ context.Context, text []byte) (any, bool, error) {
-		o, err := accessLine(text, actions, *resource, *level, *budget, limits)
+	do := jsonLineFunc(name, func(ctx context.Context, text []byte) (any, bool, error) {
+		o, err := accessLine(ctx, text, actions, *resource, *level, *budget, limits)
 		if err != nil {
 			return nil, true, err
 		}
@@ -93,7 +99,7 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return o, len(o.Undecided) > 0, nil
 	})
-	return runLines(context.Background(), "access", "principal", casefile.NewReader(in, name, *maxLine), stdout, stderr, do, jsonErrorLine(name))
+	return runLines(ctx, "access", "principal", casefile.NewReader(in, name, *maxLine), stdout, stderr, do, jsonErrorLine(name))
 }
 
 func validLevel(l string) bool {
@@ -106,7 +112,8 @@ func validLevel(l string) bool {
 }
 
 // accessLine reads one principal and lists its effective permissions.
-func accessLine(line []byte, actions, resource, level string, budget int, limits evaluator.InputLimits) (*accessOutput, error) {
+// A principal whose listing the timeout stopped is an error line, as the lines not started are.
+func accessLine(ctx context.Context, line []byte, actions, resource, level string, budget int, limits evaluator.InputLimits) (*accessOutput, error) {
 	c, err := evaluator.ParsePrincipalLimits(line, limits)
 	if err != nil {
 		return nil, err
@@ -114,7 +121,12 @@ func accessLine(line []byte, actions, resource, level string, budget int, limits
 	if _, err := evaluator.ParseCaller(c.Principal); err != nil {
 		return nil, fmt.Errorf("request.principal: %v", err)
 	}
-	eff, err := evaluator.Effective(principalQuestion(c, actions, resource, budget))
+	q := principalQuestion(c, actions, resource, budget)
+	q.Done = ctx.Done()
+	eff, err := evaluator.Effective(q)
+	if ctx.Err() != nil {
+		return nil, &casefile.NotDecidedError{Cause: context.Cause(ctx)}
+	}
 	if err != nil {
 		return nil, err
 	}

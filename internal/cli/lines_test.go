@@ -99,6 +99,8 @@ func TestLinesTimeout(t *testing.T) {
 		// with the context done, which stops it, so that no line is decided.
 		{"check", numbered(failingCheck, 20), nil, true},
 		{"check", numbered(passingCheck, 20), nil, true},
+		// access gets it too: Effective stops, and every line is an error.
+		{"access", numbered(`{"id":"c%d","request":{"principal":"arn:aws:iam::111122223333:role/app"},"identityPolicies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}]}`, 20), nil, true},
 	} {
 		code, out, errOut := run(t, strings.Join(tt.lines, "\n")+"\n", tt.cmd, "--timeout", "1ms", "-")
 		if code != exitViolation {
@@ -132,7 +134,7 @@ func TestLinesTimeout(t *testing.T) {
 }
 
 func TestLinesTimeoutNegative(t *testing.T) {
-	for _, cmd := range []string{"evaluate", "check"} {
+	for _, cmd := range []string{"evaluate", "check", "access"} {
 		code, _, errOut := run(t, "", cmd, "--timeout", "-1s", "-")
 		if code != exitUsage || !strings.Contains(errOut, cmd+": --timeout must not be negative, not -1s") {
 			t.Errorf("%s: exit %d, stderr %q", cmd, code, errOut)

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -57,6 +58,10 @@ func Effective(q *Question) (EffectiveAccess, error) {
 		var und undecidedError
 		if errors.As(err, &und) {
 			return EffectiveAccess{Reason: und.reason, Undecided: []string{"*"}}, nil
+		}
+		var fv freeVariableError
+		if asFreeVariable(err, &fv) {
+			return effectiveWidened(q, fv)
 		}
 		return EffectiveAccess{}, err
 	}
@@ -261,4 +266,77 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// maxConfirmedActions bounds how many actions effectiveWidened confirms one by one.
+const maxConfirmedActions = 256
+
+// effectiveWidened lists what a principal may do when its policies compare with a policy
+// variable of a key the question leaves free (${aws:PrincipalTag/team}). The question with
+// every such variable widened (analyze_widen.go) allows at least what the real one allows for
+// any value, so an action it does not list is proven denied. Each action it lists is then
+// decided on the real policies with Analyze (which tries the variable's candidate values):
+// Allowed gives a real witness; the others are Undecided, never listed as allowed. The
+// Resources of a listed action are those of the widened statements, where a placeholder of the
+// variable reads as *, and the action is always reported conditional on the variable's key.
+func effectiveWidened(q *Question, fv freeVariableError) (EffectiveAccess, error) {
+	widened := map[string]bool{}
+	cur := *q
+	var wide EffectiveAccess
+	for range maxWidenedKeys + 1 {
+		if widened[fv.key] {
+			return EffectiveAccess{Undecided: []string{"*"}, Reason: "widening " + fv.key + " left a placeholder of it"}, nil
+		}
+		widened[fv.key] = true
+		cur = widenQuestion(cur, fv.key)
+		var err error
+		wide, err = Effective(&cur)
+		if err == nil {
+			break
+		}
+		if !asFreeVariable(err, &fv) {
+			return EffectiveAccess{}, err
+		}
+	}
+	keys := make([]string, 0, len(widened))
+	for k := range widened {
+		if strings.HasPrefix(k, "aws:principaltag/") {
+			k = principalTagKeyName(k)
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := EffectiveAccess{Undecided: wide.Undecided, Reason: wide.Reason}
+	for i, acc := range wide.Actions {
+		if i >= maxConfirmedActions {
+			out.Undecided = append(out.Undecided, acc.Action)
+			out.Reason = fmt.Sprintf("more than %d actions may be allowed depending on the value of %s; only the first were decided", maxConfirmedActions, strings.Join(keys, ", "))
+			continue
+		}
+		one := *q
+		one.Actions = []string{acc.Action}
+		ans := Analyze(&one)
+		switch ans.Outcome {
+		case Denied:
+			continue
+		case Undecided:
+			out.Undecided = append(out.Undecided, acc.Action)
+			out.Reason = ans.Reason
+			continue
+		}
+		acc.Witness = *ans.Witness
+		acc.Witness.Action = acc.Action
+		if len(acc.Resources) > 0 { // granted by a statement, not implied (sts:GetCallerIdentity)
+			acc.Conditional = true
+			for _, k := range keys {
+				if !containsFold(acc.ConditionKeys, k) {
+					acc.ConditionKeys = append(acc.ConditionKeys, k)
+				}
+			}
+			sort.Strings(acc.ConditionKeys)
+		}
+		out.Actions = append(out.Actions, acc)
+	}
+	sort.Strings(out.Undecided)
+	return out, nil
 }

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
@@ -153,4 +154,101 @@ func TestEffectiveWitnessesAreRealRequests(t *testing.T) {
 			t.Errorf("%s: %d witnesses in all", arn, bad)
 		}
 	}
+}
+
+// Effective for principals whose policies compare with a free principal tag (ABAC), against
+// brute force over tag values and resources: every listed action has a witness Authorize
+// allows; every action neither listed nor undecided is denied for every sampled tag value,
+// resource and context.
+func TestEffectiveFreeTagVariablesAgainstBruteForce(t *testing.T) {
+	actions := []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "ec2:StartInstances", "ec2:StopInstances", "iam:PassRole", "kms:Decrypt"}
+	resources := []string{"arn:aws:s3:::data/platform/x", "arn:aws:s3:::data/blue/x", "arn:aws:s3:::data", "arn:aws:s3:::other/x",
+		"arn:aws:ec2:us-east-1:111122223333:instance/i-1", "arn:aws:iam::111122223333:role/platform", "arn:aws:iam::111122223333:role/blue",
+		"arn:aws:kms:us-east-1:111122223333:key/k"}
+	statements := []string{
+		`{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::data/${aws:PrincipalTag/team}/*"}`,
+		`{"Effect":"Allow","Action":"ec2:*Instances","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}"}}}`,
+		`{"Effect":"Deny","Action":"s3:PutObject","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalTag/team":"platform"}}}`,
+		`{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/${aws:PrincipalTag/team}"}`,
+		`{"Effect":"Deny","Action":"*","Resource":"arn:aws:iam::111122223333:role/${aws:PrincipalTag/team}","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}`,
+		`{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"StringLike":{"aws:PrincipalTag/team":"plat*"}}}`,
+		`{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::data","Condition":{"StringLike":{"s3:prefix":"${aws:PrincipalTag/team}/*"}}}`,
+		`{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::data/${aws:PrincipalTag/team}/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}}`,
+	}
+	tagValues := []*string{nil, ptr("platform"), ptr("blue"), ptr("x")}
+	rng := rand.New(rand.NewSource(5))
+	totalListed, totalDenied, totalUndecided := 0, 0, 0
+	defer func() {
+		t.Logf("%d actions listed, %d proven denied, %d undecided", totalListed, totalDenied, totalUndecided)
+		if totalListed == 0 || totalDenied == 0 {
+			t.Errorf("the rounds listed %d and denied %d actions: the test checks nothing", totalListed, totalDenied)
+		}
+	}()
+	for round := 0; round < 60; round++ {
+		var picked []string
+		for _, s := range statements {
+			if rng.Intn(2) == 0 {
+				picked = append(picked, s)
+			}
+		}
+		if len(picked) == 0 {
+			picked = statements[:1]
+		}
+		p := MustParsePolicy(`{"Version":"2012-10-17","Statement":[` + strings.Join(picked, ",") + `]}`)
+		q := &Question{Principal: "arn:aws:iam::111122223333:role/app", Actions: actions, Resources: []string{"*"}}
+		q.Policies.Identity = []*Policy{p}
+		eff, err := Effective(q)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		listed := map[string]bool{}
+		for _, acc := range eff.Actions {
+			listed[acc.Action] = true
+			ps := q.Policies
+			if r, err := Authorize(&ps, &acc.Witness, Options{}); err != nil || r.Decision != Allow {
+				t.Errorf("round %d: %s: witness %+v is not allowed: %v %v", round, acc.Action, acc.Witness, r.Decision, err)
+			}
+		}
+		undecided := map[string]bool{}
+		for _, u := range eff.Undecided {
+			undecided[u] = true
+		}
+		totalListed += len(listed)
+		for _, act := range actions {
+			if undecided[act] || undecided["*"] {
+				totalUndecided++
+			}
+			if listed[act] || undecided[act] || undecided["*"] {
+				continue
+			}
+			totalDenied++
+			for _, res := range resources {
+				if !realRequest(act, res) {
+					continue
+				}
+				for _, tag := range tagValues {
+					for _, ctxVariant := range []map[string]string{{}, {"aws:MultiFactorAuthPresent": "true"}, {"aws:ResourceTag/team": "platform", "s3:prefix": "platform/a"}, {"aws:ResourceTag/team": "blue", "s3:prefix": "blue/a"}} {
+						req := &Request{Principal: q.Principal, Action: act, Resource: res}
+						if tag != nil {
+							req.Context.Set("aws:PrincipalTag/team", *tag)
+						}
+						for k, v := range ctxVariant {
+							req.Context.Set(k, v)
+						}
+						ps := q.Policies
+						if r, err := Authorize(&ps, req, Options{}); err == nil && r.Decision == Allow {
+							t.Fatalf("round %d: %s is not listed, but Authorize allows it on %s with %v (tag %v)\nlisted %v\nundecided %v %s\n%s", round, act, res, ctxVariant, tagText(tag), listed, eff.Undecided, eff.Reason, strings.Join(picked, "\n"))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func tagText(tag *string) string {
+	if tag == nil {
+		return "absent"
+	}
+	return *tag
 }

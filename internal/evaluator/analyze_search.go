@@ -458,13 +458,7 @@ func (a *analysis) witness(s *pairSearch) (*Answer, error) {
 		// as "root" or "data-lake/default", with text after it): any resource of the action's
 		// own formats that is in the question and allowed is a witness.
 		if act, ok := catalog.LookupAction(req.Action); ok {
-			account := a.caller.Account
-			if a.q.ResourceAccount != "" {
-				account = a.q.ResourceAccount
-			}
-			if account == "" {
-				account = exampleAccount
-			}
+			account := a.witnessAccount()
 		formats:
 			for _, rt := range act.ResourceTypes() {
 				if rt.ResourceType == nil {
@@ -524,24 +518,12 @@ func (a *analysis) readableResources(action string, rc *resourceCell, ac *action
 	if plain {
 		// Only the cell's own segments made real (a region, an account), computed once per cell.
 		if rc.readable == nil {
-			account := a.caller.Account
-			if a.q.ResourceAccount != "" {
-				account = a.q.ResourceAccount
-			}
-			if account == "" {
-				account = exampleAccount
-			}
+			account := a.witnessAccount()
 			rc.readable = append([]string{}, realSegments(rc.witness, account, rc.sig, a.units[ac.unit].groups)...)
 		}
 		return rc.readable
 	}
-	account := a.caller.Account
-	if a.q.ResourceAccount != "" {
-		account = a.q.ResourceAccount
-	}
-	if account == "" {
-		account = exampleAccount
-	}
+	account := a.witnessAccount()
 	var cands []string
 	if act, ok := catalog.LookupAction(action); ok {
 		for _, rt := range act.ResourceTypes() {
@@ -570,6 +552,18 @@ func (a *analysis) readableResources(action string, rc *resourceCell, ac *action
 		}
 	}
 	return out
+}
+
+// witnessAccount is the account of a witness's resource: the question's resource account,
+// else the caller's, else the documentation's example account.
+func (a *analysis) witnessAccount() string {
+	switch {
+	case a.q.ResourceAccount != "":
+		return a.q.ResourceAccount
+	case a.caller.Account != "":
+		return a.caller.Account
+	}
+	return exampleAccount
 }
 
 // exampleAccount is the account of examples where the question names none (AWS's own

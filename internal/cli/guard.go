@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/iamguard/terraform-provider-iam/internal/guard"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -82,7 +83,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "guard: %v\n", err)
 		return exitUsage
 	}
-	plan, err := guard.ReadPlan(bytes.NewReader(data), name)
+	plan, err := tfplan.ReadPlan(bytes.NewReader(data), name)
 	if err != nil {
 		fmt.Fprintf(stderr, "guard: %v\n", err)
 		return exitUsage
@@ -134,7 +135,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if dir == "" && *planPath != "-" {
 			dir = filepath.Dir(*planPath)
 		}
-		var locate func(string) guard.ConfigPlace
+		var locate func(string) tfplan.ConfigPlace
 		if dir != "" {
 			locate = plan.ConfigLocator(dir)
 		}

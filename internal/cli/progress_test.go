@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/iamguard/terraform-provider-iam/internal/guard"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 func TestProgressLine(t *testing.T) {
@@ -43,7 +44,7 @@ func TestGuardReportsItsProgress(t *testing.T) {
 		}
 		stages = append(stages, name)
 	})
-	plan, err := guard.LoadPlan("../guard/testdata/plans/passrole-escalation/plan.json")
+	plan, err := tfplan.LoadPlan("../guard/testdata/plans/passrole-escalation/plan.json")
 	if err != nil {
 		t.Fatal(err)
 	}

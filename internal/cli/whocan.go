@@ -10,11 +10,12 @@ import (
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/guard"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // readPlanAndRules reads the plan and the optional rules file of the commands that work on a
 // plan besides guard (who-can, diff); it reports errors on stderr prefixed with cmd.
-func readPlanAndRules(cmd, planPath, rulesPath string, stdin io.Reader, stderr io.Writer) (*guard.Plan, *guard.Rules, bool) {
+func readPlanAndRules(cmd, planPath, rulesPath string, stdin io.Reader, stderr io.Writer) (*tfplan.Plan, *guard.Rules, bool) {
 	rules := guard.DefaultRules()
 	if rulesPath != "" {
 		var err error
@@ -36,7 +37,7 @@ func readPlanAndRules(cmd, planPath, rulesPath string, stdin io.Reader, stderr i
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return nil, nil, false
 	}
-	plan, err := guard.ReadPlan(bytes.NewReader(data), name)
+	plan, err := tfplan.ReadPlan(bytes.NewReader(data), name)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return nil, nil, false

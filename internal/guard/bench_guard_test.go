@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // guardBenchPlan builds a plan of 5n IAM resources with 2n principals that exercises every
@@ -101,7 +103,7 @@ func BenchmarkGuard5000(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		p, err := ReadPlan(bytes.NewReader(data), "bench.json")
+		p, err := tfplan.ReadPlan(bytes.NewReader(data), "bench.json")
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package guard
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -429,7 +430,7 @@ func (g *guard) checkPublicAccess() {
 		level = LevelError
 	}
 	for _, t := range g.resourceTargets() {
-		if contains(rule.Except, t.Address) || !mayAdmitAnyone(t.Policy) {
+		if slices.Contains(rule.Except, t.Address) || !mayAdmitAnyone(t.Policy) {
 			continue
 		}
 		ans := g.analyzePublic(&ev.PublicAccessQuestion{ResourcePolicies: t.engine(), RCPs: g.planned.rcps,
@@ -472,7 +473,7 @@ func grantedActions(pol *ev.Policy) []string {
 			return []string{"*"}
 		}
 		for _, a := range st.Actions {
-			if !contains(out, a.Text) {
+			if !slices.Contains(out, a.Text) {
 				out = append(out, a.Text)
 			}
 		}
@@ -489,7 +490,7 @@ func (g *guard) publicActions(t resourceTarget) []string {
 			continue
 		}
 		for _, a := range st.Actions {
-			if strings.ContainsAny(a.Text, "*?") || contains(out, a.Text) {
+			if strings.ContainsAny(a.Text, "*?") || slices.Contains(out, a.Text) {
 				continue
 			}
 			one := g.analyzePublic(&ev.PublicAccessQuestion{ResourcePolicies: t.engine(), RCPs: g.planned.rcps,
@@ -556,7 +557,7 @@ func crossAccountActions(t resourceTarget, named string, g *guard) []string {
 			continue
 		}
 		for _, a := range st.Actions {
-			if strings.ContainsAny(a.Text, "*?") || contains(out, a.Text) || len(out) > maxNewActions {
+			if strings.ContainsAny(a.Text, "*?") || slices.Contains(out, a.Text) || len(out) > maxNewActions {
 				continue
 			}
 			q := &ev.Question{Principal: named, Policies: ev.PolicySet{Identity: []*ev.Policy{outsideAccountsPolicy}, RCPs: g.planned.rcps},
@@ -588,7 +589,7 @@ func namedPrincipals(pol *ev.Policy) []string {
 			case !strings.HasPrefix(t, "arn:"):
 				continue
 			}
-			if !contains(out, t) {
+			if !slices.Contains(out, t) {
 				out = append(out, t)
 			}
 		}

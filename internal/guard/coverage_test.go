@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // other-policies (a real plan): the policies of OpenSearch and Elasticsearch domains, an EFS
@@ -47,11 +49,11 @@ func TestGuardOtherPolicies(t *testing.T) {
 	// The private API (own account only) and the Elasticsearch domain are not reported: their
 	// policies were read, and they grant the account itself.
 	acct := loadFixture(t, "other-policies").Planned()
-	kinds := map[ResourceKind]int{}
+	kinds := map[tfplan.ResourceKind]int{}
 	for _, rp := range acct.ResourcePolicies {
 		kinds[rp.Kind]++
 	}
-	if kinds[RestAPI] != 2 || kinds[SearchDomain] != 2 || kinds[EFSFileSystem] != 1 || kinds[GlacierVault] != 1 {
+	if kinds[tfplan.RestAPI] != 2 || kinds[tfplan.SearchDomain] != 2 || kinds[tfplan.EFSFileSystem] != 1 || kinds[tfplan.GlacierVault] != 1 {
 		t.Errorf("modelled resource policies by kind: %v", kinds)
 	}
 
@@ -86,7 +88,7 @@ func TestGuardAWSCCNotChecked(t *testing.T) {
 	     "expressions": {"bucket": {"constant_value": "x"}, "policy_document": {"constant_value": "{}"}}},
 	    {"address": "awscc_s3_bucket.quiet", "mode": "managed", "type": "awscc_s3_bucket", "name": "quiet",
 	     "expressions": {"bucket_name": {"constant_value": "q"}}}]}}}`
-	p, err := ReadPlan(strings.NewReader(input), "cc.json")
+	p, err := tfplan.ReadPlan(strings.NewReader(input), "cc.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,22 +99,8 @@ func TestGuardAWSCCNotChecked(t *testing.T) {
 	}
 }
 
-// `terraform show -json` without a plan file prints the state (a real one here): it is
-// refused, not read as an empty plan that passes.
-func TestStateIsNotAPlan(t *testing.T) {
-	_, err := LoadPlan(filepath.Join("testdata", "plans", "state", "state.json"))
-	if err == nil || !strings.Contains(err.Error(), "state.json: this is a Terraform state, not a plan (run terraform show -json PLANFILE") {
-		t.Errorf("state: %v", err)
-	}
-	for _, input := range []string{`{"format_version": "1.2"}`, `{"format_version": "1.2", "planned_values": null, "configuration": {}}`} {
-		if _, err := ReadPlan(strings.NewReader(input), "p.json"); err == nil || !strings.Contains(err.Error(), "p.json: not a plan: it has neither planned_values nor resource_changes") {
-			t.Errorf("%s: %v", input, err)
-		}
-	}
-}
-
 // withoutConfiguration returns a real plan without its configuration section.
-func withoutConfiguration(t *testing.T, name string) *Plan {
+func withoutConfiguration(t *testing.T, name string) *tfplan.Plan {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "plans", name, "plan.json"))
 	if err != nil {
@@ -127,7 +115,7 @@ func withoutConfiguration(t *testing.T, name string) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ReadPlan(bytes.NewReader(data), name+"-noconfig.json")
+	p, err := tfplan.ReadPlan(bytes.NewReader(data), name+"-noconfig.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,15 +186,15 @@ func TestCyclicModuleReferences(t *testing.T) {
 	    "module": {"outputs": {"out": {"expression": {"references": ["var.p"]}}},
 	      "resources": [{"address": "aws_iam_role_policy_attachment.x", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "x",
 	        "expressions": {"policy_arn": {"references": ["var.p", "module.a.out"]}}}]}}}}}}`
-	done := make(chan *Plan, 1)
+	done := make(chan *tfplan.Plan, 1)
 	go func() {
-		p, err := ReadPlan(strings.NewReader(input), "cycle.json")
+		p, err := tfplan.ReadPlan(strings.NewReader(input), "cycle.json")
 		if err != nil {
 			t.Error(err)
 		}
 		done <- p
 	}()
-	var p *Plan
+	var p *tfplan.Plan
 	select {
 	case p = <-done:
 	case <-time.After(30 * time.Second):
@@ -229,7 +217,7 @@ func TestCyclicModuleReferences(t *testing.T) {
 // An attachment whose policy ARN is unknown and that no reference resolves reads as one
 // sentence.
 func TestUnknownARNReasonIsOneSentence(t *testing.T) {
-	for _, reason := range []string{"", reasonAfterApply, "the policy ARN is known only after apply and its configuration references no aws_iam_policy of this plan", "var.x is not set"} {
+	for _, reason := range []string{"", tfplan.ReasonAfterApply, "the policy ARN is known only after apply and its configuration references no aws_iam_policy of this plan", "var.x is not set"} {
 		got := unknownARNReason(reason)
 		if strings.Count(got, "the policy ARN is") != 1 {
 			t.Errorf("%q gives %q", reason, got)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // What a plan changes: for every principal whose policies the plan creates or changes, its
@@ -40,13 +41,13 @@ type PrincipalDiff struct {
 }
 
 // Diff lists the access changes of the principals the plan touches, the largest first.
-func Diff(p *Plan, rules *Rules) []PrincipalDiff {
+func Diff(p *tfplan.Plan, rules *Rules) []PrincipalDiff {
 	return prepare(context.Background(), p, rules).diff()
 }
 
 // CheckWithDiff is CheckContext with the plan's access changes in the report (Report.Access),
 // computed over the same account model as the checks.
-func CheckWithDiff(ctx context.Context, p *Plan, rules *Rules) *Report {
+func CheckWithDiff(ctx context.Context, p *tfplan.Plan, rules *Rules) *Report {
 	g := prepare(ctx, p, rules)
 	r := g.check()
 	r.Access, r.AccessListed = g.diff(), true

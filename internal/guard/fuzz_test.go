@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // FuzzParseRules feeds arbitrary text to the rules parser. It must never panic; a refused
@@ -94,7 +96,7 @@ func FuzzReadPlan(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := ReadPlan(bytes.NewReader(data), "fuzz.json")
+		p, err := tfplan.ReadPlan(bytes.NewReader(data), "fuzz.json")
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.json: ") {
 				t.Fatalf("an error that does not name the plan: %v", err)

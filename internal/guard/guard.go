@@ -1,3 +1,7 @@
+// Package guard checks the account model of a Terraform plan (internal/tfplan): access rules
+// (forbid, require, new access), public and cross-account access, administrative access,
+// role chains, best practices and policy validation, each asked of the engine
+// (internal/evaluator), and writes the findings as text, JSON, SARIF or Markdown.
 package guard
 
 import (
@@ -8,12 +12,13 @@ import (
 	"time"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // guard is one run of the checks over one plan.
 type guard struct {
 	ctx   context.Context // ends the engine's questions (CheckContext)
-	plan  *Plan
+	plan  *tfplan.Plan
 	rules *Rules
 	// account is the account the plan deploys into (see inferAccount); accountKnown is false
 	// for the placeholder.
@@ -42,13 +47,13 @@ type guard struct {
 }
 
 // Check runs every check of the rules over the plan and returns the findings.
-func Check(p *Plan, rules *Rules) *Report {
+func Check(p *tfplan.Plan, rules *Rules) *Report {
 	return CheckContext(context.Background(), p, rules)
 }
 
 // CheckContext is Check that stops deciding when ctx is done (a --timeout): every question
 // still open is then undecided, and the report has an undecided finding that says so.
-func CheckContext(ctx context.Context, p *Plan, rules *Rules) *Report {
+func CheckContext(ctx context.Context, p *tfplan.Plan, rules *Rules) *Report {
 	return prepare(ctx, p, rules).check()
 }
 
@@ -104,7 +109,7 @@ func (g *guard) check() *Report {
 
 // prepare builds the account before and after the plan, ready for the checks (and for the
 // access diff).
-func prepare(ctx context.Context, p *Plan, rules *Rules) *guard {
+func prepare(ctx context.Context, p *tfplan.Plan, rules *Rules) *guard {
 	if rules == nil {
 		rules = DefaultRules()
 	}
@@ -120,7 +125,7 @@ func prepare(ctx context.Context, p *Plan, rules *Rules) *guard {
 	return g
 }
 
-func newGuard(p *Plan, rules *Rules) *guard {
+func newGuard(p *tfplan.Plan, rules *Rules) *guard {
 	return &guard{ctx: context.Background(), plan: p, rules: rules, parsed: map[string]parsedPolicy{}, validated: map[string]bool{},
 		practices: map[docKey]practiceFindings{},
 		seen:      map[string]bool{}, actionSets: map[string]pruner{},
@@ -183,7 +188,7 @@ func (g *guard) changed(address string) bool {
 
 // validate runs policy validation on a document that the plan creates or changes, pol being
 // the document parsed: the validator reads the parsed policy, it does not parse it again.
-func (g *guard) validate(d Document, pol *ev.Policy, opts ev.ValidateOptions) {
+func (g *guard) validate(d tfplan.Document, pol *ev.Policy, opts ev.ValidateOptions) {
 	if !g.buildingPlanned || !d.JSON.Known || !g.changed(d.Source.Address) {
 		return
 	}
@@ -235,7 +240,7 @@ func (g *guard) inferAccount() (id, source string, known bool) {
 			}
 		}
 	}
-	for _, a := range []*Account{g.plan.Planned(), g.plan.Prior()} {
+	for _, a := range []*tfplan.Account{g.plan.Planned(), g.plan.Prior()} {
 		for _, r := range a.Roles {
 			if !r.External && r.ARN.Known {
 				note(arnAccount(r.ARN.Text), "the ARN of "+r.Address)
@@ -286,7 +291,7 @@ func mostNamed(counts map[string]int) string {
 // plan, by name), and the account root that a key policy delegates all of kms:* to, which is
 // the statement AWS's default key policy writes for the key's own account.
 // The policy is parsed once (g.parse): building the account reads the same parse.
-func (g *guard) ownAccountNamedBy(rp *ResourcePolicy) []string {
+func (g *guard) ownAccountNamedBy(rp *tfplan.ResourcePolicy) []string {
 	if !rp.Document.JSON.Known {
 		return nil
 	}
@@ -310,7 +315,7 @@ func (g *guard) ownAccountNamedBy(rp *ResourcePolicy) []string {
 				}
 			}
 		}
-		if rp.Kind == KMSKey && st.Principal != nil && !st.Principal.Not && len(st.Conditions) == 0 && !st.NotAction {
+		if rp.Kind == tfplan.KMSKey && st.Principal != nil && !st.Principal.Not && len(st.Conditions) == 0 && !st.NotAction {
 			kmsAll := false
 			for _, a := range st.Actions {
 				if strings.EqualFold(a.Text, "kms:*") {
@@ -331,15 +336,15 @@ func (g *guard) ownAccountNamedBy(rp *ResourcePolicy) []string {
 
 // namesOwnResource reports whether a Resource element is the ARN of the policy's own target
 // named name (or of a path under it): a queue, topic, vault or search domain by name.
-func namesOwnResource(kind ResourceKind, arn, name string) bool {
+func namesOwnResource(kind tfplan.ResourceKind, arn, name string) bool {
 	switch kind {
-	case SQSQueue:
+	case tfplan.SQSQueue:
 		return strings.HasPrefix(arn, "arn:aws:sqs:") && strings.HasSuffix(arn, ":"+name)
-	case SNSTopic:
+	case tfplan.SNSTopic:
 		return strings.HasPrefix(arn, "arn:aws:sns:") && strings.HasSuffix(arn, ":"+name)
-	case GlacierVault:
+	case tfplan.GlacierVault:
 		return strings.HasPrefix(arn, "arn:aws:glacier:") && strings.HasSuffix(arn, ":vaults/"+name)
-	case SearchDomain:
+	case tfplan.SearchDomain:
 		return strings.HasPrefix(arn, "arn:aws:es:") && (strings.HasSuffix(arn, ":domain/"+name) || strings.Contains(arn, ":domain/"+name+"/"))
 	}
 	return false

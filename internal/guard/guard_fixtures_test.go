@@ -1,14 +1,27 @@
 package guard
 
 import (
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // Each real plan of testdata/plans gives the findings its README says a careful guard
 // reports. want lists every finding as "code address"; each then has its facts checked.
+
+// loadFixture reads a recorded plan of testdata/plans.
+func loadFixture(t *testing.T, name string) *tfplan.Plan {
+	t.Helper()
+	p, err := tfplan.LoadPlan(filepath.Join("testdata", "plans", name, "plan.json"))
+	if err != nil {
+		t.Fatalf("LoadPlan(%s): %v", name, err)
+	}
+	return p
+}
 
 func guardFixture(t *testing.T, name string, rules *Rules) *Report {
 	t.Helper()

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // One test per rule kind, on small hand-made plans.
@@ -196,7 +198,7 @@ func TestUndecidedUnknownPolicy(t *testing.T) {
 }
 
 func TestUndecidedSyntheticPlan(t *testing.T) {
-	p, err := LoadPlan("testdata/synthetic/refs.json")
+	p, err := tfplan.LoadPlan("../tfplan/testdata/synthetic/refs.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/iamguard/terraform-provider-iam/internal/golden"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // The Markdown report of every plan in testdata/plans (checks and access changes) is the one in
@@ -27,7 +28,7 @@ func TestMarkdownGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := ReadPlan(bytes.NewReader(data), "plans/"+name+"/plan.json")
+			p, err := tfplan.ReadPlan(bytes.NewReader(data), "plans/"+name+"/plan.json")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,13 +108,13 @@ func TestMarkdownCapsFindings(t *testing.T) {
 	}
 }
 
-func readTestPlan(t *testing.T, name string) *Plan {
+func readTestPlan(t *testing.T, name string) *tfplan.Plan {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "plans", name, "plan.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ReadPlan(bytes.NewReader(data), name)
+	p, err := tfplan.ReadPlan(bytes.NewReader(data), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func BenchmarkGuardMarkdownWithDiff(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := ReadPlan(bytes.NewReader(data), "plan.json")
+	p, err := tfplan.ReadPlan(bytes.NewReader(data), "plan.json")
 	if err != nil {
 		b.Fatal(err)
 	}

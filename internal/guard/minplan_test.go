@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // miniPlan builds small plans in the plan JSON format for the tests of each rule kind: every
@@ -43,9 +45,9 @@ func (m *miniPlan) add(rs ...res) *miniPlan {
 	return m
 }
 
-func (m *miniPlan) plan(t testing.TB) *Plan {
+func (m *miniPlan) plan(t testing.TB) *tfplan.Plan {
 	t.Helper()
-	p, err := ReadPlan(bytes.NewReader(m.json(t)), "mini.json")
+	p, err := tfplan.ReadPlan(bytes.NewReader(m.json(t)), "mini.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/sarif"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // WriteText writes the report for people: a summary line, then one block per finding with
@@ -167,7 +168,7 @@ const codesGuide = "https://github.com/iamguard/terraform-provider-iam/blob/main
 // result names the resource address as a logical location and, where the guard knows it, the
 // configuration file that declares the resource as the artifact location. version is the
 // tool's version; configFile maps an address to its file (nil: none known).
-func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address string) ConfigPlace) error {
+func (r *Report) WriteSARIF(w io.Writer, version string, configFile func(address string) tfplan.ConfigPlace) error {
 	codes := Codes()
 	index := map[string]int{}
 	driver := sarif.Driver{Name: "terraform-provider-iam guard", InformationURI: "https://registry.terraform.io/providers/iamguard/iam", Version: version}

@@ -2,10 +2,12 @@ package guard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // The best practice checks about what a policy grants (open trust, full administrator access,
@@ -24,7 +26,7 @@ const (
 
 // docKey names a document of the plan validated as a policy type.
 type docKey struct {
-	source Source
+	source tfplan.Source
 	typ    ev.PolicyType
 }
 
@@ -53,7 +55,7 @@ func (g *guard) keepPractices(key docKey, pol *ev.Policy, findings []ev.Finding)
 func (v practiceFindings) of(codes ...string) []ev.Finding {
 	var out []ev.Finding
 	for _, f := range v.findings {
-		if contains(codes, f.Code) {
+		if slices.Contains(codes, f.Code) {
 			out = append(out, f)
 		}
 	}

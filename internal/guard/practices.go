@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // The best practices of IAM (the common mistakes), each a finding with its own code. They
@@ -35,7 +36,7 @@ func (g *guard) checkAccessKeys() {
 	}
 }
 
-func (w *world) principalOf(u *User) *principal {
+func (w *world) principalOf(u *tfplan.User) *principal {
 	for _, p := range w.principals {
 		if p.user == u {
 			return p
@@ -76,15 +77,15 @@ func (g *guard) checkAdminPolicies() {
 
 // grants returns the attachments and the documents (inline and customer managed) of a
 // principal's identity policies, a user's groups included.
-func (p *principal) grants() ([]*PolicyAttachment, []Document) {
-	var atts []*PolicyAttachment
-	var docs []Document
-	addInline := func(list []*InlinePolicy) {
+func (p *principal) grants() ([]*tfplan.PolicyAttachment, []tfplan.Document) {
+	var atts []*tfplan.PolicyAttachment
+	var docs []tfplan.Document
+	addInline := func(list []*tfplan.InlinePolicy) {
 		for _, in := range list {
 			docs = append(docs, in.Document)
 		}
 	}
-	addManaged := func(list []*PolicyAttachment) {
+	addManaged := func(list []*tfplan.PolicyAttachment) {
 		for _, m := range list {
 			atts = append(atts, m)
 			if m.Policy != nil {
@@ -166,7 +167,7 @@ func (g *guard) checkOpenTrust() {
 // checkPassRoleWildcard reports Allow statements of iam:PassRole on every role in policies
 // that the plan creates or changes: the validator's PASS_ROLE_ON_ALL_RESOURCES finding.
 func (g *guard) checkPassRoleWildcard() {
-	done := map[Source]bool{}
+	done := map[tfplan.Source]bool{}
 	for _, p := range g.planned.principals {
 		_, docs := p.grants()
 		for _, d := range docs {

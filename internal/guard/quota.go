@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // IAM caps the inline policies of one principal together, not one by one: "the total
@@ -46,12 +47,12 @@ func (g *guard) checkInlineQuotas() {
 
 // inlineSize is one inline policy's share of its principal's quota.
 type inlineSize struct {
-	source Source
-	name   Value
+	source tfplan.Source
+	name   tfplan.Value
 	size   int // characters without white space outside strings (ev.Policy.SizeNoSpace)
 }
 
-func (g *guard) checkInlineQuota(kind, address string, name, arn, path Value, inline []*InlinePolicy) {
+func (g *guard) checkInlineQuota(kind, address string, name, arn, path tfplan.Value, inline []*tfplan.InlinePolicy) {
 	changed := address != "" && g.changed(address)
 	var sizes []inlineSize
 	unknown := 0

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // The plans of testdata/quota (gen.py) give a role, a user and a group inline policies that add
@@ -17,7 +18,7 @@ import (
 func TestInlinePolicyQuota(t *testing.T) {
 	for kind, quota := range map[string]int{"role": 10240, "user": 2048, "group": 5120} {
 		t.Run(kind, func(t *testing.T) {
-			p, err := LoadPlan("testdata/quota/" + kind + ".json")
+			p, err := tfplan.LoadPlan("testdata/quota/" + kind + ".json")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -26,7 +27,7 @@ func TestInlinePolicyQuota(t *testing.T) {
 			sizes := map[string][]int{}
 			spaced := map[string]int{}
 			a := p.Planned()
-			inline := map[string][]*InlinePolicy{}
+			inline := map[string][]*tfplan.InlinePolicy{}
 			for _, r := range a.Roles {
 				inline[r.Address] = r.Inline
 			}
@@ -102,7 +103,7 @@ func TestInlinePolicyQuota(t *testing.T) {
 // the first of them); a role with a policy known only after apply is over it by the known
 // ones (a lower bound). The rules can change the level, and the default rules fail the plan.
 func TestInlinePolicyQuotaPartlyKnown(t *testing.T) {
-	p, err := LoadPlan("testdata/quota/role.json")
+	p, err := tfplan.LoadPlan("testdata/quota/role.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestInlinePolicyQuotaSameName(t *testing.T) {
 	same := func(addr, doc string) res {
 		return res{addr: addr, values: map[string]any{"name": "shared", "user": "eve", "policy": doc}}
 	}
-	mk := func(second string) *Plan {
+	mk := func(second string) *tfplan.Plan {
 		return (&miniPlan{}).add(user("eve"), same("aws_iam_user_policy.one", big), same("aws_iam_user_policy.two", second)).plan(t)
 	}
 	if got := only(Check(mk(small), rulesFrom(t, `account = "111122223333"`)), CodeInlineQuota); len(got) != 0 {

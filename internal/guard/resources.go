@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // resourcePolicy is a resource-based policy of the plan with the ARN patterns of the
@@ -12,7 +13,7 @@ import (
 // known only after apply), the pattern has a wildcard there: the policy is then taken to
 // govern every resource the target could be, which never hides access.
 type resourcePolicy struct {
-	model    *ResourcePolicy
+	model    *tfplan.ResourcePolicy
 	Address  string
 	Patterns []string
 	Policy   *ev.Policy // nil when unknown or invalid
@@ -31,13 +32,13 @@ func (r *resourcePolicy) engine() []ev.ResourcePolicy {
 	return out
 }
 
-func (g *guard) resourcePolicy(rp *ResourcePolicy) *resourcePolicy {
+func (g *guard) resourcePolicy(rp *tfplan.ResourcePolicy) *resourcePolicy {
 	out := &resourcePolicy{model: rp, Address: rp.Document.Source.Address, Patterns: g.resourcePatterns(rp)}
 	doc := rp.Document
-	if rp.Kind == KMSKey && !doc.JSON.Known && strings.HasPrefix(doc.JSON.Reason, "no policy is configured") {
+	if rp.Kind == tfplan.KMSKey && !doc.JSON.Known && strings.HasPrefix(doc.JSON.Reason, "no policy is configured") {
 		// AWS gives a key without a policy its default key policy, which delegates the key to
 		// the account's IAM policies (kms/latest/developerguide/key-policy-default.html).
-		doc.JSON = KnownValue(`{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + g.account + `:root"},"Action":"kms:*","Resource":"*"}]}`)
+		doc.JSON = tfplan.KnownValue(`{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + g.account + `:root"},"Action":"kms:*","Resource":"*"}]}`)
 		doc.Source.Attribute = "policy (AWS's default key policy)"
 		pol, err := g.parse(doc.Source.String(), doc.JSON.Text)
 		out.Policy = pol
@@ -46,10 +47,10 @@ func (g *guard) resourcePolicy(rp *ResourcePolicy) *resourcePolicy {
 		}
 		return out
 	}
-	if rp.Kind == RestAPI && doc.JSON.Known {
+	if rp.Kind == tfplan.RestAPI && doc.JSON.Known {
 		prefix := strings.TrimSuffix(out.Patterns[0], "/*")
 		if text, ok := expandExecuteAPI(doc.JSON.Text, prefix); ok {
-			doc.JSON = KnownValue(text)
+			doc.JSON = tfplan.KnownValue(text)
 			doc.Source.Attribute += " (execute-api:/ expanded to " + prefix + "/)"
 		}
 	}
@@ -59,18 +60,18 @@ func (g *guard) resourcePolicy(rp *ResourcePolicy) *resourcePolicy {
 
 // validationResourceType names each kind of resource policy as policy validation does (as
 // CloudFormation writes the type), so that the checks fit the service.
-var validationResourceType = map[ResourceKind]string{
-	S3Bucket:       "AWS::S3::Bucket",
-	SQSQueue:       "AWS::SQS::Queue",
-	SNSTopic:       "AWS::SNS::Topic",
-	KMSKey:         "AWS::KMS::Key",
-	Secret:         "AWS::SecretsManager::Secret",
-	ECRRepository:  "AWS::ECR::Repository",
-	LambdaFunction: "AWS::Lambda::Function",
+var validationResourceType = map[tfplan.ResourceKind]string{
+	tfplan.S3Bucket:       "AWS::S3::Bucket",
+	tfplan.SQSQueue:       "AWS::SQS::Queue",
+	tfplan.SNSTopic:       "AWS::SNS::Topic",
+	tfplan.KMSKey:         "AWS::KMS::Key",
+	tfplan.Secret:         "AWS::SecretsManager::Secret",
+	tfplan.ECRRepository:  "AWS::ECR::Repository",
+	tfplan.LambdaFunction: "AWS::Lambda::Function",
 }
 
 // resourcePatterns gives the ARN patterns of a resource policy's target.
-func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
+func (g *guard) resourcePatterns(rp *tfplan.ResourcePolicy) []string {
 	t := rp.Target
 	acct := g.account
 	if !g.accountKnown {
@@ -94,12 +95,12 @@ func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
 		arn = id
 	}
 	switch rp.Kind {
-	case S3Bucket:
+	case tfplan.S3Bucket:
 		if name == "*" && id != "" {
 			name = id
 		}
 		return []string{"arn:aws:s3:::" + name, "arn:aws:s3:::" + name + "/*"}
-	case SQSQueue:
+	case tfplan.SQSQueue:
 		if arn != "" {
 			return []string{arn}
 		}
@@ -111,12 +112,12 @@ func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
 			}
 		}
 		return []string{"arn:aws:sqs:*:" + acct + ":" + name}
-	case SNSTopic:
+	case tfplan.SNSTopic:
 		if arn != "" {
 			return []string{arn}
 		}
 		return []string{"arn:aws:sns:*:" + acct + ":" + name}
-	case KMSKey:
+	case tfplan.KMSKey:
 		if arn != "" {
 			return []string{arn}
 		}
@@ -124,7 +125,7 @@ func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
 			return []string{"arn:aws:kms:*:" + acct + ":key/" + id}
 		}
 		return []string{"arn:aws:kms:*:" + acct + ":key/*"}
-	case Secret:
+	case tfplan.Secret:
 		if arn != "" {
 			return []string{arn}
 		}
@@ -133,7 +134,7 @@ func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
 			return []string{"arn:aws:secretsmanager:*:" + acct + ":secret:" + name + "-??????"}
 		}
 		return []string{"arn:aws:secretsmanager:*:" + acct + ":secret:*"}
-	case ECRRepository:
+	case tfplan.ECRRepository:
 		if arn != "" {
 			return []string{arn}
 		}
@@ -141,7 +142,7 @@ func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
 			name = id
 		}
 		return []string{"arn:aws:ecr:*:" + acct + ":repository/" + name}
-	case LambdaFunction:
+	case tfplan.LambdaFunction:
 		if arn == "" {
 			if name == "*" && id != "" {
 				name = id
@@ -149,13 +150,13 @@ func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
 			arn = "arn:aws:lambda:*:" + acct + ":function:" + name
 		}
 		return []string{arn, arn + ":*"}
-	case SearchDomain:
+	case tfplan.SearchDomain:
 		// arn:aws:es:REGION:ACCOUNT:domain/NAME; access policies name the domain and its paths.
 		if arn == "" {
 			arn = "arn:aws:es:*:" + acct + ":domain/" + name
 		}
 		return []string{arn, arn + "/*"}
-	case EFSFileSystem:
+	case tfplan.EFSFileSystem:
 		if arn != "" {
 			return []string{arn}
 		}
@@ -163,14 +164,14 @@ func (g *guard) resourcePatterns(rp *ResourcePolicy) []string {
 			name = id
 		}
 		return []string{"arn:aws:elasticfilesystem:*:" + acct + ":file-system/" + name}
-	case RestAPI:
+	case tfplan.RestAPI:
 		// The policy governs arn:aws:execute-api:REGION:ACCOUNT:API-ID/STAGE/METHOD/PATH.
 		api := "*"
 		if id != "" && !strings.HasPrefix(id, "arn:") {
 			api = id
 		}
 		return []string{"arn:aws:execute-api:*:" + acct + ":" + api + "/*"}
-	case GlacierVault:
+	case tfplan.GlacierVault:
 		if arn != "" {
 			return []string{arn}
 		}
@@ -233,36 +234,36 @@ func expandExecuteAPI(text, prefix string) (string, bool) {
 }
 
 // kindLabel names a resource kind in messages.
-func kindLabel(k ResourceKind) string {
+func kindLabel(k tfplan.ResourceKind) string {
 	switch k {
-	case S3Bucket:
+	case tfplan.S3Bucket:
 		return "S3 bucket"
-	case SQSQueue:
+	case tfplan.SQSQueue:
 		return "SQS queue"
-	case SNSTopic:
+	case tfplan.SNSTopic:
 		return "SNS topic"
-	case KMSKey:
+	case tfplan.KMSKey:
 		return "KMS key"
-	case Secret:
+	case tfplan.Secret:
 		return "secret"
-	case ECRRepository:
+	case tfplan.ECRRepository:
 		return "ECR repository"
-	case LambdaFunction:
+	case tfplan.LambdaFunction:
 		return "Lambda function"
-	case SearchDomain:
+	case tfplan.SearchDomain:
 		return "OpenSearch domain"
-	case EFSFileSystem:
+	case tfplan.EFSFileSystem:
 		return "EFS file system"
-	case RestAPI:
+	case tfplan.RestAPI:
 		return "API Gateway REST API"
-	case GlacierVault:
+	case tfplan.GlacierVault:
 		return "Glacier vault"
 	}
 	return string(k)
 }
 
 // targetLabel names the target of a resource policy.
-func targetLabel(rp *ResourcePolicy) string {
+func targetLabel(rp *tfplan.ResourcePolicy) string {
 	t := rp.Target
 	switch {
 	case t.Name.Known && t.Name.Text != "":

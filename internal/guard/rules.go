@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // Rules is a parsed rules file (guard.hcl). DefaultRules gives the rules of a guard run
@@ -100,7 +102,7 @@ type Organization struct {
 // OrgPolicyFile is an SCP or RCP read from a file, attached to a target of the path (a root
 // or OU id, or "account").
 type OrgPolicyFile struct {
-	Type   OrgPolicyType
+	Type   tfplan.OrgPolicyType
 	Target string
 	File   string
 	Policy *ev.Policy
@@ -559,7 +561,7 @@ func (d *decoder) organization(b *orgBlock) Organization {
 			d.errorf(b.Path.Range(), "Invalid organization path", "path lists the root id (r-...) and OU ids (ou-...) from the root down, not %q", id)
 		}
 	}
-	add := func(t OrgPolicyType, blocks []orgFileBlock) {
+	add := func(t tfplan.OrgPolicyType, blocks []orgFileBlock) {
 		for _, fb := range blocks {
 			d.required(fb.DefRange, "target", fb.Target)
 			d.required(fb.DefRange, "file", fb.File)
@@ -568,7 +570,7 @@ func (d *decoder) organization(b *orgBlock) Organization {
 			if !ok {
 				continue
 			}
-			if target != "account" && !contains(o.Path, target) {
+			if target != "account" && !slices.Contains(o.Path, target) {
 				d.errorf(fb.Target.Range(), "Invalid target", "target must be \"account\" or an id of path (%s), not %q", strings.Join(o.Path, ", "), target)
 				continue
 			}
@@ -590,8 +592,8 @@ func (d *decoder) organization(b *orgBlock) Organization {
 			o.Policies = append(o.Policies, OrgPolicyFile{Type: t, Target: target, File: file, Policy: p})
 		}
 	}
-	add(SCP, b.SCPs)
-	add(RCP, b.RCPs)
+	add(tfplan.SCP, b.SCPs)
+	add(tfplan.RCP, b.RCPs)
 	return o
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // WhoCanEntry is a principal of the plan's account model that may perform an action, directly
@@ -23,7 +24,7 @@ type WhoCanEntry struct {
 // action on a resource matching the pattern, with the shortest chain and a witness. It asks
 // the same questions as a forbid rule over every principal, so the chains, resource policies,
 // boundaries and SCPs count exactly as in Check.
-func WhoCan(p *Plan, rules *Rules, action, resource string) ([]WhoCanEntry, error) {
+func WhoCan(p *tfplan.Plan, rules *Rules, action, resource string) ([]WhoCanEntry, error) {
 	if msg := ev.ActionPatternProblem(action); msg != "" {
 		return nil, fmt.Errorf("action %q: %s", action, msg)
 	}

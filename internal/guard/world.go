@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
 )
 
 // This file turns an Account (the model of one state of the plan) into a world: what the
@@ -41,22 +42,22 @@ type principal struct {
 	// NameKnown is false when the plan knows the name only after apply: ARN then carries a
 	// made-up name, and rules that select principals by ARN cannot tell whether they match.
 	NameKnown bool
-	Tags      Tags
+	Tags      tfplan.Tags
 	Policies  ev.PolicySet // Identity, Boundary and SCPs; never Resource
 	Unknown   []unknownPart
 	// Trust is a role's trust policy; nil when unknown (TrustUnknown says why) or for users.
 	Trust        *ev.Policy
-	TrustSource  Source
+	TrustSource  tfplan.Source
 	TrustUnknown *unknownPart
 
-	role *Role
-	user *User
+	role *tfplan.Role
+	user *tfplan.User
 }
 
 // world is one state of the plan (prior or planned) ready for the engine.
 type world struct {
 	g          *guard
-	account    *Account
+	account    *tfplan.Account
 	principals []*principal
 	byAddress  map[string]*principal
 	resources  []*resourcePolicy
@@ -71,7 +72,7 @@ type world struct {
 	resourcePolicies map[string][]ev.ResourcePolicy
 }
 
-func newWorld(g *guard, a *Account) *world {
+func newWorld(g *guard, a *tfplan.Account) *world {
 	w := &world{g: g, account: a, byAddress: map[string]*principal{},
 		admin: map[*principal]adminAnswer{}, edges: map[*principal][]edge{}, starts: map[startKey]string{},
 		forbid: map[forbidKey]ev.Answer{}, trusts: map[*principal]*trustSummary{},
@@ -117,7 +118,7 @@ func (w *world) counterpart(p *principal) *principal {
 	return nil
 }
 
-func (w *world) role(r *Role) *principal {
+func (w *world) role(r *tfplan.Role) *principal {
 	g := w.g
 	p := &principal{Kind: "role", Address: r.Address, Tags: r.Tags, role: r}
 	p.ARN, p.NameKnown = g.principalARN("role", r.ARN, r.Name, r.Path, r.Address)
@@ -148,7 +149,7 @@ func (w *world) role(r *Role) *principal {
 	return p
 }
 
-func (w *world) user(u *User) *principal {
+func (w *world) user(u *tfplan.User) *principal {
 	g := w.g
 	p := &principal{Kind: "user", Address: u.Address, Tags: u.Tags, user: u}
 	p.ARN, p.NameKnown = g.principalARN("user", u.ARN, u.Name, u.Path, u.Address)
@@ -189,7 +190,7 @@ func (p *principal) addIdentity(pol *ev.Policy, unknown *unknownPart) {
 }
 
 // labelOf names a principal in messages: "erin (aws_iam_user.dev)".
-func labelOf(address string, name Value) string {
+func labelOf(address string, name tfplan.Value) string {
 	switch {
 	case address == "":
 		return name.String() + " (outside the plan)"
@@ -202,7 +203,7 @@ func labelOf(address string, name Value) string {
 // principalARN returns the ARN of a role or user: the known one, else one built from the
 // account, path and name; a name the plan does not know yet is replaced by one made from the
 // address (nameKnown false).
-func (g *guard) principalARN(kind string, arn, name, path Value, address string) (string, bool) {
+func (g *guard) principalARN(kind string, arn, name, path tfplan.Value, address string) (string, bool) {
 	if arn.Known {
 		return arn.Text, true
 	}
@@ -220,7 +221,7 @@ func (g *guard) principalARN(kind string, arn, name, path Value, address string)
 // document parses a policy document of the plan. It returns the policy, or what is unknown
 // about it. A document that does not parse is reported (invalid-policy) and left out: AWS
 // rejects it at apply, so it grants nothing.
-func (g *guard) document(d Document, typ ev.PolicyType) (*ev.Policy, *unknownPart) {
+func (g *guard) document(d tfplan.Document, typ ev.PolicyType) (*ev.Policy, *unknownPart) {
 	return g.documentOf(d, ev.ValidateOptions{Type: typ})
 }
 
@@ -230,7 +231,7 @@ var customerManagedPolicy = ev.ValidateOptions{Type: ev.PolicyTypeIdentity, Cust
 
 // documentOf is document with the validation options spelled out (a resource policy's
 // resource type).
-func (g *guard) documentOf(d Document, opts ev.ValidateOptions) (*ev.Policy, *unknownPart) {
+func (g *guard) documentOf(d tfplan.Document, opts ev.ValidateOptions) (*ev.Policy, *unknownPart) {
 	if !d.JSON.Known {
 		return nil, &unknownPart{Address: d.Source.Address, Attribute: d.Source.Attribute, Reason: d.JSON.Reason}
 	}
@@ -246,7 +247,7 @@ func (g *guard) documentOf(d Document, opts ev.ValidateOptions) (*ev.Policy, *un
 
 // attached resolves a managed policy attachment (or permissions boundary) to its policy: a
 // customer managed policy of the plan, or an AWS managed policy from the catalogue.
-func (g *guard) attached(a *PolicyAttachment) (*ev.Policy, *unknownPart) {
+func (g *guard) attached(a *tfplan.PolicyAttachment) (*ev.Policy, *unknownPart) {
 	unknown := func(reason string) *unknownPart {
 		return &unknownPart{Address: a.Source.Address, Attribute: a.Source.Attribute, Reason: reason}
 	}
@@ -272,8 +273,8 @@ func unknownARNReason(reason string) string {
 	switch {
 	case reason == "":
 		return "the policy ARN is not known and the configuration names no policy of this plan"
-	case reason == reasonAfterApply:
-		return "the policy ARN is " + reasonAfterApply + " and the configuration names no policy of this plan"
+	case reason == tfplan.ReasonAfterApply:
+		return "the policy ARN is " + tfplan.ReasonAfterApply + " and the configuration names no policy of this plan"
 	case strings.HasPrefix(reason, "the "):
 		return reason
 	}
@@ -314,7 +315,7 @@ var fullAWSAccess = func() *ev.Policy {
 // orgLevels returns the SCP and RCP levels of the account: the rules' organisation path
 // (root first) and the account itself, each with the plan's policies attached to it by id
 // and the rules' policy files. Nil when neither the rules nor the plan place the account.
-func (g *guard) orgLevels(a *Account) (scps, rcps [][]*ev.Policy) {
+func (g *guard) orgLevels(a *tfplan.Account) (scps, rcps [][]*ev.Policy) {
 	targets := append(append([]string(nil), g.rules.Organization.Path...), g.account)
 	attached := false
 	levels := make([][2][]*ev.Policy, len(targets))
@@ -335,7 +336,7 @@ func (g *guard) orgLevels(a *Account) (scps, rcps [][]*ev.Policy) {
 					continue
 				}
 				attached = true
-				if op.Type == SCP {
+				if op.Type == tfplan.SCP {
 					levels[i][0] = append(levels[i][0], pol)
 				} else {
 					levels[i][1] = append(levels[i][1], pol)
@@ -345,7 +346,7 @@ func (g *guard) orgLevels(a *Account) (scps, rcps [][]*ev.Policy) {
 		for _, f := range g.rules.Organization.Policies {
 			if f.Target == t || (f.Target == "account" && i == len(targets)-1) {
 				attached = true
-				if f.Type == SCP {
+				if f.Type == tfplan.SCP {
 					levels[i][0] = append(levels[i][0], f.Policy)
 				} else {
 					levels[i][1] = append(levels[i][1], f.Policy)
@@ -363,8 +364,8 @@ func (g *guard) orgLevels(a *Account) (scps, rcps [][]*ev.Policy) {
 	return scps, rcps
 }
 
-func orgPolicyType(t OrgPolicyType) ev.PolicyType {
-	if t == RCP {
+func orgPolicyType(t tfplan.OrgPolicyType) ev.PolicyType {
+	if t == tfplan.RCP {
 		return ev.PolicyTypeRCP
 	}
 	return ev.PolicyTypeSCP

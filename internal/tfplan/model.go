@@ -1,13 +1,16 @@
-// Package guard reads Terraform plans (`terraform show -json`) and builds the AWS account model
+// Package tfplan reads Terraform plans (`terraform show -json`) and builds the AWS account model
 // that the plan guard checks: principals with their policies, customer managed policies,
 // resource policies and organisation policies, each naming the Terraform resource it came from.
+// It also finds where the configuration declares each resource (ConfigLocator).
 //
 // The model is built twice for every plan: Plan.Prior is the account as the prior state leaves
 // it, Plan.Planned the account as the plan leaves it. Values that Terraform knows only after
 // apply are never turned into "" or an empty policy: they are Value{Known: false} with a
 // reason, and what the configuration's references could resolve is linked by address.
-// Policy documents are kept as JSON text; the engine (internal/evaluator) parses them.
-package guard
+// Policy documents are kept as JSON text: this package knows terraform-json, HCL and the AWS
+// provider's resource types, and makes no IAM decision; internal/guard parses the documents
+// and asks the engine (internal/evaluator).
+package tfplan
 
 import "strings"
 

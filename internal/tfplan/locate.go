@@ -1,4 +1,4 @@
-package guard
+package tfplan
 
 import (
 	"path/filepath"

@@ -1,4 +1,4 @@
-package guard
+package tfplan
 
 import (
 	"encoding/json"
@@ -7,13 +7,17 @@ import (
 	"testing"
 )
 
-// The fixtures under testdata/plans are real plans of the AWS provider (see the README there).
+// The fixtures under internal/guard/testdata/plans are real plans of the AWS provider (see the
+// README there); they live with the guard's golden reports, which are made from them.
 // Each test compares the whole model with the one the fixture's main.tf describes, then checks
 // the facts that later rules depend on one by one.
 
+// fixtures is the directory of the recorded plans.
+const fixtures = "../guard/testdata/plans"
+
 func loadFixture(t *testing.T, name string) *Plan {
 	t.Helper()
-	p, err := LoadPlan(filepath.Join("testdata", "plans", name, "plan.json"))
+	p, err := LoadPlan(filepath.Join(fixtures, name, "plan.json"))
 	if err != nil {
 		t.Fatalf("LoadPlan(%s): %v", name, err)
 	}

@@ -1,4 +1,4 @@
-package guard
+package tfplan
 
 import (
 	"os"
@@ -8,7 +8,7 @@ import (
 )
 
 func TestMalformedPlans(t *testing.T) {
-	valid, err := os.ReadFile(filepath.Join("testdata", "plans", "inline-role", "plan.json"))
+	valid, err := os.ReadFile(filepath.Join(fixtures, "inline-role", "plan.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +94,20 @@ func TestErroredPlan(t *testing.T) {
 		}
 		if p.Errored != want || p.FormatVersion != "1.2" {
 			t.Errorf("%s: errored %v, format %q", input, p.Errored, p.FormatVersion)
+		}
+	}
+}
+
+// `terraform show -json` without a plan file prints the state (a real one here): it is
+// refused, not read as an empty plan that passes.
+func TestStateIsNotAPlan(t *testing.T) {
+	_, err := LoadPlan(filepath.Join(fixtures, "state", "state.json"))
+	if err == nil || !strings.Contains(err.Error(), "state.json: this is a Terraform state, not a plan (run terraform show -json PLANFILE") {
+		t.Errorf("state: %v", err)
+	}
+	for _, input := range []string{`{"format_version": "1.2"}`, `{"format_version": "1.2", "planned_values": null, "configuration": {}}`} {
+		if _, err := ReadPlan(strings.NewReader(input), "p.json"); err == nil || !strings.Contains(err.Error(), "p.json: not a plan: it has neither planned_values nor resource_changes") {
+			t.Errorf("%s: %v", input, err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package guard
+package tfplan
 
 import (
 	"encoding/json"
@@ -8,8 +8,8 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// reasonAfterApply is the reason of a value that the plan leaves to apply.
-const reasonAfterApply = "known only after apply"
+// ReasonAfterApply is the reason of a value that the plan leaves to apply.
+const ReasonAfterApply = "known only after apply"
 
 // resource is one resource instance of the state being modelled.
 type resource struct {
@@ -232,7 +232,7 @@ func (r *resource) unknownAt(path ...any) bool {
 // unknown.
 func (b *builder) str(r *resource, attr string) (v Value, set bool) {
 	if r.unknownAt(attr) {
-		return UnknownValue(reasonAfterApply), true
+		return UnknownValue(ReasonAfterApply), true
 	}
 	raw, ok := r.values[attr]
 	if !ok || raw == nil {
@@ -286,7 +286,7 @@ func (b *builder) strList(r *resource, attr string) (vals []Value, set, whole bo
 			vals = append(vals, KnownValue(s))
 		case nil:
 			if r.unknownAt(attr, i) {
-				vals = append(vals, UnknownValue(reasonAfterApply))
+				vals = append(vals, UnknownValue(ReasonAfterApply))
 			}
 		default:
 			b.errorf(r, fmt.Sprintf("%s[%d]", attr, i), "expected a string, found %s", jsonKind(e))
@@ -406,7 +406,7 @@ func (b *builder) document(r *resource, attr string, nested *blockAttr) Document
 		// The expression names only the data source, so its json is the attribute's value.
 		doc.JSON = b.dataDocument(doc.DataSource)
 	case doc.DataSource != "":
-		doc.JSON = UnknownValue(path + " is " + reasonAfterApply + ": it combines " + doc.DataSource + " with other values")
+		doc.JSON = UnknownValue(path + " is " + ReasonAfterApply + ": it combines " + doc.DataSource + " with other values")
 	default:
 		doc.JSON = v
 	}
@@ -424,14 +424,14 @@ func (b *builder) dataDocument(addr string) Value {
 		return UnknownValue(addr + ".json is not set")
 	}
 	if !v.Known {
-		return UnknownValue(addr + " is read only during apply: its arguments are " + reasonAfterApply)
+		return UnknownValue(addr + " is read only during apply: its arguments are " + ReasonAfterApply)
 	}
 	return v
 }
 
 func (b *builder) nestedStr(r *resource, block string, i int, attr string) (Value, bool) {
 	if r.unknownAt(block, i, attr) {
-		return UnknownValue(reasonAfterApply), true
+		return UnknownValue(ReasonAfterApply), true
 	}
 	list, _ := r.values[block].([]any)
 	if i >= len(list) {
@@ -511,7 +511,7 @@ func (b *builder) declareOrgPolicy(r *resource) {
 		if !v.Known {
 			b.acct.Unresolved = append(b.acct.Unresolved, Unresolved{
 				Source: Source{Address: r.addr, Attribute: "type"},
-				Reason: "the policy type is " + reasonAfterApply,
+				Reason: "the policy type is " + ReasonAfterApply,
 			})
 			return
 		}
@@ -546,7 +546,7 @@ func (b *builder) linkRole(r *resource) {
 	inlineConfigured := b.configured(r, "inline_policy")
 	switch {
 	case r.unknownAt("inline_policy") && inlineConfigured:
-		b.unresolved(r, "inline_policy", "the inline policies are "+reasonAfterApply)
+		b.unresolved(r, "inline_policy", "the inline policies are "+ReasonAfterApply)
 	case r.unknownAt("inline_policy"):
 		// Not configured: after apply the role has the inline policies that separate
 		// resources write, and those are modelled themselves.
@@ -643,7 +643,7 @@ func (b *builder) attachment(r *resource, attr string, v Value) *PolicyAttachmen
 	if reason == "" {
 		reason = "its configuration references several policies"
 	}
-	a.ARN = UnknownValue("the policy ARN is " + reasonAfterApply + " and " + reason)
+	a.ARN = UnknownValue("the policy ARN is " + ReasonAfterApply + " and " + reason)
 	return a
 }
 
@@ -686,13 +686,13 @@ func (b *builder) policyList(r *resource, attr string) []*PolicyAttachment {
 	}
 	if whole {
 		if len(candidates) == 0 {
-			return []*PolicyAttachment{{Source: src(0), ARN: UnknownValue("the list is " + reasonAfterApply + " and " + orNone(reason))}}
+			return []*PolicyAttachment{{Source: src(0), ARN: UnknownValue("the list is " + ReasonAfterApply + " and " + orNone(reason))}}
 		}
 		for _, c := range candidates {
-			out = append(out, &PolicyAttachment{Source: src(0), ARN: UnknownValue(reasonAfterApply), Policy: b.policies[c.res.addr], Ref: c.ref})
+			out = append(out, &PolicyAttachment{Source: src(0), ARN: UnknownValue(ReasonAfterApply), Policy: b.policies[c.res.addr], Ref: c.ref})
 		}
 		if reason != "" {
-			out = append(out, &PolicyAttachment{Source: src(0), ARN: UnknownValue("part of the list is " + reasonAfterApply + ": " + reason)})
+			out = append(out, &PolicyAttachment{Source: src(0), ARN: UnknownValue("part of the list is " + ReasonAfterApply + ": " + reason)})
 		}
 		return out
 	}
@@ -711,7 +711,7 @@ func (b *builder) policyList(r *resource, attr string) []*PolicyAttachment {
 		}
 		out = append(out, &PolicyAttachment{Source: src(i), ARN: UnknownValue(fmt.Sprintf(
 			"the ARN is %s and the configuration references %d policies with unknown ARNs for %d unknown elements",
-			reasonAfterApply, len(candidates), unknownCount))})
+			ReasonAfterApply, len(candidates), unknownCount))})
 	}
 	return out
 }
@@ -806,7 +806,7 @@ func (b *builder) principal(r *resource, attr string, k principalKind) (principa
 	if reason == "" {
 		reason = "its configuration references several " + k.noun + "s"
 	}
-	return principalRef{}, "the " + k.noun + " is " + reasonAfterApply + " and " + reason
+	return principalRef{}, "the " + k.noun + " is " + ReasonAfterApply + " and " + reason
 }
 
 // principals finds the roles, users or groups that a list attribute of r names. Unknown
@@ -839,15 +839,15 @@ func (b *builder) principals(r *resource, attr string, k principalKind) (refs []
 	case whole && len(candidates) > 0:
 		refs = append(refs, candidates...)
 		if reason != "" {
-			problems = append(problems, "part of "+attr+" is "+reasonAfterApply+": "+reason)
+			problems = append(problems, "part of "+attr+" is "+ReasonAfterApply+": "+reason)
 		}
 	case whole:
-		problems = append(problems, attr+" is "+reasonAfterApply+" and "+orNone(reason))
+		problems = append(problems, attr+" is "+ReasonAfterApply+" and "+orNone(reason))
 	case unknownCount == len(candidates):
 		refs = append(refs, candidates...)
 	default:
 		problems = append(problems, fmt.Sprintf("%d elements of %s are %s and the configuration references %d %ss with unknown names",
-			unknownCount, attr, reasonAfterApply, len(candidates), k.noun))
+			unknownCount, attr, ReasonAfterApply, len(candidates), k.noun))
 	}
 	return refs, problems
 }
@@ -1037,7 +1037,7 @@ func (b *builder) orgAttachment(r *resource) {
 			policy = b.orgs[found[0].res.addr]
 		}
 		if policy == nil {
-			b.unresolved(r, "policy_id", "the policy id is "+reasonAfterApply+" and "+orNone(reason))
+			b.unresolved(r, "policy_id", "the policy id is "+ReasonAfterApply+" and "+orNone(reason))
 			return
 		}
 	}
@@ -1122,7 +1122,7 @@ func (b *builder) resourcePolicy(r *resource, spec resourcePolicySpec) {
 		switch {
 		case rp.Document.JSON.Known || r.typ != "aws_kms_key":
 		case !b.hasConfig():
-			rp.Document.JSON = UnknownValue("the key policy is " + reasonAfterApply + ", and the plan has no configuration section to tell whether it is AWS's default key policy")
+			rp.Document.JSON = UnknownValue("the key policy is " + ReasonAfterApply + ", and the plan has no configuration section to tell whether it is AWS's default key policy")
 		case !b.configured(r, "policy"):
 			rp.Document.JSON = UnknownValue("no policy is configured: AWS gives the key its default key policy")
 		}
@@ -1167,7 +1167,7 @@ func (b *builder) target(r *resource, spec resourcePolicySpec) Target {
 			if reason == "" {
 				reason = "its configuration references several " + spec.targetType + " resources"
 			}
-			t.ID = UnknownValue(spec.targetAttr + " is " + reasonAfterApply + " and " + reason)
+			t.ID = UnknownValue(spec.targetAttr + " is " + ReasonAfterApply + " and " + reason)
 		}
 	}
 	if tr == nil {
@@ -1214,7 +1214,7 @@ func (b *builder) lambdaDocument(r *resource, t Target) Document {
 			return "", false
 		}
 		if !v.Known {
-			doc.JSON = UnknownValue(attr + " is " + reasonAfterApply)
+			doc.JSON = UnknownValue(attr + " is " + ReasonAfterApply)
 			return "", false
 		}
 		return v.Text, true
@@ -1237,7 +1237,7 @@ func (b *builder) lambdaDocument(r *resource, t Target) Document {
 	}
 	if q, set := b.str(r, "qualifier"); set {
 		if !q.Known {
-			doc.JSON = UnknownValue("qualifier is " + reasonAfterApply)
+			doc.JSON = UnknownValue("qualifier is " + ReasonAfterApply)
 			return doc
 		}
 		if q.Text != "" && st.Resource != "*" {
@@ -1257,7 +1257,7 @@ func (b *builder) lambdaDocument(r *resource, t Target) Document {
 			continue
 		}
 		if !v.Known {
-			doc.JSON = UnknownValue(c.attr + " is " + reasonAfterApply)
+			doc.JSON = UnknownValue(c.attr + " is " + ReasonAfterApply)
 			return doc
 		}
 		if st.Condition == nil {

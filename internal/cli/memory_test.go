@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -50,7 +51,14 @@ func TestWatchMemoryStopsTheRunOverItsLimit(t *testing.T) {
 	exitProcess = func(code int) { statuses <- code }
 	defer func() { exitProcess = saved }()
 	var stderr lockedBuffer
-	stop := watchMemory(memoryInUse()/2, &stderr)
+	// The run holds a ballast of 64 MiB, so that it stays over a 32 MiB limit whatever the
+	// tests running beside it allocate and free.
+	ballast := make([]byte, 64<<20)
+	for i := range ballast {
+		ballast[i] = 1
+	}
+	defer runtime.KeepAlive(ballast)
+	stop := watchMemory(32<<20, &stderr)
 	defer stop()
 	select {
 	case code := <-statuses:

@@ -559,10 +559,19 @@ func ParseAccessCheckLimits(line []byte, limits InputLimits) (*AccessCheck, erro
 }
 
 func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessCheck, error) {
-	r, root, err := readInputText(line, "check", limits)
+	r, root, err := readInputText(line, "check", limits, policyFields...)
 	if err != nil {
 		return nil, err
 	}
+	c, err := r.readAccessCheck(root, needRules)
+	if err != nil {
+		return nil, r.syntaxFirst(err)
+	}
+	return c, nil
+}
+
+// readAccessCheck reads the check of a line read as root.
+func (r *inputReader) readAccessCheck(root *jsonpos.Node, needRules bool) (*AccessCheck, error) {
 	top, err := r.object(root, "", checkFields, true)
 	if err != nil {
 		return nil, err
@@ -579,7 +588,7 @@ func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessC
 		return nil, r.errorAt(root, "request.principal", `missing; a check needs the principal whose access it checks (write "anonymous" for unsigned requests)`)
 	}
 	for _, k := range []string{"action", "resource"} {
-		if n := req.fields[k]; n != nil {
+		if n := req.get(k); n != nil {
 			return nil, r.errorAt(n, req.field(k), "a check takes no action or resource; put them in forbid (sets of requests) or require (single requests)")
 		}
 	}
@@ -606,7 +615,7 @@ func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessC
 	if err := req.context(&c.Context); err != nil {
 		return nil, err
 	}
-	if n := top.fields["resourcePolicy"]; n != nil {
+	if n := top.get("resourcePolicy"); n != nil {
 		return nil, r.errorAt(n, "resourcePolicy", `not used by a check; give resource policies as "resourcePolicies": {"ARN or ARN pattern": policy}`)
 	}
 	if c.Policies, err = top.callerPolicies(); err != nil {
@@ -685,7 +694,7 @@ func parseAccessCheck(line []byte, limits InputLimits, needRules bool) (*AccessC
 		if req.ResourceAccount, err = rq.str("resourceAccount"); err != nil {
 			return nil, err
 		}
-		if n := rq.fields["principal"]; n != nil {
+		if n := rq.get("principal"); n != nil {
 			if n.Kind == jsonpos.String && n.Text == "" {
 				return nil, r.errorAt(n, at+".principal", `empty; leave it out for the check's principal, or write "anonymous"`)
 			}
@@ -714,7 +723,7 @@ func (o *inputObject) patterns(key, expected string) ([]string, error) {
 	if len(list) == 0 {
 		return nil, o.r.errorAt(o.node, o.field(key), "missing or empty; expected %s", expected)
 	}
-	elems := o.fields[key].Elems
+	elems := o.get(key).Elems
 	for i, s := range list {
 		if s == "" {
 			return nil, o.r.errorAt(&elems[i], fmt.Sprintf("%s[%d]", o.field(key), i), "empty; expected %s", expected)

@@ -3,6 +3,8 @@ package evaluator
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
 )
 
 // Case is one request with every policy that applies to it, in the JSON Lines format of the
@@ -52,37 +54,17 @@ func idValue(raw []byte) json.RawMessage {
 	return json.RawMessage("null")
 }
 
-// validCaseID is CaseID for a line known to hold one well-formed JSON object with unique keys
-// (a case or check that was read): one pass over the top-level members, skipping their values,
-// where CaseID's decoder reads the line twice and copies it. A key written with an escape goes
-// to CaseID.
-func validCaseID(line []byte) json.RawMessage {
-	i := skipJSONSpace(line, 0)
-	if i == len(line) || line[i] != '{' {
-		return CaseID(line)
+// idJSON is CaseID for a case that was read as top: the id member's value as the line writes
+// it, found at its place, where CaseID's decoder reads the line twice and copies it. The
+// reader decoded the keys, so an id key written with escapes ("\u0069d") is found as
+// encoding/json finds it; other spellings of "id" are unknown fields of a case.
+func (r *inputReader) idJSON(top *inputObject) json.RawMessage {
+	n := top.get("id")
+	if n == nil {
+		return idValue(nil)
 	}
-	var id []byte
-	for i = skipJSONSpace(line, i+1); i < len(line) && line[i] == '"'; {
-		end := jsonValueEnd(line, i)
-		key := line[i+1 : end-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
-			return CaseID(line)
-		}
-		i = skipJSONSpace(line, end)
-		if i == len(line) || line[i] != ':' {
-			return CaseID(line)
-		}
-		start := skipJSONSpace(line, i+1)
-		end = jsonValueEnd(line, start)
-		// encoding/json matches keys without regard to case; a case has one key of that kind.
-		if bytes.EqualFold(key, []byte("id")) {
-			id = line[start:end]
-		}
-		if i = skipJSONSpace(line, end); i < len(line) && line[i] == ',' {
-			i = skipJSONSpace(line, i+1)
-		}
-	}
-	return idValue(id)
+	start := r.offset(n.Pos)
+	return idValue(r.data[start:jsonValueEnd(r.data, start)])
 }
 
 func skipJSONSpace(b []byte, i int) int {
@@ -136,10 +118,19 @@ func ParseCase(line []byte) (*Case, error) {
 // is an *InputError naming the field and its line and column, and for a policy the JSON path
 // and the line and column within that policy.
 func ParseCaseLimits(line []byte, limits InputLimits) (*Case, error) {
-	r, root, err := readInputText(line, "case", limits)
+	r, root, err := readInputText(line, "case", limits, policyFields...)
 	if err != nil {
 		return nil, err
 	}
+	c, err := r.readCase(root)
+	if err != nil {
+		return nil, r.syntaxFirst(err)
+	}
+	return c, nil
+}
+
+// readCase reads the case of a line read as root.
+func (r *inputReader) readCase(root *jsonpos.Node) (*Case, error) {
 	top, err := r.object(root, "", caseFields, true)
 	if err != nil {
 		return nil, err
@@ -194,8 +185,8 @@ func ParseCaseLimits(line []byte, limits InputLimits) (*Case, error) {
 	case "", Allow, ExplicitDeny, ImplicitDeny:
 		c.Expected = d
 	default:
-		return nil, r.errorAt(top.fields["expected"], "expected", "%q is not a decision; expected Allow, ExplicitDeny or ImplicitDeny", expected)
+		return nil, r.errorAt(top.get("expected"), "expected", "%q is not a decision; expected Allow, ExplicitDeny or ImplicitDeny", expected)
 	}
-	c.IDJSON = validCaseID(line)
+	c.IDJSON = r.idJSON(top)
 	return c, nil
 }

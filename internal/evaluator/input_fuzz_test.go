@@ -3,8 +3,12 @@ package evaluator
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
 )
 
 // FuzzParseAccessCheck feeds arbitrary check lines to ParseAccessCheck: every input is read or
@@ -56,14 +60,26 @@ func FuzzParseCaseStrict(f *testing.F) {
 	f.Add([]byte(`{"id":null,` + rest))
 	f.Add([]byte(`{` + strings.TrimSuffix(rest, "}") + `,"id":7}`))
 	f.Add([]byte(`{"id"` + "\t:\n" + `"x",` + rest))
+	// A duplicate key inside a policy object, after an error of another field: the line's
+	// syntax error comes first, as when the whole line is read as a tree.
+	f.Add([]byte(`{"id":"t","request":{"principal":"anonymous","action":"","resource":"*"},"resourcePolicy":{"Statement":[],"Statement":[]}}`))
+	f.Add([]byte(caseLine(inputUser, `,"identityPolicies":[{"Version":"2012-10-17","Version":"2012-10-17","Statement":[]}]`)))
+	f.Add([]byte(caseLine(inputUser, `,"scps":[[{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}],[]]`)))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		c, err := ParseCase(line)
+		full, ferr := parseCaseInFull(line)
+		if fmt.Sprint(err) != fmt.Sprint(ferr) {
+			t.Fatalf("error %v, reading the whole line as a tree: %v", err, ferr)
+		}
 		if err != nil {
 			var ie *InputError
 			if !errors.As(err, &ie) || ie.Message == "" {
 				t.Fatalf("error %v (%T) is not an *InputError with a message", err, err)
 			}
 			return
+		}
+		if !reflect.DeepEqual(c.Request, full.Request) || policyShapes(&c.Policies) != policyShapes(&full.Policies) {
+			t.Fatalf("case %+v %s, reading the whole line as a tree: %+v %s", c.Request, policyShapes(&c.Policies), full.Request, policyShapes(&full.Policies))
 		}
 		id, err := CheckPrincipal(c.Request.Principal)
 		if err != nil || c.Request.Action == "" || c.Request.Resource == "" {
@@ -74,6 +90,54 @@ func FuzzParseCaseStrict(f *testing.F) {
 		}
 		if want := CaseID(line); !bytes.Equal(c.IDJSON, want) {
 			t.Fatalf("IDJSON %s, CaseID %s", c.IDJSON, want)
+		}
+	})
+}
+
+// parseCaseInFull is ParseCase reading the whole line as a tree, policies included (without
+// jsonpos.ReadOpaque): what ParseCase must agree with.
+func parseCaseInFull(line []byte) (*Case, error) {
+	r, root, err := readInputText(line, "case", InputLimits{})
+	if err != nil {
+		return nil, err
+	}
+	return r.readCase(root)
+}
+
+// policyShapes describes the policies of a set: name, size and statements of each.
+func policyShapes(ps *PolicySet) string {
+	var b strings.Builder
+	all := append(append([]*Policy{}, ps.Identity...), ps.Boundary, ps.Session, ps.Resource)
+	for _, level := range append(ps.SCPs, ps.RCPs...) {
+		all = append(all, level...)
+	}
+	for _, p := range all {
+		if p == nil {
+			b.WriteString("nil;")
+			continue
+		}
+		fmt.Fprintf(&b, "%s %d %d", p.Name, p.Size, len(p.Statements))
+		for _, st := range p.Statements {
+			fmt.Fprintf(&b, " %s@%v", st.Path, st.Pos)
+		}
+		b.WriteString(";")
+	}
+	return b.String()
+}
+
+// FuzzSameLowerCase holds the duplicate-field test to its meaning: keys that strings.ToLower
+// makes equal, whatever their letters ("ſ" and "s" differ; "K", the Kelvin sign, and "k" agree).
+func FuzzSameLowerCase(f *testing.F) {
+	for _, p := range [][2]string{{"id", "ID"}, {"ſ", "s"}, {"\u212a", "k"}, {"Request", "request"}, {"a", "ab"}, {"é", "É"}} {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := sameLowerCase(a, b), strings.ToLower(a) == strings.ToLower(b); got != want {
+			t.Fatalf("sameLowerCase(%q, %q) = %v, want %v", a, b, got, want)
+		}
+		ms := []jsonpos.Member{{Key: a}, {Key: b}}
+		if later, first := firstFoldDuplicate(ms); (later == 1 && first == 0) != (strings.ToLower(a) == strings.ToLower(b)) {
+			t.Fatalf("firstFoldDuplicate(%q, %q) = %d, %d", a, b, later, first)
 		}
 	})
 }

@@ -69,37 +69,67 @@ var peopleFields = []string{"source", "reason", "notes", "description"}
 // inputReader holds one case or check text.
 type inputReader struct {
 	data       []byte
-	lineStarts []int // offsets of the first byte of each line, built on first use
+	what       string // "case", "check": what one line holds, for messages
+	lineStarts []int  // offsets of the first byte of each line, built on first use
 	limits     InputLimits
+	// opaque is set when the policy fields were read as text (see readInputText).
+	opaque bool
 }
 
-// readInputText reads data as one JSON object. Syntax errors (and a byte order mark, invalid
-// UTF-8, duplicate keys, text after the object) are InputErrors at their place.
-func readInputText(data []byte, what string, limits InputLimits) (*inputReader, *jsonpos.Node, error) {
-	r := &inputReader{data: data, limits: limits}
+// policyFields are the top-level fields of cases and checks that hold policy documents (or
+// arrays of them). readInputText keeps their objects as text: the policy cache looks them up
+// by that text, and the policy parser reads it, so a tree of them would be thrown away.
+var policyFields = []string{"identityPolicies", "permissionsBoundary", "sessionPolicy", "scps", "rcps", "resourcePolicy"}
+
+// readInputText reads data as one JSON object, the objects of opaque top-level fields as
+// text (jsonpos.ReadOpaque). Syntax errors (and a byte order mark, invalid UTF-8, duplicate
+// keys, text after the object) are InputErrors at their place; a duplicate key inside an
+// opaque object is found by the policy parser, and syntaxFirst then reports it as a syntax
+// error of the line, as if the line had been read in full.
+func readInputText(data []byte, what string, limits InputLimits, opaque ...string) (*inputReader, *jsonpos.Node, error) {
+	r := &inputReader{data: data, what: what, limits: limits, opaque: len(opaque) > 0}
 	if isJSONBlank(data) {
 		return nil, nil, &InputError{Message: fmt.Sprintf("empty; expected a JSON object (one %s per line)", what)}
 	}
-	doc, err := jsonpos.Read(data)
+	doc, err := jsonpos.ReadOpaque(data, opaque...)
 	if err != nil {
-		if i := firstNonBlank(data); data[i] != '{' && data[i] != '[' {
-			return nil, nil, &InputError{Line: 1 + bytes.Count(data[:i], []byte("\n")), Column: i - bytes.LastIndexByte(data[:i], '\n'),
-				Message: fmt.Sprintf("expected a JSON object (one %s per line), found %s", what, describeByte(data[i:]))}
-		}
-		pe, ok := err.(*ParseError)
-		if !ok {
-			return nil, nil, err
-		}
-		msg := pe.Message
-		if strings.Contains(msg, "end of input after the JSON document") {
-			msg += fmt.Sprintf(" (one %s per line: a second object, or text after the first, is not allowed)", what)
-		}
-		return nil, nil, &InputError{Line: pe.Line, Column: pe.Column, Field: pe.Path, Message: msg}
+		return nil, nil, r.syntaxError(err)
 	}
 	if doc.Root.Kind != jsonpos.Object {
 		return nil, nil, r.errorAt(&doc.Root, "", "expected a JSON object (a %s), found %s", what, jsonpos.Describe(&doc.Root))
 	}
 	return r, &doc.Root, nil
+}
+
+// syntaxError turns an error of the JSON reader into an InputError at its place.
+func (r *inputReader) syntaxError(err error) error {
+	data := r.data
+	if i := firstNonBlank(data); data[i] != '{' && data[i] != '[' {
+		return &InputError{Line: 1 + bytes.Count(data[:i], []byte("\n")), Column: i - bytes.LastIndexByte(data[:i], '\n'),
+			Message: fmt.Sprintf("expected a JSON object (one %s per line), found %s", r.what, describeByte(data[i:]))}
+	}
+	pe, ok := err.(*ParseError)
+	if !ok {
+		return err
+	}
+	msg := pe.Message
+	if strings.Contains(msg, "end of input after the JSON document") {
+		msg += fmt.Sprintf(" (one %s per line: a second object, or text after the first, is not allowed)", r.what)
+	}
+	return &InputError{Line: pe.Line, Column: pe.Column, Field: pe.Path, Message: msg}
+}
+
+// syntaxFirst returns the error a line read in full would give first: a line whose policy
+// fields were read as text may hide a duplicate key in them, which reading the whole line
+// reports before any error of its fields. Only lines in error pay for the second reading.
+func (r *inputReader) syntaxFirst(err error) error {
+	if !r.opaque {
+		return err
+	}
+	if _, ferr := jsonpos.Read(r.data); ferr != nil {
+		return r.syntaxError(ferr)
+	}
+	return err
 }
 
 func firstNonBlank(data []byte) int {
@@ -129,6 +159,9 @@ func (r *inputReader) errorAt(n *jsonpos.Node, field, format string, args ...any
 
 // offset is the byte offset of a position of the text.
 func (r *inputReader) offset(p Position) int {
+	if p.Line == 1 {
+		return p.Column - 1 // a JSON Lines case: no need to find the line starts
+	}
 	if r.lineStarts == nil {
 		r.lineStarts = []int{0}
 		for i, c := range r.data {
@@ -173,10 +206,21 @@ func (r *inputReader) rawObject(n *jsonpos.Node) []byte {
 
 // inputObject is an object of a case or check whose keys have been checked.
 type inputObject struct {
-	r      *inputReader
-	node   *jsonpos.Node
-	path   string
-	fields map[string]*jsonpos.Node
+	r    *inputReader
+	node *jsonpos.Node
+	path string
+}
+
+// get returns the value of the field key, or nil when absent. The keys were checked by object:
+// known, and each given once, so the first member of that key is the only one. Objects of
+// cases and checks have a handful of fields, so a scan beats a map.
+func (o *inputObject) get(key string) *jsonpos.Node {
+	for i := range o.node.Members {
+		if o.node.Members[i].Key == key {
+			return &o.node.Members[i].Value
+		}
+	}
+	return nil
 }
 
 // object checks that n is an object whose keys are all among known (people's fields aside when
@@ -185,21 +229,14 @@ func (r *inputReader) object(n *jsonpos.Node, path string, known []string, peopl
 	if n.Kind != jsonpos.Object {
 		return nil, r.errorAt(n, path, "expected an object, found %s", jsonpos.Describe(n))
 	}
-	o := &inputObject{r: r, node: n, path: path, fields: make(map[string]*jsonpos.Node, len(n.Members))}
-	firstByFold := make(map[string]*jsonpos.Member, len(n.Members))
-	for i := range n.Members {
-		m := &n.Members[i]
-		fold := strings.ToLower(m.Key)
-		if first, ok := firstByFold[fold]; ok {
-			return nil, &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: joinField(path, m.Key),
-				Message: fmt.Sprintf("field given twice (first as %q at column %d); give each field once", first.Key, first.KeyPos.Column)}
-		}
-		firstByFold[fold] = m
+	if later, first := firstFoldDuplicate(n.Members); later >= 0 {
+		m, f := &n.Members[later], &n.Members[first]
+		return nil, &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: joinField(path, m.Key),
+			Message: fmt.Sprintf("field given twice (first as %q at column %d); give each field once", f.Key, f.KeyPos.Column)}
 	}
 	for i := range n.Members {
 		m := &n.Members[i]
 		if contains(known, m.Key) || people && contains(peopleFields, m.Key) {
-			o.fields[m.Key] = &m.Value
 			continue
 		}
 		msg := "unknown field"
@@ -209,7 +246,53 @@ func (r *inputReader) object(n *jsonpos.Node, path string, known []string, peopl
 		msg += "; expected one of " + quoteJoin(known)
 		return nil, &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: joinField(path, m.Key), Message: msg}
 	}
-	return o, nil
+	return &inputObject{r: r, node: n, path: path}, nil
+}
+
+// firstFoldDuplicate finds the first member whose key equals an earlier one's in lower case
+// (strings.ToLower): it returns that member's index and the earlier one's, or -1, -1. Small
+// objects are scanned pairwise, without lowering ASCII keys into new strings.
+func firstFoldDuplicate(ms []jsonpos.Member) (later, first int) {
+	if len(ms) > 16 {
+		seen := make(map[string]int, len(ms))
+		for i := range ms {
+			k := strings.ToLower(ms[i].Key)
+			if j, ok := seen[k]; ok {
+				return i, j
+			}
+			seen[k] = i
+		}
+		return -1, -1
+	}
+	for i := 1; i < len(ms); i++ {
+		for j := 0; j < i; j++ {
+			if sameLowerCase(ms[i].Key, ms[j].Key) {
+				return i, j
+			}
+		}
+	}
+	return -1, -1
+}
+
+// sameLowerCase reports whether strings.ToLower(a) == strings.ToLower(b), without building
+// them for ASCII keys (strings.EqualFold is not the same test: it folds "ſ" to "s").
+func sameLowerCase(a, b string) bool {
+	if len(a) != len(b) || !isASCIIText(a) || !isASCIIText(b) {
+		return strings.ToLower(a) == strings.ToLower(b)
+	}
+	for i := 0; i < len(a); i++ {
+		ca, cb := a[i], b[i]
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return false
+		}
+	}
+	return true
 }
 
 func contains(list []string, s string) bool {
@@ -251,13 +334,13 @@ func (o *inputObject) field(key string) string { return joinField(o.path, key) }
 
 // has reports whether the field is present and not null.
 func (o *inputObject) has(key string) bool {
-	n := o.fields[key]
+	n := o.get(key)
 	return n != nil && n.Kind != jsonpos.Null
 }
 
 // str returns a string field; absent and null are "". Another type is an error.
 func (o *inputObject) str(key string) (string, error) {
-	n := o.fields[key]
+	n := o.get(key)
 	if n == nil || n.Kind == jsonpos.Null {
 		return "", nil
 	}
@@ -269,7 +352,7 @@ func (o *inputObject) str(key string) (string, error) {
 
 // object returns an object field (nil when absent or null), with its keys checked.
 func (o *inputObject) object(key string, known []string) (*inputObject, error) {
-	n := o.fields[key]
+	n := o.get(key)
 	if n == nil || n.Kind == jsonpos.Null {
 		return nil, nil
 	}
@@ -278,7 +361,7 @@ func (o *inputObject) object(key string, known []string) (*inputObject, error) {
 
 // array returns the elements of an array field (nil when absent or null).
 func (o *inputObject) array(key, what string) ([]jsonpos.Node, error) {
-	n := o.fields[key]
+	n := o.get(key)
 	if n == nil || n.Kind == jsonpos.Null {
 		return nil, nil
 	}
@@ -308,7 +391,7 @@ func (o *inputObject) strings(key, what string) ([]string, error) {
 // that differ only in letter case reported when fold is set (condition keys and tag keys are
 // compared without regard to case).
 func (o *inputObject) members(key, what string, fold bool) ([]jsonpos.Member, error) {
-	n := o.fields[key]
+	n := o.get(key)
 	if n == nil || n.Kind == jsonpos.Null {
 		return nil, nil
 	}
@@ -316,15 +399,10 @@ func (o *inputObject) members(key, what string, fold bool) ([]jsonpos.Member, er
 		return nil, o.r.errorAt(n, o.field(key), "expected an object of %s, found %s", what, jsonpos.Describe(n))
 	}
 	if fold {
-		first := make(map[string]*jsonpos.Member, len(n.Members))
-		for i := range n.Members {
-			m := &n.Members[i]
-			k := strings.ToLower(m.Key)
-			if f, ok := first[k]; ok {
-				return nil, &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: fmt.Sprintf("%s[%q]", o.field(key), m.Key),
-					Message: fmt.Sprintf("key given twice (first as %q at column %d); keys are compared without regard to case", f.Key, f.KeyPos.Column)}
-			}
-			first[k] = m
+		if later, first := firstFoldDuplicate(n.Members); later >= 0 {
+			m, f := &n.Members[later], &n.Members[first]
+			return nil, &InputError{Line: m.KeyPos.Line, Column: m.KeyPos.Column, Field: fmt.Sprintf("%s[%q]", o.field(key), m.Key),
+				Message: fmt.Sprintf("key given twice (first as %q at column %d); keys are compared without regard to case", f.Key, f.KeyPos.Column)}
 		}
 	}
 	return n.Members, nil
@@ -379,7 +457,7 @@ func (r *inputReader) contextScalar(n *jsonpos.Node, at string) (string, error) 
 // policy reads a policy field: a JSON object, a string holding one, or the ARN of an AWS
 // managed policy; nil when absent or null.
 func (o *inputObject) policy(key string) (*Policy, error) {
-	n := o.fields[key]
+	n := o.get(key)
 	if n == nil {
 		return nil, nil
 	}
@@ -387,12 +465,15 @@ func (o *inputObject) policy(key string) (*Policy, error) {
 }
 
 func (r *inputReader) policy(n *jsonpos.Node, name string) (*Policy, error) {
-	var doc []byte
+	var doc string
 	switch n.Kind {
 	case jsonpos.Null:
 		return nil, nil
 	case jsonpos.Object:
-		doc = r.rawObject(n)
+		doc = n.Text // the text of an object read opaque
+		if doc == "" {
+			doc = string(r.rawObject(n))
+		}
 	case jsonpos.String:
 		if isManagedPolicyRef(n.Text) {
 			p, err := ManagedPolicy(strings.TrimSpace(n.Text))
@@ -401,7 +482,7 @@ func (r *inputReader) policy(n *jsonpos.Node, name string) (*Policy, error) {
 			}
 			return p, nil
 		}
-		doc = []byte(n.Text)
+		doc = n.Text
 	default:
 		return nil, r.errorAt(n, name, "expected a policy document (an object, a string holding one, or an AWS managed policy ARN), found %s", jsonpos.Describe(n))
 	}
@@ -460,7 +541,7 @@ func (o *inputObject) policyList(key string) ([]*Policy, error) {
 
 // levels reads scps or rcps: null, or an array of levels, each an array of policies.
 func (o *inputObject) levels(key string) ([][]*Policy, error) {
-	n := o.fields[key]
+	n := o.get(key)
 	if n == nil || n.Kind == jsonpos.Null {
 		return nil, nil
 	}
@@ -516,7 +597,7 @@ func (o *inputObject) callerPolicies() (PolicySet, error) {
 // principal reads a principal field with CheckPrincipal. A missing or null principal is an
 // error saying to write "anonymous".
 func (o *inputObject) principal(key string) (string, CallerIdentity, error) {
-	n := o.fields[key]
+	n := o.get(key)
 	if n == nil || n.Kind == jsonpos.Null {
 		at := o.node
 		if n != nil {
@@ -541,12 +622,12 @@ func (o *inputObject) identitySide(principalField string, id CallerIdentity, ps 
 	if field == "" {
 		return nil
 	}
-	return o.r.errorAt(o.fields[field], field, "%s", msg)
+	return o.r.errorAt(o.get(field), field, "%s", msg)
 }
 
 // id is the id of a case or check as text: a string's value or a number's source text.
 func (o *inputObject) id() (string, error) {
-	n := o.fields["id"]
+	n := o.get("id")
 	if n == nil || n.Kind == jsonpos.Null {
 		return "", nil
 	}

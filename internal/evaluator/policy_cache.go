@@ -1,6 +1,9 @@
 package evaluator
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // PolicyCache keeps the policies read from case and check lines by their text, so that the
 // lines of one input that repeat a policy (batches of generated cases usually do) parse and
@@ -20,22 +23,23 @@ func NewPolicyCache(maxBytes int) *PolicyCache {
 	return &PolicyCache{byText: make(map[string]*Policy), maxBytes: maxBytes}
 }
 
-// parse is ParsePolicy through the cache.
-func (c *PolicyCache) parse(doc []byte) (*Policy, error) {
+// parse is ParsePolicy of the text doc through the cache.
+func (c *PolicyCache) parse(doc string) (*Policy, error) {
 	if c == nil {
-		return ParsePolicy(doc)
+		return ParsePolicy([]byte(doc))
 	}
 	c.mu.Lock()
-	p, ok := c.byText[string(doc)]
+	p, ok := c.byText[doc]
 	c.mu.Unlock()
 	if !ok {
 		var err error
-		if p, err = ParsePolicy(doc); err != nil {
+		if p, err = ParsePolicy([]byte(doc)); err != nil {
 			return nil, err
 		}
 		c.mu.Lock()
 		if c.bytes+len(doc) <= c.maxBytes {
-			c.byText[string(doc)] = p
+			// A copy, so that the key does not keep the whole line it was cut from.
+			c.byText[strings.Clone(doc)] = p
 			c.bytes += len(doc)
 		}
 		c.mu.Unlock()

@@ -8,7 +8,7 @@ import (
 // A cached policy is shared compiled, but each hit is its own Policy (its own Name) and
 // decides as a fresh parse does; a full cache adds nothing more.
 func TestPolicyCache(t *testing.T) {
-	doc := []byte(`{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	doc := `{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 	c := NewPolicyCache(len(doc))
 	a, err := c.parse(doc)
 	if err != nil {
@@ -27,14 +27,14 @@ func TestPolicyCache(t *testing.T) {
 	if err != nil || res.Decision != Allow || len(res.Allows) != 1 || res.Allows[0].Policy != "identityPolicies[1]" {
 		t.Errorf("Authorize with the second hit: %v, %+v", err, res)
 	}
-	other := []byte(strings.Replace(string(doc), "Read", "Get", 1))
+	other := strings.Replace(doc, "Read", "Get", 1)
 	if _, err := c.parse(other); err != nil {
 		t.Fatal(err)
 	}
 	if len(c.byText) != 1 || c.bytes != len(doc) {
 		t.Errorf("a full cache holds %d policies of %d bytes, want the first only", len(c.byText), c.bytes)
 	}
-	if _, err := c.parse([]byte(`{"Statement":[{"Effect":"allow"}]}`)); err == nil {
+	if _, err := c.parse(`{"Statement":[{"Effect":"allow"}]}`); err == nil {
 		t.Error("a bad policy parsed through the cache")
 	}
 	var none *PolicyCache

@@ -6,8 +6,10 @@ package jsonpos
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -82,7 +84,9 @@ func Read(data []byte) (*Document, error) {
 	if strings.HasPrefix(r.text, "\uFEFF") {
 		return nil, r.errorf("byte order mark (U+FEFF) at the start of the document; expected JSON text")
 	}
+	r.takeStacks()
 	root, err := r.readValue()
+	r.returnStacks(err == nil)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +98,38 @@ func Read(data []byte) (*Document, error) {
 	doc.Runes = utf8.RuneCount(data)
 	doc.SpaceBytes = r.space
 	return doc, nil
+}
+
+// ReadOpaque reads data as Read does, except for the objects that are the value of a member
+// of the top-level object whose key is in opaque, or an element (in arrays at any depth) of
+// such a value: their syntax is checked, but they are not built into nodes. Such an object's
+// node has Kind Object, no Members, and Text holding its source text, so that a caller can
+// hand the text to a reader of its own (a policy parser, a cache keyed by text) without
+// building a tree it would throw away. An empty object's Text is "{}" too.
+//
+// Duplicate keys inside an opaque object are not reported: a caller that needs them reads the
+// text again with Read. Any other error is exactly Read's error for data (the whole text is
+// read again with Read to report it, with its path).
+func ReadOpaque(data []byte, opaque ...string) (*Document, error) {
+	r := &jsonReader{data: data, text: string(data), line: 1, opaque: opaque}
+	if strings.HasPrefix(r.text, "\uFEFF") {
+		return Read(data)
+	}
+	r.takeStacks()
+	root, err := r.readValue()
+	r.returnStacks(err == nil)
+	if err == nil {
+		r.skipSpace()
+		if r.off < len(r.data) {
+			err = r.unexpected("end of input after the JSON document")
+		}
+	}
+	if err != nil {
+		// Errors inside an opaque object were found without a path; Read finds the same
+		// error with its path (and reports a duplicate key it may hide before it).
+		return Read(data)
+	}
+	return &Document{Root: root, Runes: utf8.RuneCount(data), SpaceBytes: r.space}, nil
 }
 
 // jsonReader holds the state of one Read call.
@@ -111,6 +147,40 @@ type jsonReader struct {
 	// elems and members hold the children of the arrays and objects being read.
 	elems   []Node
 	members []Member
+	// opaque lists the top-level keys whose object values ReadOpaque keeps as text, and
+	// inOpaque is set while such a value is being read.
+	opaque   []string
+	inOpaque bool
+	stacks   *readerStacks // where elems and members came from and go back to
+}
+
+// readerStacks are the element and member stacks of a reader, kept between Read calls: a
+// reader of many small documents (case lines) would otherwise grow them anew for each one.
+type readerStacks struct {
+	elems   []Node
+	members []Member
+}
+
+var stackPool = sync.Pool{New: func() any { return new(readerStacks) }}
+
+func (r *jsonReader) takeStacks() {
+	st := stackPool.Get().(*readerStacks)
+	r.elems, r.members = st.elems[:0], st.members[:0]
+	st.elems, st.members = nil, nil
+	r.stacks = st
+}
+
+// returnStacks gives the stacks back for the next reader when clean is set: a reading that
+// succeeded closed every container, and each close cleared what it pushed. A reading that
+// failed may leave references on them, and drops them instead (errors are rare). Stacks made
+// large by one document are dropped too: the pool keeps the memory of ordinary documents.
+func (r *jsonReader) returnStacks(clean bool) {
+	const keep = 1024
+	if clean && cap(r.elems) <= keep && cap(r.members) <= keep {
+		r.stacks.elems, r.stacks.members = r.elems[:0], r.members[:0]
+		stackPool.Put(r.stacks)
+	}
+	r.elems, r.members, r.stacks = nil, nil, nil
 }
 
 // jsonPathStep is one step of a JSON path: an object key, or an array index when index >= 0.
@@ -194,6 +264,12 @@ func (r *jsonReader) readValue() (Node, error) {
 	n := Node{Pos: r.pos()}
 	var err error
 	switch c := r.data[r.off]; {
+	case c == '{' && r.inOpaque:
+		n.Kind = Object
+		start := r.off
+		if err = r.skipObject(); err == nil {
+			n.Text = r.text[start:r.off]
+		}
 	case c == '{':
 		n.Kind = Object
 		n.Members, err = r.readObject()
@@ -489,7 +565,9 @@ func (r *jsonReader) readObject() ([]Member, error) {
 		}
 		r.off++
 		r.path = append(r.path, jsonPathStep{key: key, index: -1})
+		r.inOpaque = r.depth == 1 && len(r.opaque) > 0 && slices.Contains(r.opaque, key)
 		value, err := r.readValue()
+		r.inOpaque = false
 		if err != nil {
 			return nil, err
 		}
@@ -519,6 +597,109 @@ func (r *jsonReader) readObject() ([]Member, error) {
 			}
 		}
 		return nil, r.unexpected("',' or '}' after object member")
+	}
+}
+
+// skipValue checks the syntax of the value at the reading position without building it:
+// ReadOpaque's reading of opaque objects. Its errors carry no path (ReadOpaque reports Read's).
+func (r *jsonReader) skipValue() error {
+	r.skipSpace()
+	if r.off >= len(r.data) {
+		return r.unexpected("a value")
+	}
+	var err error
+	switch c := r.data[r.off]; {
+	case c == '{':
+		err = r.skipObject()
+	case c == '[':
+		err = r.skipArray()
+	case c == '"':
+		_, err = r.readString()
+	case c == '-' || isDigit(c):
+		_, err = r.readNumber()
+	case c == 't':
+		err = r.readLiteral("true")
+	case c == 'f':
+		err = r.readLiteral("false")
+	case c == 'n':
+		err = r.readLiteral("null")
+	default:
+		err = r.unexpected("a value")
+	}
+	return err
+}
+
+func (r *jsonReader) skipArray() error {
+	if err := r.enter(); err != nil {
+		return err
+	}
+	r.off++ // '['
+	r.skipSpace()
+	if r.off < len(r.data) && r.data[r.off] == ']' {
+		r.off++
+		r.depth--
+		return nil
+	}
+	for {
+		if err := r.skipValue(); err != nil {
+			return err
+		}
+		r.skipSpace()
+		if r.off < len(r.data) {
+			switch r.data[r.off] {
+			case ',':
+				r.off++
+				continue
+			case ']':
+				r.off++
+				r.depth--
+				return nil
+			}
+		}
+		return r.unexpected("',' or ']' after array element")
+	}
+}
+
+func (r *jsonReader) skipObject() error {
+	if err := r.enter(); err != nil {
+		return err
+	}
+	r.off++ // '{'
+	r.skipSpace()
+	if r.off < len(r.data) && r.data[r.off] == '}' {
+		r.off++
+		r.depth--
+		return nil
+	}
+	for {
+		r.skipSpace()
+		if r.off >= len(r.data) || r.data[r.off] != '"' {
+			return r.unexpected("an object key in double quotes")
+		}
+		if _, err := r.readString(); err != nil {
+			return err
+		}
+		r.skipSpace()
+		if r.off >= len(r.data) || r.data[r.off] != ':' {
+			return r.unexpected("':' after object key")
+		}
+		r.off++
+		if err := r.skipValue(); err != nil {
+			return err
+		}
+		r.skipSpace()
+		if r.off < len(r.data) {
+			switch r.data[r.off] {
+			case ',':
+				r.off++
+				continue
+			case '}':
+				r.off++
+				r.depth--
+				return nil
+			}
+		}
+		return r.unexpected("',' or '}' after object member")
 	}
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -83,7 +82,7 @@ func runGuard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "guard: %v\n", err)
 		return exitUsage
 	}
-	plan, err := tfplan.ReadPlan(bytes.NewReader(data), name)
+	plan, err := tfplan.ParsePlan(data, name)
 	if err != nil {
 		fmt.Fprintf(stderr, "guard: %v\n", err)
 		return exitUsage

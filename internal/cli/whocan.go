@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -37,7 +36,7 @@ func readPlanAndRules(cmd, planPath, rulesPath string, stdin io.Reader, stderr i
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return nil, nil, false
 	}
-	plan, err := tfplan.ReadPlan(bytes.NewReader(data), name)
+	plan, err := tfplan.ParsePlan(data, name)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
 		return nil, nil, false

@@ -61,18 +61,25 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading plan: %w", name, err)
 	}
+	return ParsePlan(data, name)
+}
+
+// ParsePlan reads plan JSON that the caller holds already, without copying it; name labels
+// errors. The plan keeps no reference to data.
+func ParsePlan(data []byte, name string) (*Plan, error) {
 	tp, err := decodePlan(data, name)
 	if err != nil {
 		return nil, err
 	}
+	cfg := (*tfjson.Config)(tp.Config)
 	p := &Plan{
 		Name:             name,
 		FormatVersion:    tp.formatVersion,
 		TerraformVersion: tp.TerraformVersion,
 		Complete:         tp.Complete == nil || *tp.Complete,
 		Errored:          tp.Errored,
-		HasConfiguration: tp.Config != nil && tp.Config.RootModule != nil,
-		config:           tp.Config,
+		HasConfiguration: cfg != nil && cfg.RootModule != nil,
+		config:           cfg,
 		actions:          make(map[string][]string),
 	}
 	unknowns := make(map[string]any)
@@ -101,12 +108,12 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 		plannedRoot = tp.PlannedValues.RootModule
 	}
 
-	prior := newBuilder(name, "prior_state", tp.Config)
+	prior := newBuilder(name, "prior_state", cfg)
 	prior.collect(priorRoot, nil)
 	if p.prior, err = prior.build(); err != nil {
 		return nil, err
 	}
-	planned := newBuilder(name, "planned_values", tp.Config)
+	planned := newBuilder(name, "planned_values", cfg)
 	planned.collect(plannedRoot, unknowns)
 	planned.addPriorData(prior)
 	planned.prior = prior
@@ -118,7 +125,8 @@ func ReadPlan(r io.Reader, name string) (*Plan, error) {
 
 // planJSON is what the guard reads of a plan, decoded in one pass: the fields of tfjson.Plan
 // that it uses, and "errored" and "values", which tfjson.Plan does not have. (tfjson.Plan's
-// own decoding decodes the whole plan a second time, to check its version.)
+// own decoding decodes the whole plan a second time, to check its version; tfjson.Config's
+// decodes the configuration section a second time, see configJSON.)
 type planJSON struct {
 	Errored          bool                     `json:"errored"`
 	FormatVersion    json.RawMessage          `json:"format_version"`
@@ -127,7 +135,7 @@ type planJSON struct {
 	ResourceChanges  []*tfjson.ResourceChange `json:"resource_changes"`
 	Complete         *bool                    `json:"complete"`
 	PriorState       *priorStateJSON          `json:"prior_state"`
-	Config           *tfjson.Config           `json:"configuration"`
+	Config           *configJSON              `json:"configuration"`
 	// Values is the state's own field: a state given as a plan has it.
 	Values json.RawMessage `json:"values"`
 
@@ -142,20 +150,26 @@ type priorStateJSON struct {
 	Values           *tfjson.StateValues `json:"values"`
 }
 
-// decodePlan decodes plan JSON once and checks that it is a plan of format 1.x. When the
-// decode fails, the header alone is read again to say what is wrong as precisely as before a
-// full decode: where the JSON syntax breaks, or that the input is not a plan at all.
+// configJSON is tfjson.Config without its UnmarshalJSON method, so that the configuration
+// section is decoded with the rest of the plan, once: tfjson.Config.UnmarshalJSON would decode
+// its bytes again with json.Unmarshal (a validity scan and a second decode of the whole
+// section) and then call Validate, which only refuses a nil *Config and cannot fail there. The
+// section's own types (modules, resources, expressions) are terraform-json's.
+type configJSON tfjson.Config
+
+// decodePlan decodes plan JSON once and checks that it is a plan of format 1.x. It decodes
+// data in place with json.Unmarshal: a json.Decoder would first copy the whole plan into its
+// own buffer. json.Unmarshal refuses data after the plan's object; when the decode fails, the
+// header alone is read again (checkHeader) to say what is wrong as precisely as before a full
+// decode: where the JSON syntax breaks, where extra data starts, or that the input is not a
+// plan at all.
 func decodePlan(data []byte, name string) (*planJSON, error) {
 	var tp planJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&tp); err != nil {
+	if err := json.Unmarshal(data, &tp); err != nil {
 		if herr := checkHeader(data, name); herr != nil {
 			return nil, herr
 		}
 		return nil, jsonError(data, name, err)
-	}
-	if err := trailingData(data, dec.InputOffset(), name); err != nil {
-		return nil, err
 	}
 	if err := tp.check(name); err != nil {
 		return nil, err

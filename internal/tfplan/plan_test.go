@@ -2,6 +2,7 @@ package tfplan
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -294,5 +295,44 @@ login profile aws_iam_user_login_profile.frank user="frank"
 `)
 	if p.Planned().UserNamed("legacy-ci").LoginProfile != nil {
 		t.Errorf("legacy-ci has no console password")
+	}
+}
+
+// ParsePlan decodes the caller's bytes in place: the model must not share them, so that the
+// caller may reuse the buffer.
+func TestParsePlanKeepsNoReference(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(fixtures, "module-roles", "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParsePlan(data, "p.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The dump shows names, ARNs and sources; the documents' text is compared as well.
+	model := func() string {
+		out := dump(p.Prior()) + dump(p.Planned())
+		for _, r := range p.Planned().Roles {
+			out += r.Trust.JSON.Text + "\n"
+			for _, in := range r.Inline {
+				out += in.Document.JSON.Text + "\n"
+			}
+		}
+		for _, pol := range p.Planned().Policies {
+			out += pol.Document.JSON.Text + "\n"
+		}
+		return out
+	}
+	before := model()
+	locate := p.ConfigLocator(filepath.Join(fixtures, "module-roles"))
+	place := locate("module.orders.aws_iam_role.this")
+	for i := range data {
+		data[i] = 'x'
+	}
+	if after := model(); after != before || !strings.Contains(before, "Statement") {
+		t.Errorf("the model changed with the input buffer:\n--- before\n%s--- after\n%s", before, after)
+	}
+	if got := p.ConfigLocator(filepath.Join(fixtures, "module-roles"))("module.orders.aws_iam_role.this"); got != place || place.Line == 0 {
+		t.Errorf("locator after the buffer changed: %+v, before %+v", got, place)
 	}
 }

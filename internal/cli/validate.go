@@ -10,29 +10,30 @@ import (
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // validateOutput is the JSON output for one file: one object per line (JSON Lines).
 type validateOutput struct {
-	File string               `json:"file"`
-	Type evaluator.PolicyType `json:"type"`
+	File string              `json:"file"`
+	Type validate.PolicyType `json:"type"`
 	// AWSManaged tells that File is the ARN of an AWS managed policy, validated as AWS's own.
 	AWSManaged   bool   `json:"awsManaged,omitempty"`
 	ResourceType string `json:"resourceType,omitempty"`
 	// Failed tells whether the file has a finding at or above --fail-on.
-	Failed   bool                `json:"failed"`
-	Findings []evaluator.Finding `json:"findings"`
+	Failed   bool               `json:"failed"`
+	Findings []validate.Finding `json:"findings"`
 }
 
 func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	typ := fs.String("type", string(evaluator.PolicyTypeIdentity), "policy type: "+policyTypeNames()+" (any case)")
-	resourceType := fs.String("resource-type", "", "for --type RESOURCE, the resource the policy is attached to: "+strings.Join(evaluator.ResourcePolicyTypes(), ", "))
+	typ := fs.String("type", string(validate.PolicyTypeIdentity), "policy type: "+policyTypeNames()+" (any case)")
+	resourceType := fs.String("resource-type", "", "for --type RESOURCE, the resource the policy is attached to: "+strings.Join(validate.ResourcePolicyTypes(), ", "))
 	format := fs.String("format", "text", "output format: text (file:line:column: SEVERITY CODE (ACCESS_ANALYZER_CODE): message), json (one object per file, JSON Lines), sarif (SARIF 2.1.0 for code scanning) or markdown (a pull-request comment)")
 	var managed managedARNs
 	fs.Var(&managed, "managed", "the ARN of an AWS managed policy of the embedded catalogue to validate as AWS's own (repeatable; an argument that starts with arn: is one too)")
-	failOn := fs.String("fail-on", string(evaluator.SeveritySecurityWarning), "exit with status 1 when a finding is at or above this severity: error, security_warning, warning, suggestion, or none")
+	failOn := fs.String("fail-on", string(validate.SeveritySecurityWarning), "exit with status 1 when a finding is at or above this severity: error, security_warning, warning, suggestion, or none")
 	maxPolicy := fs.Int("max-policy-bytes", evaluator.DefaultMaxPolicyBytes, "the largest policy file read; a larger one is an error (exit status 2)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, usageLine("validate"))
@@ -47,19 +48,19 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUsage
 	}
-	policyType, ok := evaluator.ParsePolicyType(*typ)
+	policyType, ok := validate.ParsePolicyType(*typ)
 	if !ok {
 		fmt.Fprintf(stderr, "validate: --type must be one of %s, not %q\n", policyTypeNames(), *typ)
 		return exitUsage
 	}
-	opts := evaluator.ValidateOptions{Type: policyType, ResourceType: *resourceType}
+	opts := validate.ValidateOptions{Type: policyType, ResourceType: *resourceType}
 	if err := opts.Check(); err != nil {
 		fmt.Fprintf(stderr, "validate: --type %s --resource-type %s: %v\n", *typ, *resourceType, err)
 		return exitUsage
 	}
-	threshold, failNever := evaluator.Severity(""), failsNever(*failOn)
+	threshold, failNever := validate.Severity(""), failsNever(*failOn)
 	if !failNever {
-		if threshold, ok = evaluator.ParseSeverity(*failOn); !ok {
+		if threshold, ok = validate.ParseSeverity(*failOn); !ok {
 			fmt.Fprintf(stderr, "validate: --fail-on must be error, security_warning, warning, suggestion or none, not %q\n", *failOn)
 			return exitUsage
 		}
@@ -80,7 +81,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	status := exitOK
-	counts := map[evaluator.Severity]int{}
+	counts := map[validate.Severity]int{}
 	stdinUsed := false
 	unreadable := 0
 	var validated []validatedFile // for SARIF and Markdown, written when every input is read
@@ -117,7 +118,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			continue
 		case "json":
 			if findings == nil {
-				findings = []evaluator.Finding{}
+				findings = []validate.Finding{}
 			}
 			if err := enc.Encode(validateOutput{File: name, Type: policyType, ResourceType: *resourceType, AWSManaged: in.managed, Failed: failed, Findings: findings}); err != nil {
 				fmt.Fprintf(stderr, "validate: %v\n", err)
@@ -158,7 +159,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // writeFinding prints one finding as file:line:column: SEVERITY CODE (AWS_ISSUE_CODE): message
 // (at PATH), without the parenthesis when Access Analyzer has no issue code for the finding.
-func writeFinding(w io.Writer, file string, f evaluator.Finding) {
+func writeFinding(w io.Writer, file string, f validate.Finding) {
 	at := ""
 	if f.Path != "" {
 		at = " (at " + f.Path + ")"
@@ -173,10 +174,10 @@ func writeFinding(w io.Writer, file string, f evaluator.Finding) {
 }
 
 // summarizeFindings is the last line of text output: "2 files, 3 findings: 1 ERROR, 2 WARNING".
-func summarizeFindings(files int, counts map[evaluator.Severity]int) string {
+func summarizeFindings(files int, counts map[validate.Severity]int) string {
 	total := 0
 	var parts []string
-	for _, s := range evaluator.Severities {
+	for _, s := range validate.Severities {
 		if n := counts[s]; n > 0 {
 			total += n
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
@@ -221,8 +222,8 @@ func readInput(arg string, stdin io.Reader, limit int) ([]byte, string, error) {
 }
 
 func policyTypeNames() string {
-	names := make([]string, len(evaluator.PolicyTypes))
-	for i, t := range evaluator.PolicyTypes {
+	names := make([]string, len(validate.PolicyTypes))
+	for i, t := range validate.PolicyTypes {
 		names[i] = string(t)
 	}
 	return strings.Join(names, ", ")

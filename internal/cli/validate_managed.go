@@ -4,7 +4,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // managedARNs collects the values of validate's repeatable --managed flag.
@@ -41,11 +41,11 @@ func validateInputs(managed managedARNs, args []string) []validateInput {
 // validateOne validates one input and returns its findings, the name to print and, for a file,
 // its text (nil for an AWS managed policy). An AWS managed policy is validated as AWS's own with
 // the same engine function as iam_policy_validation's policy_arn
-// (evaluator.ValidateManagedPolicy): the rules that bind only customers' policies give warnings
+// (validate.ValidateManagedPolicy): the rules that bind only customers' policies give warnings
 // there, not errors.
-func validateOne(in validateInput, opts evaluator.ValidateOptions, stdin io.Reader, maxPolicy int) ([]evaluator.Finding, string, []byte, error) {
+func validateOne(in validateInput, opts validate.ValidateOptions, stdin io.Reader, maxPolicy int) ([]validate.Finding, string, []byte, error) {
 	if in.managed {
-		findings, err := evaluator.ValidateManagedPolicy(in.arg, opts)
+		findings, err := validate.ValidateManagedPolicy(in.arg, opts)
 		if err != nil {
 			return nil, "", nil, err
 		}
@@ -55,5 +55,5 @@ func validateOne(in validateInput, opts evaluator.ValidateOptions, stdin io.Read
 	if err != nil {
 		return nil, "", nil, err
 	}
-	return evaluator.ValidatePolicy(doc, opts), name, doc, nil
+	return validate.ValidatePolicy(doc, opts), name, doc, nil
 }

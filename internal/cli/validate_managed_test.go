@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // A finding of a code without an Access Analyzer issue code has no parenthesis in the text.
@@ -25,8 +25,8 @@ func TestValidateTextWithoutIssueCode(t *testing.T) {
 func TestValidateManaged(t *testing.T) {
 	const readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 	const admin = "arn:aws:iam::aws:policy/AdministratorAccess"
-	want := func(arn string) []evaluator.Finding {
-		fs, err := evaluator.ValidateManagedPolicy(arn, evaluator.ValidateOptions{Type: evaluator.PolicyTypeIdentity})
+	want := func(arn string) []validate.Finding {
+		fs, err := validate.ValidateManagedPolicy(arn, validate.ValidateOptions{Type: validate.PolicyTypeIdentity})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +57,7 @@ func TestValidateManaged(t *testing.T) {
 				if f != want(arn)[j] {
 					t.Errorf("%s finding %d: %+v, want %+v", arn, j, f, want(arn)[j])
 				}
-				if f.Severity == evaluator.SeverityError {
+				if f.Severity == validate.SeverityError {
 					t.Errorf("%s: ERROR %s", arn, f.Code)
 				}
 			}

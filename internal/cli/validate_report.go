@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
-	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/sarif"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // validatedFile is one input that validate read, kept for the reports written at the end
@@ -17,7 +17,7 @@ type validatedFile struct {
 	name     string
 	managed  bool   // name is the ARN of an AWS managed policy
 	doc      []byte // the file's text; nil for an AWS managed policy
-	findings []evaluator.Finding
+	findings []validate.Finding
 }
 
 // validationSecuritySeverity scores the validator's severities for code scanning
@@ -25,20 +25,20 @@ type validatedFile struct {
 // warning reports access that is overly permissive, the one security issue (high); an error a
 // part of the policy that does not work (high, just below); a warning a departure from best
 // practice (medium); a suggestion a matter of style (low).
-var validationSecuritySeverity = map[evaluator.Severity]string{
-	evaluator.SeveritySecurityWarning: "8.0",
-	evaluator.SeverityError:           "7.0",
-	evaluator.SeverityWarning:         "5.0",
-	evaluator.SeveritySuggestion:      "2.0",
+var validationSecuritySeverity = map[validate.Severity]string{
+	validate.SeveritySecurityWarning: "8.0",
+	validate.SeverityError:           "7.0",
+	validate.SeverityWarning:         "5.0",
+	validate.SeveritySuggestion:      "2.0",
 }
 
 // validationLevel is the SARIF level of a severity: the two that fail validate by default
 // (--fail-on security_warning) are errors.
-func validationLevel(s evaluator.Severity) string {
+func validationLevel(s validate.Severity) string {
 	switch s {
-	case evaluator.SeverityError, evaluator.SeveritySecurityWarning:
+	case validate.SeverityError, validate.SeveritySecurityWarning:
 		return sarif.LevelError
-	case evaluator.SeverityWarning:
+	case validate.SeverityWarning:
 		return sarif.LevelWarning
 	}
 	return sarif.LevelNote
@@ -46,9 +46,9 @@ func validationLevel(s evaluator.Severity) string {
 
 // validationRule is the SARIF rule of a finding code, with the code's severity for the policy
 // type and the code's section of the validation codes guide as its help.
-func validationRule(c evaluator.ValidationCode, t evaluator.PolicyType) sarif.Rule {
+func validationRule(c validate.ValidationCode, t validate.PolicyType) sarif.Rule {
 	sev := c.SeverityFor(t)
-	uri := evaluator.ValidationCodeHelpURI(c.Code)
+	uri := validate.ValidationCodeHelpURI(c.Code)
 	return sarif.Rule{
 		ID:                   c.Code,
 		ShortDescription:     sarif.Message{Text: c.Summary},
@@ -62,10 +62,10 @@ func validationRule(c evaluator.ValidationCode, t evaluator.PolicyType) sarif.Ru
 // writeValidateSARIF writes the findings as a SARIF 2.1.0 log: the rules are the validation
 // codes, each result a finding at its line and column of its file; an AWS managed policy, which
 // is no file of the repository, is named as a logical location.
-func writeValidateSARIF(w io.Writer, files []validatedFile, t evaluator.PolicyType) error {
+func writeValidateSARIF(w io.Writer, files []validatedFile, t validate.PolicyType) error {
 	driver := sarif.Driver{Name: "terraform-provider-iam validate", InformationURI: informationURI, Version: toolVersion}
 	index := map[string]int{}
-	for _, c := range evaluator.ValidationCodes() {
+	for _, c := range validate.ValidationCodes() {
 		index[c.Code] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, validationRule(c, t))
 	}
@@ -105,7 +105,7 @@ func writeValidateSARIF(w io.Writer, files []validatedFile, t evaluator.PolicyTy
 // validationMessage is a finding's message for SARIF: its severity, Access Analyzer's issue
 // code, the message and the JSON path, with control characters escaped as in the text output
 // (a message quotes policy text, which must not hide or reorder what a reviewer reads).
-func validationMessage(f evaluator.Finding) string {
+func validationMessage(f validate.Finding) string {
 	var b strings.Builder
 	b.WriteString(string(f.Severity))
 	if f.AWSIssueCode != "" {
@@ -120,7 +120,7 @@ func validationMessage(f evaluator.Finding) string {
 
 // validationLocation places a finding: its file and region when the input is a file, else (an
 // AWS managed policy, standard input) the input's name as a logical location.
-func validationLocation(file validatedFile, uri string, f evaluator.Finding) sarif.Location {
+func validationLocation(file validatedFile, uri string, f validate.Finding) sarif.Location {
 	if uri == "" || file.managed {
 		kind := ""
 		if file.managed {
@@ -146,17 +146,17 @@ func locatedPath(path string) string {
 }
 
 // severityTitles are the headings of the Markdown report's tables.
-var severityTitles = map[evaluator.Severity]string{
-	evaluator.SeverityError:           "Errors",
-	evaluator.SeveritySecurityWarning: "Security warnings",
-	evaluator.SeverityWarning:         "Warnings",
-	evaluator.SeveritySuggestion:      "Suggestions",
+var severityTitles = map[validate.Severity]string{
+	validate.SeverityError:           "Errors",
+	validate.SeveritySecurityWarning: "Security warnings",
+	validate.SeverityWarning:         "Warnings",
+	validate.SeveritySuggestion:      "Suggestions",
 }
 
 // writeValidateMarkdown writes the findings as a pull-request comment: the verdict at --fail-on
 // (threshold, or never when failNever), then a table of findings per severity, most serious
 // first, each with its place, its code (linked to the guide) and its message.
-func writeValidateMarkdown(w io.Writer, files []validatedFile, counts map[evaluator.Severity]int, failed bool, threshold evaluator.Severity, failNever bool) error {
+func writeValidateMarkdown(w io.Writer, files []validatedFile, counts map[validate.Severity]int, failed bool, threshold validate.Severity, failNever bool) error {
 	var b strings.Builder
 	b.WriteString("## IAM policy validation\n\n")
 	verdict, rule := "**Passes**", "fails on "+mdCodeText(string(threshold))+" and above"
@@ -168,7 +168,7 @@ func writeValidateMarkdown(w io.Writer, files []validatedFile, counts map[evalua
 	}
 	fmt.Fprintf(&b, "%s (%s): %s.\n\n", verdict, rule, summarizeFindings(len(files), counts))
 	var sections []mdSection
-	for _, sev := range evaluator.Severities {
+	for _, sev := range validate.Severities {
 		s := mdSection{title: severityTitles[sev]}
 		for _, file := range files {
 			for _, f := range file.findings {
@@ -186,7 +186,7 @@ func writeValidateMarkdown(w io.Writer, files []validatedFile, counts map[evalua
 }
 
 // validationRow is one finding's row: place, code and message.
-func validationRow(file validatedFile, f evaluator.Finding) []string {
+func validationRow(file validatedFile, f validate.Finding) []string {
 	place := file.name
 	if !file.managed && f.Line > 0 {
 		place = fmt.Sprintf("%s:%d:%d", file.name, f.Line, f.Column)

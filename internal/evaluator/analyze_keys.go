@@ -143,20 +143,20 @@ const maxSetConditions = 64
 
 func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*keyDim, error) {
 	k := &keyDim{key: key, name: name, multi: isMultiValuedKey(key)}
-	families := map[conditionFamily]bool{}
+	families := map[OperatorFamily]bool{}
 	for _, c := range conds {
 		families[c.family] = true
 	}
-	delete(families, familyNull)
-	if families[familyString] && families[familyARN] {
-		delete(families, familyARN)
+	delete(families, FamilyNull)
+	if families[FamilyString] && families[FamilyARN] {
+		delete(families, FamilyARN)
 	}
 	// String (or Arn) with Bool: the string cells are split at the values Bool reads as true
 	// and as false (compared as strings.EqualFold does, over whole case orbits), so every cell
 	// is alike for both families. Published SCPs test s3:x-amz-server-side-encryption so.
-	boolToo := families[familyBool] && (families[familyString] || families[familyARN])
+	boolToo := families[FamilyBool] && (families[FamilyString] || families[FamilyARN])
 	if boolToo {
-		delete(families, familyBool)
+		delete(families, FamilyBool)
 	}
 	if len(families) > 1 {
 		var fs []string
@@ -167,7 +167,7 @@ func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*key
 		return nil, undecided("condition key %s is compared with operators of several families (%s); the analysis decides one family per key", name, strings.Join(fs, ", "))
 	}
 	switch {
-	case families[familyString] || families[familyARN]:
+	case families[FamilyString] || families[FamilyARN]:
 		var groups []globGroup
 		for _, c := range conds {
 			if g := a.stringAtoms(c); len(g) > 0 {
@@ -185,15 +185,15 @@ func (a *analysis) newKeyDim(key, name string, conds []*compiledCondition) (*key
 		for _, c := range cells {
 			k.reps = append(k.reps, c.witness)
 		}
-	case families[familyNumeric]:
+	case families[FamilyNumeric]:
 		k.reps = numericRepresentatives(conds)
-	case families[familyDate]:
+	case families[FamilyDate]:
 		k.reps = dateRepresentatives(conds)
-	case families[familyIP]:
+	case families[FamilyIP]:
 		k.reps = ipRepresentatives(conds)
-	case families[familyBool]:
+	case families[FamilyBool]:
 		k.reps = boolRepresentatives()
-	case families[familyBinary]:
+	case families[FamilyBinary]:
 		k.reps = binaryRepresentatives(conds)
 	default: // Null only: presence is all that matters
 		k.reps = []string{"present"}
@@ -225,7 +225,7 @@ func (a *analysis) valueSets(k *keyDim, conds []*compiledCondition) ([][]int, er
 	}
 	var orBits uint64
 	for j, c := range conds {
-		if c.set == setForAnyValue || (c.set == setNone && !c.negated) {
+		if c.set == SetForAnyValue || (c.set == SetNone && !c.negated) {
 			orBits |= 1 << j
 		}
 	}
@@ -281,7 +281,7 @@ func (a *analysis) stringAtoms(c *compiledCondition) []globAtom {
 	for i := range c.values {
 		v := &c.values[i]
 		switch {
-		case c.family == familyARN:
+		case c.family == FamilyARN:
 			g, ok := v.tmpl.expandGlob(a.base)
 			if ok {
 				out = append(out, globAtom{g: arnConditionGlob(g)})

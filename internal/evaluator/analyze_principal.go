@@ -182,11 +182,11 @@ func conditionGlobs(c *compiledCondition, base *evalContext) []globAtom {
 	for i := range c.values {
 		v := &c.values[i]
 		switch {
-		case c.family == familyARN:
+		case c.family == FamilyARN:
 			if g, ok := v.tmpl.expandGlob(base); ok {
 				out = append(out, globAtom{g: arnConditionGlob(g)})
 			}
-		case c.family != familyString:
+		case c.family != FamilyString:
 		case c.op == opStringLike:
 			if g, ok := v.tmpl.expandGlob(base); ok {
 				out = append(out, globAtom{g: g})

@@ -216,7 +216,7 @@ func (a *analysis) resourceAccountGlobs() []glob {
 			}
 			for i := range c.values {
 				v := &c.values[i]
-				if c.family == familyString && c.op == opStringLike {
+				if c.family == FamilyString && c.op == opStringLike {
 					if g, ok := v.tmpl.expandGlob(a.base); ok {
 						out = append(out, segmentGlob(g))
 					}

@@ -70,24 +70,6 @@ func BenchmarkAnalyzeHostile(b *testing.B) {
 	}
 }
 
-// Validation is linear in the number of statements: 60,000 distinct statements (the duplicate
-// check compared every pair of statements of the same shape before).
-func BenchmarkValidateManyStatements(b *testing.B) {
-	var st []map[string]any
-	for i := 0; i < 60000; i++ {
-		st = append(st, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": fmt.Sprintf("arn:aws:s3:::bucket-%d/*", i)})
-	}
-	doc, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": st})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(doc)))
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		ValidatePolicy(doc, ValidateOptions{Type: PolicyTypeIdentity})
-	}
-}
-
 // numericHostilePolicy is a policy of n NumericLessThan/NumericGreaterThan pairs whose
 // constants have maxNumericDigits digits and differ only in their last digits, so every
 // comparison reads them whole.

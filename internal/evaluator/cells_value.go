@@ -19,7 +19,7 @@ import (
 func numericRepresentatives(conds []*compiledCondition) []string {
 	var rats []*big.Rat
 	for _, c := range conds {
-		if c.family != familyNumeric {
+		if c.family != FamilyNumeric {
 			continue
 		}
 		for _, v := range c.values {
@@ -73,7 +73,7 @@ func ratString(r *big.Rat) string {
 func dateRepresentatives(conds []*compiledCondition) []string {
 	var ts []time.Time
 	for _, c := range conds {
-		if c.family != familyDate {
+		if c.family != FamilyDate {
 			continue
 		}
 		for _, v := range c.values {
@@ -120,7 +120,7 @@ func ipRepresentatives(conds []*compiledCondition) []string {
 		netip.IPv6Unspecified(): true, netip.MustParseAddr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"): true,
 	}
 	for _, c := range conds {
-		if c.family != familyIP {
+		if c.family != FamilyIP {
 			continue
 		}
 		for _, v := range c.values {
@@ -167,7 +167,7 @@ func binaryRepresentatives(conds []*compiledCondition) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, c := range conds {
-		if c.family != familyBinary {
+		if c.family != FamilyBinary {
 			continue
 		}
 		for _, v := range c.values {

@@ -7,14 +7,14 @@ import (
 )
 
 // ParsePolicy parses a policy document (JSON text) and compiles it for evaluation. Errors are
-// *ParseError values naming the JSON path, line and column.
+// *ParseError values naming the JSON path, line and column: the first problem of the document.
 func ParsePolicy(doc []byte) (*Policy, error) {
-	p, err := parsePolicyDocument(doc)
+	p, problems, err := CompilePolicy(doc)
 	if err != nil {
 		return nil, err
 	}
-	if err := compilePolicy(p); err != nil {
-		return nil, err
+	if len(problems) > 0 {
+		return nil, problems[0].Err
 	}
 	return p, nil
 }
@@ -28,16 +28,62 @@ func MustParsePolicy(doc string) *Policy {
 	return p
 }
 
+// ProblemKind says which part of a policy does not compile.
+type ProblemKind uint8
+
+const (
+	// ProblemOperator is a condition operator that does not exist or is misused (an unknown
+	// set qualifier, Null with IfExists).
+	ProblemOperator ProblemKind = iota + 1
+	// ProblemValue is a condition value that does not fit its operator, or an empty key.
+	ProblemValue
+	// ProblemVariable is a malformed policy variable, in a condition value or a Resource.
+	ProblemVariable
+)
+
+// Problem is a part of a parsed policy that does not compile, with its place.
+type Problem struct {
+	Err       *ParseError
+	Kind      ProblemKind
+	Statement *Statement
+	// Condition is the condition at fault; nil for a Resource or NotResource value.
+	Condition *Condition
+}
+
+// CompilePolicy parses a policy document and compiles it, as ParsePolicy does, but reports
+// every part that does not compile instead of the first one. err is the error of a document
+// that does not parse (then there is no policy). Otherwise p is the parsed policy and problems
+// lists the parts that do not compile, in the order of the statements (resources, then
+// conditions); everything else of p is compiled. A policy with problems is for inspection
+// (validation) only: evaluate only a policy without problems.
+func CompilePolicy(doc []byte) (p *Policy, problems []Problem, err error) {
+	p, err = parsePolicyDocument(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, compileStatements(p), nil
+}
+
 // compiledStatement holds the matchers of a statement, built once by compilePolicy.
 type compiledStatement struct {
 	actions    []actionMatcher
 	actionSet  actionSet
-	resources  []resourceMatcher
+	resources  []resourceMatcher // one per Resource value (the zero matcher for one with a problem)
 	principal  *principalMatcher
-	conditions []*compiledCondition
+	conditions []*compiledCondition // the conditions that compiled
 }
 
+// compilePolicy compiles the statements of p; the error is the first problem.
 func compilePolicy(p *Policy) error {
+	if problems := compileStatements(p); len(problems) > 0 {
+		return problems[0].Err
+	}
+	return nil
+}
+
+// compileStatements compiles every statement of p and returns the parts that do not compile.
+func compileStatements(p *Policy) []Problem {
+	var problems []Problem
 	for _, s := range p.Statements {
 		c := &compiledStatement{}
 		for _, a := range s.Actions {
@@ -47,7 +93,7 @@ func compilePolicy(p *Policy) error {
 		for _, r := range s.Resources {
 			m, err := compileResource(r, p.Version)
 			if err != nil {
-				return err
+				problems = append(problems, Problem{Err: err, Kind: ProblemVariable, Statement: s})
 			}
 			c.resources = append(c.resources, m)
 		}
@@ -55,16 +101,25 @@ func compilePolicy(p *Policy) error {
 			c.principal = compilePrincipal(s.Principal)
 		}
 		for _, cond := range s.Conditions {
-			cc, err := compileCondition(cond, p.Version)
+			cc, err := compileOperator(cond)
 			if err != nil {
-				return err
+				problems = append(problems, Problem{Err: err, Kind: ProblemOperator, Statement: s, Condition: cond})
+				continue
+			}
+			if verr := cc.compileValues(cond, p.Version); verr != nil {
+				kind := ProblemValue
+				if verr.variable {
+					kind = ProblemVariable
+				}
+				problems = append(problems, Problem{Err: verr.ParseError, Kind: kind, Statement: s, Condition: cond})
+				continue
 			}
 			cond.compiled = cc
 			c.conditions = append(c.conditions, cc)
 		}
 		s.compiled = c
 	}
-	return nil
+	return problems
 }
 
 // actionMatcher matches one entry of Action or NotAction. Actions are matched without regard
@@ -238,7 +293,7 @@ type resourceMatcher struct {
 	withVariables *resourceVariables
 }
 
-func compileResource(v Value, version string) (resourceMatcher, error) {
+func compileResource(v Value, version string) (resourceMatcher, *ParseError) {
 	text := v.Text
 	if text == "*" {
 		return resourceMatcher{all: true}, nil

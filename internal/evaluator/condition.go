@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -18,37 +19,37 @@ import (
 // condition_string.go, condition_numeric.go, condition_date.go, condition_bool.go,
 // condition_binary.go, condition_ip.go, condition_arn.go and condition_null.go.
 
-// conditionFamily is the operator family, which decides how values are read and compared.
-type conditionFamily uint8
+// OperatorFamily is the operator family, which decides how values are read and compared.
+type OperatorFamily uint8
 
 const (
-	familyString conditionFamily = iota + 1
-	familyNumeric
-	familyDate
-	familyBool
-	familyBinary
-	familyIP
-	familyARN
-	familyNull
+	FamilyString OperatorFamily = iota + 1
+	FamilyNumeric
+	FamilyDate
+	FamilyBool
+	FamilyBinary
+	FamilyIP
+	FamilyARN
+	FamilyNull
 )
 
-func (f conditionFamily) String() string {
+func (f OperatorFamily) String() string {
 	switch f {
-	case familyString:
+	case FamilyString:
 		return "String"
-	case familyNumeric:
+	case FamilyNumeric:
 		return "Numeric"
-	case familyDate:
+	case FamilyDate:
 		return "Date"
-	case familyBool:
+	case FamilyBool:
 		return "Bool"
-	case familyBinary:
+	case FamilyBinary:
 		return "Binary"
-	case familyIP:
+	case FamilyIP:
 		return "IpAddress"
-	case familyARN:
+	case FamilyARN:
 		return "Arn"
-	case familyNull:
+	case FamilyNull:
 		return "Null"
 	}
 	return "?"
@@ -81,7 +82,7 @@ const (
 
 // operatorSpec describes one base operator name.
 type operatorSpec struct {
-	family  conditionFamily
+	family  OperatorFamily
 	op      conditionOp
 	negated bool
 }
@@ -89,33 +90,33 @@ type operatorSpec struct {
 // operators maps every base operator name (without set qualifier and IfExists) to its meaning.
 // Operator names are case-sensitive, as in AWS's grammar.
 var operators = map[string]operatorSpec{
-	"StringEquals":              {familyString, opStringEquals, false},
-	"StringNotEquals":           {familyString, opStringEquals, true},
-	"StringEqualsIgnoreCase":    {familyString, opStringEqualsIgnoreCase, false},
-	"StringNotEqualsIgnoreCase": {familyString, opStringEqualsIgnoreCase, true},
-	"StringLike":                {familyString, opStringLike, false},
-	"StringNotLike":             {familyString, opStringLike, true},
-	"NumericEquals":             {familyNumeric, opNumericEquals, false},
-	"NumericNotEquals":          {familyNumeric, opNumericEquals, true},
-	"NumericLessThan":           {familyNumeric, opNumericLessThan, false},
-	"NumericLessThanEquals":     {familyNumeric, opNumericLessThanEquals, false},
-	"NumericGreaterThan":        {familyNumeric, opNumericGreaterThan, false},
-	"NumericGreaterThanEquals":  {familyNumeric, opNumericGreaterThanEquals, false},
-	"DateEquals":                {familyDate, opDateEquals, false},
-	"DateNotEquals":             {familyDate, opDateEquals, true},
-	"DateLessThan":              {familyDate, opDateLessThan, false},
-	"DateLessThanEquals":        {familyDate, opDateLessThanEquals, false},
-	"DateGreaterThan":           {familyDate, opDateGreaterThan, false},
-	"DateGreaterThanEquals":     {familyDate, opDateGreaterThanEquals, false},
-	"Bool":                      {familyBool, opBool, false},
-	"BinaryEquals":              {familyBinary, opBinaryEquals, false},
-	"IpAddress":                 {familyIP, opIPAddress, false},
-	"NotIpAddress":              {familyIP, opIPAddress, true},
-	"ArnEquals":                 {familyARN, opArnLike, false},
-	"ArnNotEquals":              {familyARN, opArnLike, true},
-	"ArnLike":                   {familyARN, opArnLike, false},
-	"ArnNotLike":                {familyARN, opArnLike, true},
-	"Null":                      {familyNull, opNull, false},
+	"StringEquals":              {FamilyString, opStringEquals, false},
+	"StringNotEquals":           {FamilyString, opStringEquals, true},
+	"StringEqualsIgnoreCase":    {FamilyString, opStringEqualsIgnoreCase, false},
+	"StringNotEqualsIgnoreCase": {FamilyString, opStringEqualsIgnoreCase, true},
+	"StringLike":                {FamilyString, opStringLike, false},
+	"StringNotLike":             {FamilyString, opStringLike, true},
+	"NumericEquals":             {FamilyNumeric, opNumericEquals, false},
+	"NumericNotEquals":          {FamilyNumeric, opNumericEquals, true},
+	"NumericLessThan":           {FamilyNumeric, opNumericLessThan, false},
+	"NumericLessThanEquals":     {FamilyNumeric, opNumericLessThanEquals, false},
+	"NumericGreaterThan":        {FamilyNumeric, opNumericGreaterThan, false},
+	"NumericGreaterThanEquals":  {FamilyNumeric, opNumericGreaterThanEquals, false},
+	"DateEquals":                {FamilyDate, opDateEquals, false},
+	"DateNotEquals":             {FamilyDate, opDateEquals, true},
+	"DateLessThan":              {FamilyDate, opDateLessThan, false},
+	"DateLessThanEquals":        {FamilyDate, opDateLessThanEquals, false},
+	"DateGreaterThan":           {FamilyDate, opDateGreaterThan, false},
+	"DateGreaterThanEquals":     {FamilyDate, opDateGreaterThanEquals, false},
+	"Bool":                      {FamilyBool, opBool, false},
+	"BinaryEquals":              {FamilyBinary, opBinaryEquals, false},
+	"IpAddress":                 {FamilyIP, opIPAddress, false},
+	"NotIpAddress":              {FamilyIP, opIPAddress, true},
+	"ArnEquals":                 {FamilyARN, opArnLike, false},
+	"ArnNotEquals":              {FamilyARN, opArnLike, true},
+	"ArnLike":                   {FamilyARN, opArnLike, false},
+	"ArnNotLike":                {FamilyARN, opArnLike, true},
+	"Null":                      {FamilyNull, opNull, false},
 }
 
 // knownOperators lists the base operator names for error messages.
@@ -128,20 +129,20 @@ var knownOperators = func() string {
 	return strings.Join(names, ", ")
 }()
 
-// setQualifier is the ForAllValues:/ForAnyValue: prefix of an operator.
-type setQualifier uint8
+// SetQualifier is the ForAllValues:/ForAnyValue: prefix of an operator.
+type SetQualifier uint8
 
 const (
-	setNone setQualifier = iota
-	setForAllValues
-	setForAnyValue
+	SetNone SetQualifier = iota
+	SetForAllValues
+	SetForAnyValue
 )
 
-func (q setQualifier) String() string {
+func (q SetQualifier) String() string {
 	switch q {
-	case setForAllValues:
+	case SetForAllValues:
 		return "ForAllValues"
-	case setForAnyValue:
+	case SetForAnyValue:
 		return "ForAnyValue"
 	}
 	return ""
@@ -159,18 +160,18 @@ func (q setQualifier) String() string {
 //   - negated: the operator is negated (StringNot*, NumericNotEquals, DateNotEquals,
 //     NotIpAddress, ArnNot*): the key matches when its value matches none of the values.
 //   - ifExists: the ...IfExists form: an absent key makes the condition true.
-//   - set: the ForAllValues:/ForAnyValue: qualifier, or setNone.
+//   - set: the ForAllValues:/ForAnyValue: qualifier, or SetNone.
 //   - values: the policy values, parsed for the family (see conditionValue).
 //   - hasVariables: some value has a ${key} placeholder.
 type compiledCondition struct {
 	key          string
-	family       conditionFamily
+	family       OperatorFamily
 	op           conditionOp
 	baseName     string
 	operator     string
 	negated      bool
 	ifExists     bool
-	set          setQualifier
+	set          SetQualifier
 	values       []conditionValue
 	hasVariables bool
 }
@@ -201,43 +202,75 @@ type conditionValue struct {
 // recognised only under 2012-10-17; otherwise ${...} is literal text. Errors are *ParseError
 // values at the condition (operator errors) or at the value (value errors).
 func compileCondition(c *Condition, version string) (*compiledCondition, error) {
+	cc, err := compileOperator(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := cc.compileValues(c, version); err != nil {
+		return nil, err.ParseError
+	}
+	return cc, nil
+}
+
+// compileOperator reads the operator of c; the error is at the operator.
+func compileOperator(c *Condition) (*compiledCondition, *ParseError) {
 	cc := &compiledCondition{key: strings.ToLower(c.Key), operator: c.Operator}
 	opPath := strings.TrimSuffix(c.Path, "."+c.Key)
 	opPos := c.OperatorPos
 	if opPos == (Position{}) {
 		opPos = c.Pos
 	}
-	name := c.Operator
-	if q, rest, ok := strings.Cut(name, ":"); ok {
-		switch q {
-		case "ForAllValues":
-			cc.set = setForAllValues
-		case "ForAnyValue":
-			cc.set = setForAnyValue
-		default:
-			return nil, errorAt(opPath, opPos, "condition operator %q: unknown set qualifier %q; expected ForAllValues: or ForAnyValue:", c.Operator, q+":")
-		}
-		name = rest
+	q, name, ifExists := splitOperator(c.Operator)
+	switch q {
+	case "":
+	case "ForAllValues":
+		cc.set = SetForAllValues
+	case "ForAnyValue":
+		cc.set = SetForAnyValue
+	default:
+		return nil, errorAt(opPath, opPos, "condition operator %q: unknown set qualifier %q; expected ForAllValues: or ForAnyValue:", c.Operator, q+":")
 	}
-	if base, ok := strings.CutSuffix(name, "IfExists"); ok && base != "" {
-		cc.ifExists = true
-		name = base
-	}
+	cc.ifExists = ifExists
 	spec, ok := operators[name]
 	if !ok {
 		return nil, errorAt(opPath, opPos, "unknown condition operator %q%s; known operators: %s (each may end in IfExists, except Null, and start with ForAllValues: or ForAnyValue:)", c.Operator, didYouMean(name), knownOperators)
 	}
 	cc.family, cc.op, cc.negated, cc.baseName = spec.family, spec.op, spec.negated, name
-	if cc.family == familyNull {
+	if cc.family == FamilyNull {
 		if cc.ifExists {
 			return nil, errorAt(opPath, opPos, "condition operator %q: Null has no IfExists form (Null itself tests whether the key exists)", c.Operator)
 		}
-		if cc.set != setNone {
+		if cc.set != SetNone {
 			return nil, errorAt(opPath, opPos, "condition operator %q: Null takes no set qualifier (it tests whether the key exists, not its values)", c.Operator)
 		}
 	}
+	return cc, nil
+}
+
+// splitOperator splits an operator name into its set qualifier (before a colon, "" when there
+// is none), its base operator and whether it ends in IfExists.
+func splitOperator(operator string) (qualifier, base string, ifExists bool) {
+	base = operator
+	if q, rest, ok := strings.Cut(base, ":"); ok {
+		qualifier, base = q, rest
+	}
+	if b, ok := strings.CutSuffix(base, "IfExists"); ok && b != "" {
+		base, ifExists = b, true
+	}
+	return qualifier, base, ifExists
+}
+
+// valueError is a condition value that does not compile; variable marks a malformed policy
+// variable (as opposed to a value that does not fit the operator).
+type valueError struct {
+	*ParseError
+	variable bool
+}
+
+// compileValues reads the key and the values of c for the operator compileOperator read.
+func (cc *compiledCondition) compileValues(c *Condition, version string) *valueError {
 	if cc.key == "" {
-		return nil, errorAt(c.Path, c.Pos, "the condition key is empty")
+		return &valueError{ParseError: errorAt(c.Path, c.Pos, "the condition key is empty")}
 	}
 	variables := version == Version2012
 	cc.values = make([]conditionValue, len(c.Values))
@@ -249,14 +282,15 @@ func compileCondition(c *Condition, version string) (*compiledCondition, error) 
 			if path == "" {
 				path, pos = c.Path, c.Pos
 			}
-			return nil, errorAt(path, pos, "%s value %s: %v", cc.baseName, quoteExcerpt(v.Text), err)
+			var te templateError
+			return &valueError{ParseError: errorAt(path, pos, "%s value %s: %v", cc.baseName, quoteExcerpt(v.Text), err), variable: errors.As(err, &te)}
 		}
 		if cv.tmpl.hasVariables() {
 			cc.hasVariables = true
 		}
 		cc.values[i] = cv
 	}
-	return cc, nil
+	return nil
 }
 
 // didYouMean suggests the operator name that differs from name only in case.
@@ -272,35 +306,47 @@ func didYouMean(name string) string {
 // compileValue parses one policy value for the family.
 func (c *compiledCondition) compileValue(s string, variables bool) (conditionValue, error) {
 	cv := conditionValue{text: s}
-	if variables && c.family != familyString && c.family != familyARN && c.family != familyBool && strings.Contains(s, "${") {
+	if variables && !c.family.substitutesVariables() && strings.Contains(s, "${") {
 		return cv, fmt.Errorf("policy variables are allowed only in String, Arn and Bool operators, not %s", c.family)
+	}
+	if c.family.substitutesVariables() {
+		t, err := parseTemplate(s, variables)
+		if err != nil {
+			return cv, templateError{err}
+		}
+		cv.tmpl = t
 	}
 	var err error
 	switch c.family {
-	case familyString:
-		cv.tmpl, err = parseTemplate(s, variables)
-	case familyARN:
-		cv.tmpl, err = parseTemplate(s, variables)
-		if err == nil && !cv.tmpl.hasVariables() {
+	case FamilyARN:
+		if !cv.tmpl.hasVariables() {
 			cv.arn = compileArnPattern(cv.tmpl.glob)
 		}
-	case familyBool:
-		cv.tmpl, err = parseTemplate(s, variables)
-		if err == nil && !cv.tmpl.hasVariables() {
+	case FamilyBool:
+		if !cv.tmpl.hasVariables() {
 			cv.boolean, err = parseBoolValue(cv.tmpl.text)
 		}
-	case familyNull:
+	case FamilyNull:
 		cv.boolean, err = parseBoolValue(s)
-	case familyNumeric:
+	case FamilyNumeric:
 		cv.number, err = parseDecimalValue(s)
-	case familyDate:
+	case FamilyDate:
 		cv.date, err = parseDateValue(s)
-	case familyIP:
+	case FamilyIP:
 		cv.prefix, err = parseIPValue(s)
-	case familyBinary:
+	case FamilyBinary:
 		cv.bytes, err = parseBinaryValue(s)
 	}
 	return cv, err
+}
+
+// templateError is a policy variable that does not parse in a condition value.
+type templateError struct{ error }
+
+// substitutesVariables reports whether AWS substitutes policy variables in the values of
+// operators of the family: String, Arn and Bool only.
+func (f OperatorFamily) substitutesVariables() bool {
+	return f == FamilyString || f == FamilyARN || f == FamilyBool
 }
 
 // eval decides the condition for the request: it looks the key up and calls evalValue.
@@ -312,7 +358,7 @@ func (c *compiledCondition) eval(e *evalContext) bool {
 // evalValue decides the condition for the key value v (present false: the key is absent). e
 // only resolves policy variables in the condition's values; it may be nil when there are none.
 func (c *compiledCondition) evalValue(v ContextValue, present bool, e *evalContext) bool {
-	if c.family == familyNull {
+	if c.family == FamilyNull {
 		return c.evalNull(v, present)
 	}
 	if !present {
@@ -326,15 +372,15 @@ func (c *compiledCondition) evalValue(v ContextValue, present bool, e *evalConte
 		switch {
 		case c.ifExists:
 			return true
-		case c.set == setForAllValues:
+		case c.set == SetForAllValues:
 			return true
-		case c.set == setForAnyValue:
+		case c.set == SetForAnyValue:
 			return false
 		}
 		return c.negated
 	}
 	switch c.set {
-	case setForAllValues:
+	case SetForAllValues:
 		// [MULTI] every request value must satisfy the operator; an empty set is vacuously
 		// true ("if the key values resolve to a null data set").
 		for _, s := range v.Values {
@@ -343,7 +389,7 @@ func (c *compiledCondition) evalValue(v ContextValue, present bool, e *evalConte
 			}
 		}
 		return true
-	case setForAnyValue:
+	case SetForAnyValue:
 		// [MULTI] at least one request value must satisfy the operator.
 		for _, s := range v.Values {
 			if c.satisfied(s, e) {
@@ -386,19 +432,19 @@ func (c *compiledCondition) satisfied(s string, e *evalContext) bool {
 // for it, consistently with "matches none of the values". AWS does not document this case.
 func (c *compiledCondition) matchesAny(s string, e *evalContext) bool {
 	switch c.family {
-	case familyString:
+	case FamilyString:
 		return c.matchString(s, e)
-	case familyNumeric:
+	case FamilyNumeric:
 		return c.matchNumeric(s, e)
-	case familyDate:
+	case FamilyDate:
 		return c.matchDate(s, e)
-	case familyBool:
+	case FamilyBool:
 		return c.matchBool(s, e)
-	case familyBinary:
+	case FamilyBinary:
 		return c.matchBinary(s)
-	case familyIP:
+	case FamilyIP:
 		return c.matchIP(s)
-	case familyARN:
+	case FamilyARN:
 		return c.matchARN(s, e)
 	}
 	return false

@@ -395,8 +395,8 @@ func TestConditionCompileErrors(t *testing.T) {
 
 func TestConditionCompiledFields(t *testing.T) {
 	cc := mustCompileCond(t, "ForAnyValue:StringNotLikeIfExists", "AWS:PrincipalTag/Team", condVals("a*", "${aws:username}"), Version2012)
-	if cc.key != "aws:principaltag/team" || cc.family != familyString || cc.op != opStringLike || !cc.negated ||
-		!cc.ifExists || cc.set != setForAnyValue || cc.baseName != "StringNotLike" || !cc.hasVariables {
+	if cc.key != "aws:principaltag/team" || cc.family != FamilyString || cc.op != opStringLike || !cc.negated ||
+		!cc.ifExists || cc.set != SetForAnyValue || cc.baseName != "StringNotLike" || !cc.hasVariables {
 		t.Errorf("fields = %+v", cc)
 	}
 	if got := cc.values[1].tmpl.variables(); len(got) != 1 || got[0] != "aws:username" {
@@ -549,7 +549,7 @@ func FuzzCompileCondition(f *testing.F) {
 			got := cc.eval(ec)
 			cc.evalValue(ContextValue{Values: []string{value, reqValue}, Multi: true}, true, ec)
 			cc.evalValue(ContextValue{}, false, ec)
-			if cc.negated && cc.set == setNone && key != "" {
+			if cc.negated && cc.set == SetNone && key != "" {
 				positive := *cc
 				positive.negated = false
 				if pos := positive.eval(ec); pos == got {

@@ -323,7 +323,7 @@ func suggestField(key string, known []string) string {
 		if strings.EqualFold(k, key) {
 			return k
 		}
-		if d := editDistance(strings.ToLower(key), strings.ToLower(k), bestDist); d < bestDist {
+		if d := EditDistance(strings.ToLower(key), strings.ToLower(k), bestDist); d < bestDist {
 			best, bestDist = k, d
 		}
 	}

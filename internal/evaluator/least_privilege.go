@@ -28,9 +28,6 @@ type LeastPrivilegePolicy struct {
 	// Statements is the number of statements, Size the document's length without white space.
 	Statements int
 	Size       int
-	// Warnings are the validator's findings on the policy written (at WARNING or above), such
-	// as a size over the managed policy quota.
-	Warnings []Finding
 }
 
 // LeastPrivilegeOptions are the choices of LeastPrivilege.
@@ -139,13 +136,7 @@ func LeastPrivilege(required []Request, opts LeastPrivilegeOptions) (*LeastPrivi
 	if err := checkLeastPrivilege(p, required); err != nil {
 		return nil, err
 	}
-	var warnings []Finding
-	for _, f := range ValidatePolicy(text, ValidateOptions{Type: PolicyTypeIdentity}) {
-		if f.Severity.AtLeast(SeverityWarning) {
-			warnings = append(warnings, f)
-		}
-	}
-	return &LeastPrivilegePolicy{Document: text, Policy: p, Statements: len(p.Statements), Size: p.SizeNoSpace, Warnings: warnings}, nil
+	return &LeastPrivilegePolicy{Document: text, Policy: p, Statements: len(p.Statements), Size: p.SizeNoSpace}, nil
 }
 
 // conditionsFor fixes each key of a request's context with the operator of its type.

@@ -60,27 +60,3 @@ func TestLeastPrivilege(t *testing.T) {
 		}
 	}
 }
-
-// The policy written is validated: a policy over the managed policy quota carries the
-// validator's finding, and a small one carries none.
-func TestLeastPrivilegeWarnings(t *testing.T) {
-	small, err := LeastPrivilege([]Request{{Action: "s3:GetObject", Resource: "arn:aws:s3:::data/*"}}, LeastPrivilegeOptions{})
-	if err != nil || len(small.Warnings) != 0 {
-		t.Fatalf("small policy: %v %+v", err, small)
-	}
-	var many []Request
-	for i := 0; i < 200; i++ {
-		many = append(many, Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket-with-a-long-name-" + strings.Repeat("x", 10) + "-" + string(rune('a'+i%26)) + strings.Repeat("y", i%7) + "/" + strings.Repeat("k", i)})
-	}
-	big, err := LeastPrivilege(many, LeastPrivilegeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, f := range big.Warnings {
-		found = found || f.Code == "POLICY_TOO_LARGE"
-	}
-	if big.Size <= 6144 || !found {
-		t.Errorf("size %d, warnings %+v", big.Size, big.Warnings)
-	}
-}

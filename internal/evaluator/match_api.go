@@ -36,17 +36,25 @@ func MatchResource(pattern, arn string) bool {
 		m, _ = resourcePatterns.LoadOrStore(pattern, rm)
 	}
 	rm, _ := m.(resourceMatcher)
+	return rm.matchText(arn)
+}
+
+// matchText matches an ARN without a request: policy variables are not resolved (a pattern
+// with variables matches nothing).
+func (m *resourceMatcher) matchText(arn string) bool {
 	switch {
-	case rm.all:
+	case m.all:
 		return true
-	case rm.pattern == nil:
-		return rm.exact == arn
-	case rm.prefix != "":
-		return len(arn) >= len(rm.prefix) && arn[:len(rm.prefix)] == rm.prefix
-	case rm.segmented:
-		return rm.pattern.matchSegments(arn, false)
+	case m.withVariables != nil:
+		return false
+	case m.pattern == nil:
+		return m.exact == arn
+	case m.prefix != "":
+		return len(arn) >= len(m.prefix) && arn[:len(m.prefix)] == m.prefix
+	case m.segmented:
+		return m.pattern.matchSegments(arn, false)
 	}
-	return rm.pattern.matchPlain(arn, false)
+	return m.pattern.matchPlain(arn, false)
 }
 
 // MatchText reports whether a pattern with * (any run of characters) and ? (one character)

@@ -60,6 +60,7 @@ func parsePolicyDocument(doc []byte) (*Policy, error) {
 	if statement == nil {
 		return nil, errorAt("", root.Pos, "missing Statement; expected a statement object or an array of statements")
 	}
+	p.StatementPos = statement.Value.Pos
 	if err := parseStatements(p, &statement.Value); err != nil {
 		return nil, err
 	}

@@ -58,8 +58,9 @@ type Policy struct {
 	StatementIsObject bool
 
 	// Paths and positions of the top-level elements, for findings.
-	Pos        Position
-	VersionPos Position
+	Pos          Position
+	VersionPos   Position
+	StatementPos Position // the Statement element's value
 }
 
 // Statement is one element of a policy's Statement array.

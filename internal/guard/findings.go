@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // Level is how serious a finding is. The guard fails (exit status 1) when a finding is at or
@@ -45,7 +46,7 @@ func ParseLevel(s string) (Level, bool) {
 const (
 	CodeUndecided        = "undecided"           // a check depends on something the plan does not know
 	CodeInvalidPolicy    = "invalid-policy"      // a policy document does not parse: AWS would reject it
-	CodeValidation       = "policy-validation"   // a validation finding (evaluator.ValidatePolicy)
+	CodeValidation       = "policy-validation"   // a validation finding (validate.ValidatePolicy)
 	CodeForbiddenAccess  = "forbidden-access"    // a forbid rule's access is allowed
 	CodeRequiredAccess   = "required-access"     // a require rule's access is not allowed
 	CodePublicAccess     = "public-access"       // anyone, or any other account, reaches a resource
@@ -136,7 +137,7 @@ type Finding struct {
 	Actions []string `json:"actions,omitempty"`
 	// Validation is, for a policy-validation finding, the validator's finding it reports (its
 	// code, Access Analyzer's issue code and the guide's link go to SARIF properties).
-	Validation *ev.Finding `json:"validation,omitempty"`
+	Validation *validate.Finding `json:"validation,omitempty"`
 	// Waived is the reason of the waiver that accepts the finding; Baselined says the finding
 	// was in the baseline report. Either way it is reported and does not fail.
 	Waived    string `json:"waived,omitempty"`

@@ -13,6 +13,7 @@ import (
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // guard is one run of the checks over one plan.
@@ -188,7 +189,7 @@ func (g *guard) changed(address string) bool {
 
 // validate runs policy validation on a document that the plan creates or changes, pol being
 // the document parsed: the validator reads the parsed policy, it does not parse it again.
-func (g *guard) validate(d tfplan.Document, pol *ev.Policy, opts ev.ValidateOptions) {
+func (g *guard) validate(d tfplan.Document, pol *ev.Policy, opts validate.ValidateOptions) {
 	if !g.buildingPlanned || !d.JSON.Known || !g.changed(d.Source.Address) {
 		return
 	}
@@ -198,7 +199,7 @@ func (g *guard) validate(d tfplan.Document, pol *ev.Policy, opts ev.ValidateOpti
 	}
 	g.validated[key] = true
 	rule := g.rules.Validation
-	findings := ev.ValidateParsed([]byte(d.JSON.Text), pol, opts)
+	findings := validate.ValidateParsed([]byte(d.JSON.Text), pol, opts)
 	g.keepPractices(docKey{d.Source, opts.Type}, pol, findings)
 	for _, vf := range findings {
 		if !vf.Severity.AtLeast(rule.Report) {

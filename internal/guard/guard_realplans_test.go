@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // Real plans added beside the shared ones (testdata/plans, see its README), made the same way:
@@ -73,13 +73,13 @@ forbid "no-iam-changes" {
 
 func TestValidateECRRepositoryPolicyWithoutResource(t *testing.T) {
 	doc := []byte(`{"Version":"2012-10-17","Statement":[{"Sid":"Pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":["ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"]}]}`)
-	for _, f := range ev.ValidatePolicy(doc, ev.ValidateOptions{Type: ev.PolicyTypeResource, ResourceType: "AWS::ECR::Repository"}) {
+	for _, f := range validate.ValidatePolicy(doc, validate.ValidateOptions{Type: validate.PolicyTypeResource, ResourceType: "AWS::ECR::Repository"}) {
 		if f.Code == "MISSING_RESOURCE" {
 			t.Errorf("ECR repository policy: %s %s", f.Code, f.Message)
 		}
 	}
 	missing := false
-	for _, f := range ev.ValidatePolicy(doc, ev.ValidateOptions{Type: ev.PolicyTypeResource, ResourceType: "AWS::S3::Bucket"}) {
+	for _, f := range validate.ValidatePolicy(doc, validate.ValidateOptions{Type: validate.PolicyTypeResource, ResourceType: "AWS::S3::Bucket"}) {
 		missing = missing || f.Code == "MISSING_RESOURCE"
 	}
 	if !missing {

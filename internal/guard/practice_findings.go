@@ -8,11 +8,12 @@ import (
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // The best practice checks about what a policy grants (open trust, full administrator access,
 // iam:PassRole on every role) report the validator's findings: the rules live in the
-// validator (evaluator.ValidatePolicy), the guard adds what only the plan knows (which
+// validator (validate.ValidatePolicy), the guard adds what only the plan knows (which
 // principal a policy is attached to, whether the plan changes it, whom the rules name as an
 // administrator).
 
@@ -27,19 +28,19 @@ const (
 // docKey names a document of the plan validated as a policy type.
 type docKey struct {
 	source tfplan.Source
-	typ    ev.PolicyType
+	typ    validate.PolicyType
 }
 
 // practiceFindings are the validator's findings of one document that the best practice
 // checks report, with the parsed policy they point into.
 type practiceFindings struct {
 	policy   *ev.Policy
-	findings []ev.Finding
+	findings []validate.Finding
 }
 
 // keepPractices keeps the findings of a validation that the best practice checks report.
-func (g *guard) keepPractices(key docKey, pol *ev.Policy, findings []ev.Finding) {
-	var keep []ev.Finding
+func (g *guard) keepPractices(key docKey, pol *ev.Policy, findings []validate.Finding) {
+	var keep []validate.Finding
 	for _, f := range findings {
 		switch f.Code {
 		case codeFullAdmin, codePassRoleOnAllResources, codeTrustAnyPrincipal, codeTrustAnyWebIdentity:
@@ -52,8 +53,8 @@ func (g *guard) keepPractices(key docKey, pol *ev.Policy, findings []ev.Finding)
 }
 
 // of returns the findings with one of the codes.
-func (v practiceFindings) of(codes ...string) []ev.Finding {
-	var out []ev.Finding
+func (v practiceFindings) of(codes ...string) []validate.Finding {
+	var out []validate.Finding
 	for _, f := range v.findings {
 		if slices.Contains(codes, f.Code) {
 			out = append(out, f)
@@ -94,7 +95,7 @@ func valueAt(list []ev.Value, path string) ev.Value {
 
 // fullAdminText says what a FULL_ADMIN finding's statement grants, for the admin-policy message:
 // `Action "*" on Resource "*"` in the common case.
-func fullAdminText(pol *ev.Policy, f ev.Finding) string {
+func fullAdminText(pol *ev.Policy, f validate.Finding) string {
 	st := statementAt(pol, f.Path)
 	if st == nil {
 		return "full administrator access"
@@ -116,15 +117,15 @@ func fullAdminText(pol *ev.Policy, f ev.Finding) string {
 
 // managedFullAdmin returns the FULL_ADMIN findings of an AWS managed policy (AdministratorAccess
 // has one), once per policy and process: they do not change.
-func managedFullAdmin(arn string) []ev.Finding {
+func managedFullAdmin(arn string) []validate.Finding {
 	managedAdmin.Lock()
 	defer managedAdmin.Unlock()
 	if fs, ok := managedAdmin.byARN[arn]; ok {
 		return fs
 	}
-	var out []ev.Finding
+	var out []validate.Finding
 	if pol, err := ev.ManagedPolicy(arn); err == nil {
-		out = ev.FullAdminFindings(pol)
+		out = validate.FullAdminFindings(pol)
 	}
 	managedAdmin.byARN[arn] = out
 	return out
@@ -133,5 +134,5 @@ func managedFullAdmin(arn string) []ev.Finding {
 // managedAdmin caches managedFullAdmin by ARN.
 var managedAdmin = struct {
 	sync.Mutex
-	byARN map[string][]ev.Finding
-}{byARN: map[string][]ev.Finding{}}
+	byARN map[string][]validate.Finding
+}{byARN: map[string][]validate.Finding{}}

@@ -6,6 +6,7 @@ import (
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // The best practices of IAM (the common mistakes), each a finding with its own code. They
@@ -67,7 +68,7 @@ func (g *guard) checkAdminPolicies() {
 			}
 		}
 		for _, d := range docs {
-			v := g.practices[docKey{d.Source, ev.PolicyTypeIdentity}]
+			v := g.practices[docKey{d.Source, validate.PolicyTypeIdentity}]
 			for _, f := range v.of(codeFullAdmin) {
 				report(d.Source.Address, d.Source.Attribute, fullAdminText(v.policy, f))
 			}
@@ -144,7 +145,7 @@ func (g *guard) checkOpenTrust() {
 		if p.Trust == nil || !g.changed(p.TrustSource.Address) {
 			continue
 		}
-		v := g.practices[docKey{p.TrustSource, ev.PolicyTypeTrust}]
+		v := g.practices[docKey{p.TrustSource, validate.PolicyTypeTrust}]
 		for _, f := range v.of(codeTrustAnyPrincipal, codeTrustAnyWebIdentity) {
 			st := statementAt(v.policy, f.Path)
 			if st == nil {
@@ -175,7 +176,7 @@ func (g *guard) checkPassRoleWildcard() {
 				continue
 			}
 			done[d.Source] = true
-			v := g.practices[docKey{d.Source, ev.PolicyTypeIdentity}]
+			v := g.practices[docKey{d.Source, validate.PolicyTypeIdentity}]
 			for _, f := range v.of(codePassRoleOnAllResources) {
 				st := statementAt(v.policy, f.Path)
 				if st == nil {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // IAM caps the inline policies of one principal together, not one by one: "the total
@@ -103,7 +103,7 @@ func (g *guard) checkInlineQuota(kind, address string, name, arn, path tfplan.Va
 		if s.name.Known {
 			part += fmt.Sprintf(" (%q)", s.name.Text)
 		}
-		parts = append(parts, part+": "+ev.GroupDigits(s.size))
+		parts = append(parts, part+": "+validate.GroupDigits(s.size))
 	}
 	atLeast := ""
 	if unknown > 0 {
@@ -121,5 +121,5 @@ func (g *guard) checkInlineQuota(kind, address string, name, arn, path tfplan.Va
 	g.add(Finding{Code: CodeInlineQuota, Address: findingAddr, Principal: arnText, PrincipalAddress: address,
 		Message: fmt.Sprintf("the inline policies of %s are %s%s characters long together, not counting white space (%s); "+
 			"IAM's quota for the inline policies of a %s is %s characters, so IAM refuses them at apply",
-			labelOf(address, name), atLeast, ev.GroupDigits(total), strings.Join(parts, ", "), kind, ev.GroupDigits(quota))})
+			labelOf(address, name), atLeast, validate.GroupDigits(total), strings.Join(parts, ", "), kind, validate.GroupDigits(quota))})
 }

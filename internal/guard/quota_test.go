@@ -8,8 +8,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // The plans of testdata/quota (gen.py) give a role, a user and a group inline policies that add
@@ -80,14 +80,14 @@ func TestInlinePolicyQuota(t *testing.T) {
 					t.Errorf("%s: level %s, address %s, principal %s", addr, f.Level, f.Address, f.Principal)
 				}
 				want := []string{
-					fmt.Sprintf("are %s characters long together, not counting white space", ev.GroupDigits(quota+1)),
-					fmt.Sprintf("quota for the inline policies of a %s is %s characters", kind, ev.GroupDigits(quota)),
+					fmt.Sprintf("are %s characters long together, not counting white space", validate.GroupDigits(quota+1)),
+					fmt.Sprintf("quota for the inline policies of a %s is %s characters", kind, validate.GroupDigits(quota)),
 				}
 				for _, pol := range inline[addr] {
 					want = append(want, pol.Document.Source.String())
 				}
 				for i, n := range sizes[addr] {
-					want = append(want, fmt.Sprintf("(%q): %s", inline[addr][i].Name.Text, ev.GroupDigits(n)))
+					want = append(want, fmt.Sprintf("(%q): %s", inline[addr][i].Name.Text, validate.GroupDigits(n)))
 				}
 				for _, w := range want {
 					if !strings.Contains(f.Message, w) {

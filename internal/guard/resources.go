@@ -6,6 +6,7 @@ import (
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // resourcePolicy is a resource-based policy of the plan with the ARN patterns of the
@@ -54,7 +55,7 @@ func (g *guard) resourcePolicy(rp *tfplan.ResourcePolicy) *resourcePolicy {
 			doc.Source.Attribute += " (execute-api:/ expanded to " + prefix + "/)"
 		}
 	}
-	out.Policy, out.Unknown = g.documentOf(doc, ev.ValidateOptions{Type: ev.PolicyTypeResource, ResourceType: validationResourceType[rp.Kind]})
+	out.Policy, out.Unknown = g.documentOf(doc, validate.ValidateOptions{Type: validate.PolicyTypeResource, ResourceType: validationResourceType[rp.Kind]})
 	return out
 }
 

@@ -14,6 +14,7 @@ import (
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // Rules is a parsed rules file (guard.hcl). DefaultRules gives the rules of a guard run
@@ -87,8 +88,8 @@ type PublicAccessRule struct {
 
 // ValidationRule sets which validation severities fail and which are reported.
 type ValidationRule struct {
-	Fail   ev.Severity
-	Report ev.Severity
+	Fail   validate.Severity
+	Report validate.Severity
 }
 
 // Organization places the account in its organisation and adds SCPs and RCPs that live
@@ -114,7 +115,7 @@ func DefaultRules() *Rules {
 	return &Rules{
 		MaxChainDepth: 3,
 		PublicAccess:  PublicAccessRule{Forbid: true},
-		Validation:    ValidationRule{Fail: ev.SeverityError, Report: ev.SeverityError},
+		Validation:    ValidationRule{Fail: validate.SeverityError, Report: validate.SeverityError},
 		Levels:        map[string]Level{},
 	}
 }
@@ -407,7 +408,7 @@ func (d *decoder) rules(raw *rulesFile) *Rules {
 		d.errorf(raw.Validation[1].DefRange, "Duplicate block", "only one validation block is allowed")
 	}
 	for _, b := range raw.Validation {
-		r.Validation.Fail = d.severity(b.Fail, ev.SeverityError)
+		r.Validation.Fail = d.severity(b.Fail, validate.SeverityError)
 		r.Validation.Report = d.severity(b.Report, r.Validation.Fail)
 		if r.Validation.Report.AtLeast(r.Validation.Fail) && r.Validation.Fail != r.Validation.Report {
 			d.errorf(b.Report.Range(), "Invalid validation block", "report (%s) must be at most as serious as fail (%s): what fails is always reported", r.Validation.Report, r.Validation.Fail)
@@ -466,12 +467,12 @@ func (d *decoder) mode(e hcl.Expression, def bool) bool {
 	return def
 }
 
-func (d *decoder) severity(e hcl.Expression, def ev.Severity) ev.Severity {
+func (d *decoder) severity(e hcl.Expression, def validate.Severity) validate.Severity {
 	s, ok := d.str(e)
 	if !ok {
 		return def
 	}
-	sev, ok := ev.ParseSeverity(s)
+	sev, ok := validate.ParseSeverity(s)
 	if !ok {
 		d.errorf(e.Range(), "Invalid severity", "expected ERROR, SECURITY_WARNING, WARNING or SUGGESTION, not %q", s)
 		return def

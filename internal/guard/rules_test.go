@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 func TestParseRulesExample(t *testing.T) {
@@ -17,7 +17,7 @@ func TestParseRulesExample(t *testing.T) {
 	if r.Account != "111122223333" || len(r.Forbid) == 0 || len(r.Require) == 0 || len(r.NewAccess) == 0 || len(r.Administrators) == 0 {
 		t.Errorf("example rules: %+v", r)
 	}
-	if !r.PublicAccess.Forbid || r.Validation.Fail != ev.SeverityError {
+	if !r.PublicAccess.Forbid || r.Validation.Fail != validate.SeverityError {
 		t.Errorf("public access %+v validation %+v", r.PublicAccess, r.Validation)
 	}
 }
@@ -51,7 +51,7 @@ finding "passrole-wildcard" { level = "off" }
 	if !r.NewAccess[0].Forbid || r.NewAccess[0].Actions[0] != "*" || r.PublicAccess.Forbid || r.PublicAccess.Except[0] != "aws_s3_bucket_policy.site" {
 		t.Errorf("new access %+v public %+v", r.NewAccess, r.PublicAccess)
 	}
-	if r.Validation.Fail != ev.SeveritySecurityWarning || r.Validation.Report != ev.SeverityWarning {
+	if r.Validation.Fail != validate.SeveritySecurityWarning || r.Validation.Report != validate.SeverityWarning {
 		t.Errorf("validation %+v", r.Validation)
 	}
 	if r.level(CodeAccessKey) != LevelError || r.level(CodePassRoleWildcard) != levelOff || r.level(CodeCrossAccount) != LevelWarning {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // The managed policy quota is an error for an aws_iam_policy, which IAM refuses over 6,144
@@ -24,8 +24,8 @@ func TestValidationManagedPolicyQuota(t *testing.T) {
 		rolePolicy("app", doc),
 	).plan(t)
 	r := Check(plan, rulesFrom(t, "account = \"111122223333\"\nvalidation {\n  report = \"warning\"\n}"))
-	want := map[string]ev.Severity{"aws_iam_policy.big": ev.SeverityError, "aws_iam_role_policy.app": ev.SeverityWarning}
-	level := map[ev.Severity]Level{ev.SeverityError: LevelError, ev.SeverityWarning: LevelWarning}
+	want := map[string]validate.Severity{"aws_iam_policy.big": validate.SeverityError, "aws_iam_role_policy.app": validate.SeverityWarning}
+	level := map[validate.Severity]Level{validate.SeverityError: LevelError, validate.SeverityWarning: LevelWarning}
 	for _, f := range r.Findings {
 		if f.Code != CodeValidation || f.Validation == nil || f.Validation.Code != "POLICY_TOO_LARGE" {
 			continue

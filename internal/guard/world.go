@@ -5,6 +5,7 @@ import (
 
 	ev "github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"github.com/iamguard/terraform-provider-iam/internal/tfplan"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 // This file turns an Account (the model of one state of the plan) into a world: what the
@@ -124,7 +125,7 @@ func (w *world) role(r *tfplan.Role) *principal {
 	p.ARN, p.NameKnown = g.principalARN("role", r.ARN, r.Name, r.Path, r.Address)
 	p.Label = labelOf(r.Address, r.Name)
 	for _, in := range r.Inline {
-		p.addIdentity(g.document(in.Document, ev.PolicyTypeIdentity))
+		p.addIdentity(g.document(in.Document, validate.PolicyTypeIdentity))
 	}
 	for _, m := range r.Managed {
 		p.addIdentity(g.attached(m))
@@ -141,7 +142,7 @@ func (w *world) role(r *tfplan.Role) *principal {
 		// policy is not known, so no chain enters it.
 	} else {
 		p.TrustSource = r.Trust.Source
-		pol, unknown := g.document(r.Trust, ev.PolicyTypeTrust)
+		pol, unknown := g.document(r.Trust, validate.PolicyTypeTrust)
 		p.Trust = pol
 		p.TrustUnknown = unknown
 	}
@@ -155,7 +156,7 @@ func (w *world) user(u *tfplan.User) *principal {
 	p.ARN, p.NameKnown = g.principalARN("user", u.ARN, u.Name, u.Path, u.Address)
 	p.Label = labelOf(u.Address, u.Name)
 	for _, in := range u.Inline {
-		p.addIdentity(g.document(in.Document, ev.PolicyTypeIdentity))
+		p.addIdentity(g.document(in.Document, validate.PolicyTypeIdentity))
 	}
 	for _, m := range u.Managed {
 		p.addIdentity(g.attached(m))
@@ -163,7 +164,7 @@ func (w *world) user(u *tfplan.User) *principal {
 	// A user has the policies of its groups (reference_policies_evaluation-logic).
 	for _, m := range u.Groups {
 		for _, in := range m.Group.Inline {
-			p.addIdentity(g.document(in.Document, ev.PolicyTypeIdentity))
+			p.addIdentity(g.document(in.Document, validate.PolicyTypeIdentity))
 		}
 		for _, a := range m.Group.Managed {
 			p.addIdentity(g.attached(a))
@@ -221,17 +222,17 @@ func (g *guard) principalARN(kind string, arn, name, path tfplan.Value, address 
 // document parses a policy document of the plan. It returns the policy, or what is unknown
 // about it. A document that does not parse is reported (invalid-policy) and left out: AWS
 // rejects it at apply, so it grants nothing.
-func (g *guard) document(d tfplan.Document, typ ev.PolicyType) (*ev.Policy, *unknownPart) {
-	return g.documentOf(d, ev.ValidateOptions{Type: typ})
+func (g *guard) document(d tfplan.Document, typ validate.PolicyType) (*ev.Policy, *unknownPart) {
+	return g.documentOf(d, validate.ValidateOptions{Type: typ})
 }
 
 // customerManagedPolicy validates an aws_iam_policy: IAM refuses one over the managed policy
 // quota, so the quota is an error there.
-var customerManagedPolicy = ev.ValidateOptions{Type: ev.PolicyTypeIdentity, CustomerManagedPolicy: true}
+var customerManagedPolicy = validate.ValidateOptions{Type: validate.PolicyTypeIdentity, CustomerManagedPolicy: true}
 
 // documentOf is document with the validation options spelled out (a resource policy's
 // resource type).
-func (g *guard) documentOf(d tfplan.Document, opts ev.ValidateOptions) (*ev.Policy, *unknownPart) {
+func (g *guard) documentOf(d tfplan.Document, opts validate.ValidateOptions) (*ev.Policy, *unknownPart) {
 	if !d.JSON.Known {
 		return nil, &unknownPart{Address: d.Source.Address, Attribute: d.Source.Attribute, Reason: d.JSON.Reason}
 	}
@@ -364,9 +365,9 @@ func (g *guard) orgLevels(a *tfplan.Account) (scps, rcps [][]*ev.Policy) {
 	return scps, rcps
 }
 
-func orgPolicyType(t tfplan.OrgPolicyType) ev.PolicyType {
+func orgPolicyType(t tfplan.OrgPolicyType) validate.PolicyType {
 	if t == tfplan.RCP {
-		return ev.PolicyTypeRCP
+		return validate.PolicyTypeRCP
 	}
-	return ev.PolicyTypeSCP
+	return validate.PolicyTypeSCP
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 var _ datasource.DataSource = (*leastPrivilegeDataSource)(nil)
@@ -124,7 +125,7 @@ func (ds *leastPrivilegeDataSource) Read(ctx context.Context, req datasource.Rea
 	m.Size = types.Int64Value(int64(lp.Size))
 	sum := sha256.Sum256(lp.Document)
 	m.ID = types.StringValue(hex.EncodeToString(sum[:]))
-	for _, f := range lp.Warnings {
+	for _, f := range validate.LeastPrivilegeWarnings(lp) {
 		// The validator's own findings on the policy written, such as the managed policy quota.
 		resp.Diagnostics.AddAttributeWarning(path.Root("require"), "Policy validation: "+string(f.Severity)+" "+f.Code, f.Message+".")
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 var (
@@ -56,7 +56,7 @@ type waiverModel struct {
 // matches reports whether the waiver covers a finding: the same code (any case) and, when the
 // waiver has a path, the finding's element is that path or inside it ("Statement[1]" covers
 // "Statement[1].Action[0]" but not "Statement[10]").
-func (w waiverModel) matches(f evaluator.Finding) bool {
+func (w waiverModel) matches(f validate.Finding) bool {
 	if !strings.EqualFold(w.Code.ValueString(), f.Code) {
 		return false
 	}
@@ -100,8 +100,8 @@ func (d *policyValidationDataSource) Metadata(_ context.Context, req datasource.
 }
 
 func validationPolicyTypes() []string {
-	out := make([]string, len(evaluator.PolicyTypes))
-	for i, t := range evaluator.PolicyTypes {
+	out := make([]string, len(validate.PolicyTypes))
+	for i, t := range validate.PolicyTypes {
 		out[i] = strings.ToLower(string(t))
 	}
 	return out
@@ -156,12 +156,12 @@ func (d *policyValidationDataSource) Schema(_ context.Context, _ datasource.Sche
 			},
 			"resource_type": schema.StringAttribute{
 				MarkdownDescription: "For `policy_type = \"resource\"`, the kind of resource the policy is attached to, " +
-					"as CloudFormation names it: " + backquotedList(evaluator.ResourcePolicyTypes()) + ". It adds the " +
+					"as CloudFormation names it: " + backquotedList(validate.ResourcePolicyTypes()) + ". It adds the " +
 					"resource's size quota and reports actions of other services. `AWS::IAM::AssumeRolePolicyDocument` " +
 					"also fits `policy_type = \"trust\"`.",
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.OneOfCaseInsensitive(evaluator.ResourcePolicyTypes()...),
+					stringvalidator.OneOfCaseInsensitive(validate.ResourcePolicyTypes()...),
 				},
 			},
 			"customer_managed_policy": schema.BoolAttribute{
@@ -237,12 +237,12 @@ func (d *policyValidationDataSource) Schema(_ context.Context, _ datasource.Sche
 }
 
 // options reads the validation options from the model; false when they are unknown.
-func (m *policyValidationModel) options() (evaluator.ValidateOptions, bool) {
+func (m *policyValidationModel) options() (validate.ValidateOptions, bool) {
 	if m.PolicyType.IsUnknown() || m.PolicyType.IsNull() || m.ResourceType.IsUnknown() {
-		return evaluator.ValidateOptions{}, false
+		return validate.ValidateOptions{}, false
 	}
-	return evaluator.ValidateOptions{
-		Type:                  evaluator.PolicyType(strings.ToUpper(m.PolicyType.ValueString())),
+	return validate.ValidateOptions{
+		Type:                  validate.PolicyType(strings.ToUpper(m.PolicyType.ValueString())),
 		ResourceType:          m.ResourceType.ValueString(),
 		CustomerManagedPolicy: m.CustomerManaged.ValueBool(),
 	}, true
@@ -250,9 +250,9 @@ func (m *policyValidationModel) options() (evaluator.ValidateOptions, bool) {
 
 // checkCustomerManaged reports customer_managed_policy = true on a policy type that is never a
 // customer managed policy: the option would be silently ignored there.
-func checkCustomerManaged(opts evaluator.ValidateOptions, diags *diag.Diagnostics) {
-	t, ok := evaluator.ParsePolicyType(string(opts.Type))
-	if !ok || !opts.CustomerManagedPolicy || t == evaluator.PolicyTypeIdentity || t == evaluator.PolicyTypePermissionsBoundary {
+func checkCustomerManaged(opts validate.ValidateOptions, diags *diag.Diagnostics) {
+	t, ok := validate.ParsePolicyType(string(opts.Type))
+	if !ok || !opts.CustomerManagedPolicy || t == validate.PolicyTypeIdentity || t == validate.PolicyTypePermissionsBoundary {
 		return
 	}
 	diags.AddAttributeError(path.Root("customer_managed_policy"), "Invalid customer_managed_policy",
@@ -261,17 +261,17 @@ func checkCustomerManaged(opts evaluator.ValidateOptions, diags *diag.Diagnostic
 }
 
 // threshold returns the severity at which findings fail the plan, and whether any does.
-func (m *policyValidationModel) threshold() (evaluator.Severity, bool) {
+func (m *policyValidationModel) threshold() (validate.Severity, bool) {
 	failOn := defaultValidationFailOn
 	if !m.FailOn.IsNull() && !m.FailOn.IsUnknown() {
 		failOn = m.FailOn.ValueString()
 	}
 	if strings.EqualFold(failOn, "none") || strings.EqualFold(failOn, "never") {
-		return evaluator.SeverityError, false
+		return validate.SeverityError, false
 	}
-	s, ok := evaluator.ParseSeverity(failOn)
+	s, ok := validate.ParseSeverity(failOn)
 	if !ok {
-		return evaluator.SeverityError, true // the schema validator has reported it already
+		return validate.SeverityError, true // the schema validator has reported it already
 	}
 	return s, true
 }
@@ -295,7 +295,7 @@ func (d *policyValidationDataSource) ValidateConfig(ctx context.Context, req dat
 	if m.ResourceType.IsNull() {
 		return
 	}
-	if _, ok := evaluator.ParsePolicyType(string(opts.Type)); !ok {
+	if _, ok := validate.ParsePolicyType(string(opts.Type)); !ok {
 		return // the schema validator reports it
 	}
 	if err := opts.Check(); err != nil {
@@ -318,15 +318,15 @@ func (d *policyValidationDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var findings []evaluator.Finding
+	var findings []validate.Finding
 	if arn := m.PolicyARN.ValueString(); arn != "" {
 		var err error
-		if findings, err = evaluator.ValidateManagedPolicy(arn, opts); err != nil {
+		if findings, err = validate.ValidateManagedPolicy(arn, opts); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("policy_arn"), "Unknown AWS managed policy", err.Error()+".")
 			return
 		}
 	} else {
-		findings = evaluator.ValidatePolicy([]byte(m.Policy.ValueString()), opts)
+		findings = validate.ValidatePolicy([]byte(m.Policy.ValueString()), opts)
 	}
 	threshold, fails := m.threshold()
 
@@ -382,7 +382,7 @@ func (d *policyValidationDataSource) Read(ctx context.Context, req datasource.Re
 // a misspelt code must not look like an accepted finding.
 func checkWaiverCodes(waivers []waiverModel, diags *diag.Diagnostics) {
 	known := map[string]bool{}
-	for _, c := range evaluator.ValidationCodes() {
+	for _, c := range validate.ValidationCodes() {
 		known[c.Code] = true
 	}
 	for j, w := range waivers {
@@ -403,7 +403,7 @@ func waiverPlace(w waiverModel) string {
 
 // newValidationFinding is a finding as an element of findings (and of the validate
 // function's result).
-func newValidationFinding(f evaluator.Finding) validationFindingModel {
+func newValidationFinding(f validate.Finding) validationFindingModel {
 	return validationFindingModel{
 		Severity: types.StringValue(string(f.Severity)),
 		Code:     types.StringValue(f.Code),
@@ -418,7 +418,7 @@ func newValidationFinding(f evaluator.Finding) validationFindingModel {
 }
 
 // describeValidationFinding is the detail of a finding's diagnostic: where it is and what to do.
-func describeValidationFinding(f evaluator.Finding) string {
+func describeValidationFinding(f validate.Finding) string {
 	where := "policy"
 	if f.Line > 0 {
 		where += fmt.Sprintf(" at line %d, column %d", f.Line, f.Column)

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 const validation = "data.iam_policy_validation.test"
@@ -37,13 +38,13 @@ func findingWithIssue(severity, code, awsIssueCode, path string, line, column in
 		"line":           knownvalue.Int64Exact(line),
 		"column":         knownvalue.Int64Exact(column),
 		"aws_issue_code": knownvalue.StringExact(awsIssueCode),
-		"help_uri":       knownvalue.StringExact(evaluator.ValidationCodeHelpURI(code)),
+		"help_uri":       knownvalue.StringExact(validate.ValidationCodeHelpURI(code)),
 	})
 }
 
 // awsIssueCodeOf is the usual Access Analyzer issue code of a validation code.
 func awsIssueCodeOf(code string) string {
-	for _, c := range evaluator.ValidationCodes() {
+	for _, c := range validate.ValidationCodes() {
 		if c.Code == code {
 			return c.AWSIssueCode
 		}
@@ -348,7 +349,7 @@ func TestPolicyValidationFailOnNever(t *testing.T) {
 		}
 	}
 	m := policyValidationModel{FailOn: types.StringValue("warning")}
-	if s, fails := m.threshold(); !fails || s != evaluator.SeverityWarning {
+	if s, fails := m.threshold(); !fails || s != validate.SeverityWarning {
 		t.Errorf("fail_on = warning: %v %v", s, fails)
 	}
 }
@@ -494,7 +495,7 @@ data "iam_policy_validation" "test" {
 }
 
 func TestWaiverMatches(t *testing.T) {
-	f := evaluator.Finding{Code: "PASS_ROLE_ON_ALL_RESOURCES", Path: "Statement[1].Resource"}
+	f := validate.Finding{Code: "PASS_ROLE_ON_ALL_RESOURCES", Path: "Statement[1].Resource"}
 	for _, c := range []struct {
 		code, path string
 		want       bool

@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"github.com/iamguard/terraform-provider-iam/internal/validate"
 )
 
 var _ function.Function = (*validateFunction)(nil)
@@ -60,8 +60,8 @@ func (f *validateFunction) Run(ctx context.Context, req function.RunRequest, res
 	if resp.Error = req.Arguments.Get(ctx, &policy, &policyType, &resourceTypes); resp.Error != nil {
 		return
 	}
-	opts := evaluator.ValidateOptions{Type: evaluator.PolicyType(strings.ToUpper(policyType))}
-	if _, ok := evaluator.ParsePolicyType(policyType); !ok {
+	opts := validate.ValidateOptions{Type: validate.PolicyType(strings.ToUpper(policyType))}
+	if _, ok := validate.ParsePolicyType(policyType); !ok {
 		resp.Error = function.NewArgumentFuncError(1, fmt.Sprintf("%q is not a policy type; expected one of %s", policyType, strings.Join(validationPolicyTypes(), ", ")))
 		return
 	}
@@ -77,7 +77,7 @@ func (f *validateFunction) Run(ctx context.Context, req function.RunRequest, res
 		resp.Error = function.NewArgumentFuncError(3, fmt.Sprintf("%d resource types given; expected at most one", len(resourceTypes)))
 		return
 	}
-	findings := evaluator.ValidatePolicy([]byte(policy), opts)
+	findings := validate.ValidatePolicy([]byte(policy), opts)
 	elems := make([]validationFindingModel, len(findings))
 	for i, fd := range findings {
 		elems[i] = newValidationFinding(fd)

@@ -1,4 +1,4 @@
-package evaluator
+package validate
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // ARNs against the ARN formats of the Service Authorization Reference, as Access Analyzer's
@@ -79,7 +80,7 @@ func literalARNPart(s string) bool {
 // formats of its service's resource types. Services the catalogue has no format for, and
 // patterns that may match any format, are left alone. It reports whether the ARN fits (false
 // after a finding).
-func (v *validator) checkARNFormat(r Value, parts []string) bool {
+func (v *validator) checkARNFormat(r evaluator.Value, parts []string) bool {
 	formats := arnFormatIndex()[parts[2]]
 	if len(formats) == 0 {
 		return true

@@ -1,6 +1,9 @@
-package evaluator
+package validate
 
-import "strings"
+import (
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"strings"
+)
 
 // ValidationCode describes one finding code: its severity and what it means. Codes are stable:
 // tools may match on them.
@@ -102,7 +105,7 @@ var validationCodes = []ValidationCode{
 // checks name the element at fault (INVALID_VERSION, INVALID_EFFECT, MISSING_ACTION, ...),
 // and JSON_SYNTAX_ERROR is left for text that is not JSON. The parser's messages are matched
 // by their start; TestValidateSyntaxIssueCodes keeps them in step.
-func syntaxIssueCode(pe *ParseError) string {
+func syntaxIssueCode(pe *evaluator.ParseError) string {
 	m := pe.Message
 	switch {
 	case pe.Path == "Version":

@@ -1,7 +1,9 @@
-package evaluator
+package validate
 
 import (
 	"fmt"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"slices"
 	"strings"
 )
 
@@ -52,7 +54,7 @@ var (
 	computeServices = func() []string {
 		var out []string
 		for _, n := range computeWithRoleActions {
-			if p, _, _ := strings.Cut(strings.ToLower(n), ":"); !containsString(out, p) {
+			if p, _, _ := strings.Cut(strings.ToLower(n), ":"); !slices.Contains(out, p) {
 				out = append(out, p)
 			}
 		}
@@ -67,7 +69,7 @@ var (
 func matchingNames(sa *statementActions, i int, names, lower []string) []string {
 	var out []string
 	for k, n := range lower {
-		if sa.matchers[i].match(n) {
+		if sa.matches(i, n) {
 			out = append(out, names[k])
 		}
 	}
@@ -77,7 +79,7 @@ func matchingNames(sa *statementActions, i int, names, lower []string) []string 
 // mayMatchService reports whether action value i of sa can match actions of one of services.
 func mayMatchService(sa *statementActions, i int, services ...string) bool {
 	prefix, wild := sa.servicePart(i)
-	return wild || containsString(services, prefix)
+	return wild || slices.Contains(services, prefix)
 }
 
 // checkSecurity runs the security checks that look at the whole policy.
@@ -85,9 +87,9 @@ func (v *validator) checkSecurity() {
 	if !v.opts.Type.grants() {
 		return
 	}
-	var passRoleEverywhere *Statement
+	var passRoleEverywhere *evaluator.Statement
 	for _, s := range v.policy.Statements {
-		if s.Effect != EffectAllow {
+		if s.Effect != evaluator.EffectAllow {
 			continue
 		}
 		switch v.opts.Type {
@@ -114,7 +116,7 @@ func (v *validator) checkSecurity() {
 
 // onEveryResource reports whether an Allow statement applies to every resource: Resource "*",
 // or NotResource.
-func onEveryResource(s *Statement) bool {
+func onEveryResource(s *evaluator.Statement) bool {
 	if s.NotResource {
 		return true
 	}
@@ -128,7 +130,7 @@ func onEveryResource(s *Statement) bool {
 
 // checkIdentityGrants reports broad grants of one Allow statement of an identity policy. It
 // returns whether the statement allows iam:PassRole on every role.
-func (v *validator) checkIdentityGrants(s *Statement) (passRole bool) {
+func (v *validator) checkIdentityGrants(s *evaluator.Statement) (passRole bool) {
 	if s.NotAction || !onEveryResource(s) {
 		return false
 	}
@@ -149,7 +151,7 @@ func (v *validator) checkIdentityGrants(s *Statement) (passRole bool) {
 		if !mayMatchService(sa, i, "iam") {
 			continue
 		}
-		if sa.matchers[i].match("iam:passrole") {
+		if sa.matches(i, "iam:passrole") {
 			passRole = true
 			v.add("PASS_ROLE_ON_ALL_RESOURCES", a.Path, a.Pos, "%q allows iam:PassRole on every role%s, so the caller can hand any role, an administrator role included, to a service: name the roles in Resource and restrict iam:PassedToService", a.Text, narrowed)
 		}
@@ -165,7 +167,7 @@ func (v *validator) checkIdentityGrants(s *Statement) (passRole bool) {
 
 // checkFullAdmin reports an Allow statement of an identity policy that allows every action on
 // every resource (its caller checks that it is on every resource and has no NotAction).
-func (v *validator) checkFullAdmin(s *Statement) bool {
+func (v *validator) checkFullAdmin(s *evaluator.Statement) bool {
 	narrowed := ""
 	if len(s.Conditions) > 0 {
 		narrowed = " (its conditions may narrow it)"
@@ -181,9 +183,9 @@ func (v *validator) checkFullAdmin(s *Statement) bool {
 
 // checkPassRoleWithCompute reports actions that run code with a passed role when the policy
 // also allows iam:PassRole on every role (in passRoleStatement).
-func (v *validator) checkPassRoleWithCompute(passRoleStatement *Statement) {
+func (v *validator) checkPassRoleWithCompute(passRoleStatement *evaluator.Statement) {
 	for _, s := range v.policy.Statements {
-		if s.Effect != EffectAllow || s.NotAction {
+		if s.Effect != evaluator.EffectAllow || s.NotAction {
 			continue
 		}
 		sa := v.actionsOf(s)
@@ -211,7 +213,7 @@ func listWithAnd(names []string, limit int) string {
 
 // everyPrincipal reports whether the statement's principal is every AWS principal: "*",
 // {"AWS": "*"}, or a NotPrincipal (everyone but a few).
-func everyPrincipal(pr *Principal) bool {
+func everyPrincipal(pr *evaluator.Principal) bool {
 	if pr == nil {
 		return false
 	}
@@ -229,13 +231,13 @@ func everyPrincipal(pr *Principal) bool {
 // restrictsCaller reports whether a condition of the statement limits the caller with one of
 // the keys, by a positive operator (not negated, not IfExists, not ForAllValues, which all hold
 // when the key is absent) and a value other than "*".
-func restrictsCaller(s *Statement, keys func(key string) bool) bool {
+func restrictsCaller(s *evaluator.Statement, keys func(key string) bool) bool {
 	for _, c := range s.Conditions {
 		if !keys(c.Key) {
 			continue
 		}
-		cc := c.compiledOrNil()
-		if cc == nil || cc.negated || cc.ifExists || cc.set == setForAllValues || cc.family == familyNull {
+		cc, ok := c.CompiledOperator()
+		if !ok || cc.Negated || cc.IfExists || cc.Set == evaluator.SetForAllValues || cc.Family == evaluator.FamilyNull {
 			continue
 		}
 		for _, val := range c.Values {
@@ -250,7 +252,7 @@ func restrictsCaller(s *Statement, keys func(key string) bool) bool {
 func isRestrictingCallerKey(key string) bool { return containsFold(restrictingCallerKeys, key) }
 
 // checkPublicResourcePolicy reports an Allow of a resource policy open to every principal.
-func (v *validator) checkPublicResourcePolicy(s *Statement) {
+func (v *validator) checkPublicResourcePolicy(s *evaluator.Statement) {
 	if !everyPrincipal(s.Principal) || restrictsCaller(s, isRestrictingCallerKey) {
 		return
 	}
@@ -260,7 +262,7 @@ func (v *validator) checkPublicResourcePolicy(s *Statement) {
 
 // checkOpenTrustPolicy reports an Allow of a trust policy that any principal, or any user of a
 // web identity provider, can use to assume the role.
-func (v *validator) checkOpenTrustPolicy(s *Statement) {
+func (v *validator) checkOpenTrustPolicy(s *evaluator.Statement) {
 	pr := s.Principal
 	if pr == nil {
 		return

@@ -1,6 +1,7 @@
-package evaluator
+package validate
 
 import (
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"reflect"
 	"slices"
 	"strings"
@@ -129,7 +130,7 @@ func TestValidateWebIdentityNeedsItsAction(t *testing.T) {
 // ValidatePolicy's findings.
 func validateParsedAgrees(t *testing.T, doc []byte, opts ValidateOptions) {
 	t.Helper()
-	p, err := ParsePolicy(doc)
+	p, err := evaluator.ParsePolicy(doc)
 	if err != nil {
 		return
 	}
@@ -152,14 +153,14 @@ func TestValidateParsedMatchesValidatePolicy(t *testing.T) {
 		if tc.resourceType != "" {
 			validateParsedAgrees(t, []byte(tc.policy), ValidateOptions{Type: tc.typ, ResourceType: tc.resourceType})
 		}
-		if _, err := ParsePolicy([]byte(tc.policy)); err == nil {
+		if _, err := evaluator.ParsePolicy([]byte(tc.policy)); err == nil {
 			n++
 		}
 	}
 	if n < 20 {
 		t.Fatalf("only %d cases parse: the comparison covers too little", n)
 	}
-	if fs := ValidateParsed(nil, MustParsePolicy(`{"Statement":[]}`), ValidateOptions{Type: "nonsense"}); len(fs) != 1 || fs[0].Code != "INVALID_OPTIONS" {
+	if fs := ValidateParsed(nil, evaluator.MustParsePolicy(`{"Statement":[]}`), ValidateOptions{Type: "nonsense"}); len(fs) != 1 || fs[0].Code != "INVALID_OPTIONS" {
 		t.Errorf("bad options: %s", describeFindings(fs))
 	}
 }
@@ -195,7 +196,7 @@ func TestFullAdminFindings(t *testing.T) {
 	}
 	reported := 0
 	for _, doc := range docs {
-		p, err := ParsePolicy([]byte(doc))
+		p, err := evaluator.ParsePolicy([]byte(doc))
 		if err != nil {
 			continue
 		}
@@ -209,7 +210,7 @@ func TestFullAdminFindings(t *testing.T) {
 		t.Errorf("only %d FULL_ADMIN findings: the comparison covers too little", reported)
 	}
 	for arn, want := range map[string]int{"arn:aws:iam::aws:policy/AdministratorAccess": 1, "arn:aws:iam::aws:policy/ReadOnlyAccess": 0, "arn:aws:iam::aws:policy/PowerUserAccess": 0} {
-		p, err := ManagedPolicy(arn)
+		p, err := evaluator.ManagedPolicy(arn)
 		if err != nil {
 			t.Fatal(err)
 		}

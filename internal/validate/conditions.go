@@ -1,16 +1,15 @@
-package evaluator
+package validate
 
 import (
-	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // checkConditions checks each operator/key pair of the statement's Condition element.
-func (v *validator) checkConditions(s *Statement) {
+func (v *validator) checkConditions(s *evaluator.Statement) {
 	if _, ok := s.ElementPos["Condition"]; ok && len(s.Conditions) == 0 {
 		v.add("EMPTY_CONDITION", s.Path+".Condition", s.ElementPos["Condition"], "the Condition element has no conditions: remove it, or add the conditions it was meant to hold")
 	}
@@ -20,18 +19,18 @@ func (v *validator) checkConditions(s *Statement) {
 }
 
 // conditionOperatorPlace returns the JSON path and position of a condition's operator.
-func conditionOperatorPlace(c *Condition) (string, Position) {
+func conditionOperatorPlace(c *evaluator.Condition) (string, evaluator.Position) {
 	pos := c.OperatorPos
-	if pos == (Position{}) {
+	if pos == (evaluator.Position{}) {
 		pos = c.Pos
 	}
 	return strings.TrimSuffix(c.Path, "."+c.Key), pos
 }
 
-func (v *validator) checkCondition(s *Statement, c *Condition) {
+func (v *validator) checkCondition(s *evaluator.Statement, c *evaluator.Condition) {
 	opPath, opPos := conditionOperatorPlace(c)
-	version2012 := v.policy.Version == Version2012
-	family, known := operatorFamily(c.Operator)
+	version2012 := v.policy.Version == evaluator.Version2012
+	op, known := evaluator.ParseConditionOperator(c.Operator)
 	for _, val := range c.Values {
 		if !strings.Contains(val.Text, "${") {
 			continue
@@ -39,15 +38,11 @@ func (v *validator) checkCondition(s *Statement, c *Condition) {
 		switch {
 		case !version2012:
 			v.add("VARIABLE_WITHOUT_VERSION", val.Path, val.Pos, "the value %q has ${...}, but variables are substituted only under \"Version\": \"2012-10-17\"; without it the text is literal: set the Version", val.Text)
-		case known && family != familyString && family != familyARN && family != familyBool:
+		case known && !op.SubstitutesVariables():
 			v.addIssue("VARIABLE_NOT_ALLOWED", "INVALID_VARIABLE_FOR_OPERATOR", val.Path, val.Pos, "policy variables are substituted only in String, Arn and Bool conditions, not in %s: compare with a literal value", c.Operator)
 			return
 		default:
 			if !v.checkVariables(val.Path, val.Pos, val.Text) {
-				return
-			}
-			if _, err := parseTemplate(val.Text, true); err != nil {
-				v.add("INVALID_VARIABLE", val.Path, val.Pos, "%v: write ${key} or ${key, 'default'}", err)
 				return
 			}
 		}
@@ -55,58 +50,50 @@ func (v *validator) checkCondition(s *Statement, c *Condition) {
 			break // one finding per condition is enough
 		}
 	}
-	cc, err := compileCondition(c, v.policy.Version)
-	if err != nil {
-		var pe *ParseError
-		if !errors.As(err, &pe) {
-			v.add("INVALID_CONDITION_VALUE", c.Path, c.Pos, "%v", err)
-			return
-		}
+	if pr := v.conditionProblems[c]; pr != nil {
+		pe := pr.Err
 		code, message := "INVALID_CONDITION_VALUE", pe.Message
-		if pe.Path == opPath {
+		switch pr.Kind {
+		case evaluator.ProblemOperator:
 			code = "INVALID_CONDITION_OPERATOR"
 			if near := nearestOperator(c.Operator); near != "" && strings.HasPrefix(message, "unknown condition operator") {
 				message = fmt.Sprintf("unknown condition operator %q: did you mean %s? (%s)", c.Operator, near, message)
 			}
+		case evaluator.ProblemVariable:
+			// The engine refuses a placeholder that scanVariables accepted.
+			code, message = "INVALID_VARIABLE", message+": write ${key} or ${key, 'default'}"
 		}
 		v.addAt(code, pe.Path, pe.Line, pe.Column, "%s", message)
 		return
 	}
+	op, compiled := c.CompiledOperator()
+	if !compiled {
+		return // a policy that was not compiled (ValidateParsed wants ParsePolicy's)
+	}
 	// FORALLVALUES_WITH_SINGLE_VALUED_KEY (checkConditionKey) covers a single-valued key, with
 	// the fix that removes this finding's cause too.
-	if cc.set == setForAllValues && s.Effect == EffectAllow && !requiresKey(s, c) && !singleValuedKey(c.Key) {
+	if op.Set == evaluator.SetForAllValues && s.Effect == evaluator.EffectAllow && !requiresKey(s, c) && !singleValuedKey(c.Key) {
 		v.add("FORALLVALUES_WITH_ALLOW", opPath, opPos, "%s in an Allow statement is true when the request has no %s at all, so it grants more than the listed values: add {\"Null\": {%q: \"false\"}} to require the key, or use ForAnyValue", c.Operator, c.Key, c.Key)
 	}
 	// In a Deny, ForAnyValue with a negated operator is the documented way to deny a request
 	// when any of its values is outside a list; in an Allow it grants when a single value is
 	// outside the list, which is rarely meant.
-	if cc.set == setForAnyValue && cc.negated && s.Effect == EffectAllow {
-		v.add("FORANYVALUE_WITH_NEGATED_OPERATOR", opPath, opPos, "%s in an Allow statement is true when any one value of %s is not listed, even if the others are: to allow only requests whose values are all listed use ForAllValues:%s with a Null check, or to refuse unlisted values use a Deny statement with %s", c.Operator, c.Key, positiveName(cc.baseName), c.Operator)
+	if op.Set == evaluator.SetForAnyValue && op.Negated && s.Effect == evaluator.EffectAllow {
+		v.add("FORANYVALUE_WITH_NEGATED_OPERATOR", opPath, opPos, "%s in an Allow statement is true when any one value of %s is not listed, even if the others are: to allow only requests whose values are all listed use ForAllValues:%s with a Null check, or to refuse unlisted values use a Deny statement with %s", c.Operator, c.Key, op.PositiveBase(), c.Operator)
 	}
-	if cc.family == familyString && (cc.op == opStringEquals || cc.op == opStringEqualsIgnoreCase) {
+	if op.Family == evaluator.FamilyString && op.ComparesEqual() {
 		for _, val := range c.Values {
 			if hasLiteralWildcard(val.Text, version2012) {
-				v.add("WILDCARD_WITHOUT_LIKE", val.Path, val.Pos, "%s compares %q literally, * and ? included: use %s to match a pattern", cc.baseName, val.Text, likeName(cc))
+				v.add("WILDCARD_WITHOUT_LIKE", val.Path, val.Pos, "%s compares %q literally, * and ? included: use %s to match a pattern", op.Base, val.Text, likeName(op))
 				break
 			}
 		}
 	}
-	v.checkConditionKey(s, c, cc, opPath, opPos)
+	v.checkConditionKey(s, c, op, opPath, opPos)
 }
 
-// operatorNames lists every operator name a condition can use without a set qualifier: the
-// base names and their IfExists forms (Null has none), sorted.
-var operatorNames = func() []string {
-	var names []string
-	for name := range operators {
-		names = append(names, name)
-		if name != "Null" {
-			names = append(names, name+"IfExists")
-		}
-	}
-	sort.Strings(names)
-	return names
-}()
+// operatorNames lists every operator name a condition can use without a set qualifier.
+var operatorNames = evaluator.ConditionOperatorNames()
 
 // nearestOperator proposes the operator name closest to a misspelt one (StringEqualz gives
 // StringEquals), keeping its set qualifier; "" when none is close (two edits at most, fewer
@@ -119,7 +106,7 @@ func nearestOperator(operator string) string {
 	best, bestDist := "", min(3, len(name)/4+1)
 	lower := strings.ToLower(name)
 	for _, known := range operatorNames {
-		if d := editDistance(lower, strings.ToLower(known), bestDist); d < bestDist {
+		if d := evaluator.EditDistance(lower, strings.ToLower(known), bestDist); d < bestDist {
 			best, bestDist = known, d
 		}
 	}
@@ -129,39 +116,29 @@ func nearestOperator(operator string) string {
 	return qualifier + best
 }
 
-// operatorFamily reads the family of an operator name, as compileCondition does.
-func operatorFamily(operator string) (conditionFamily, bool) {
-	name := operator
-	if _, rest, ok := strings.Cut(name, ":"); ok {
-		name = rest
-	}
-	if base, ok := strings.CutSuffix(name, "IfExists"); ok && base != "" {
-		name = base
-	}
-	spec, ok := operators[name]
-	return spec.family, ok
-}
-
 // requiresKey reports whether another condition of the statement is false when c's key is
 // absent: a Null test with "false", or a ForAnyValue operator (false on an empty set).
-func requiresKey(s *Statement, c *Condition) bool {
+func requiresKey(s *evaluator.Statement, c *evaluator.Condition) bool {
 	for _, other := range s.Conditions {
-		if other == c || !strings.EqualFold(other.Key, c.Key) || other.compiledOrNil() == nil {
+		if other == c || !strings.EqualFold(other.Key, c.Key) {
 			continue
 		}
-		oc := other.compiled
-		if oc.family == familyNull && len(oc.values) > 0 && !oc.values[0].boolean && len(oc.values) == 1 {
+		oc, ok := other.CompiledOperator()
+		if !ok {
+			continue
+		}
+		if other.NullRequiresKey() {
 			return true
 		}
-		if oc.set == setForAnyValue && !oc.ifExists {
+		if oc.Set == evaluator.SetForAnyValue && !oc.IfExists {
 			return true
 		}
 	}
 	// A request that must carry a tag has a non-empty aws:TagKeys.
 	if strings.EqualFold(c.Key, "aws:TagKeys") {
 		for _, other := range s.Conditions {
-			oc := other.compiledOrNil()
-			if oc != nil && hasPrefixFold(other.Key, "aws:RequestTag/") && !oc.negated && !oc.ifExists && oc.set != setForAllValues && oc.family != familyNull {
+			oc, ok := other.CompiledOperator()
+			if ok && hasPrefixFold(other.Key, "aws:RequestTag/") && !oc.Negated && !oc.IfExists && oc.Set != evaluator.SetForAllValues && oc.Family != evaluator.FamilyNull {
 				return true
 			}
 		}
@@ -173,29 +150,8 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// compiledOrNil returns the compiled form of a condition, compiling it on demand (validation
-// does not go through ParsePolicy); nil when it does not compile.
-func (c *Condition) compiledOrNil() *compiledCondition {
-	if c.compiled == nil {
-		// The version only matters for variables, which Null and set operators do not change.
-		if cc, err := compileCondition(c, Version2012); err == nil {
-			c.compiled = cc
-		}
-	}
-	return c.compiled
-}
-
-// positiveName returns the positive form of a negated base operator name
-// ("StringNotEquals" gives "StringEquals", "NotIpAddress" gives "IpAddress").
-func positiveName(base string) string {
-	if spec, ok := operators[base]; ok && spec.negated {
-		return strings.Replace(base, "Not", "", 1)
-	}
-	return base
-}
-
-func likeName(cc *compiledCondition) string {
-	if cc.negated {
+func likeName(op evaluator.ConditionOperator) string {
+	if op.Negated {
 		return "StringNotLike"
 	}
 	return "StringLike"
@@ -212,7 +168,7 @@ func hasLiteralWildcard(s string, variables bool) bool {
 
 // checkConditionKey checks a condition key against the catalogue: whether it exists, whether
 // the statement's actions support it, and whether the operator fits its type.
-func (v *validator) checkConditionKey(s *Statement, c *Condition, cc *compiledCondition, opPath string, opPos Position) {
+func (v *validator) checkConditionKey(s *evaluator.Statement, c *evaluator.Condition, cc evaluator.ConditionOperator, opPath string, opPos evaluator.Position) {
 	k, found := catalog.LookupConditionKey(c.Key)
 	if !found {
 		prefix, _, _ := strings.Cut(c.Key, ":")
@@ -239,17 +195,17 @@ func (v *validator) checkConditionKey(s *Statement, c *Condition, cc *compiledCo
 			v.add("CONDITION_KEY_NOT_SUPPORTED", c.Path, c.Pos, "none of the statement's actions (%s) supports the condition key %s, so their requests never carry it: use a key they support, or move the condition to a statement with actions that do", describeActionList(sa.actions, 3), k.Name)
 		}
 	}
-	if cc.family != familyNull && !familyFitsKey(cc.family, k) {
-		v.add("OPERATOR_TYPE_MISMATCH", opPath, opPos, "%s is a %s operator, but %s holds %s values: use %s", c.Operator, cc.family, c.Key, k.TypeName(), operatorsForKey(k))
+	if cc.Family != evaluator.FamilyNull && !familyFitsKey(cc.Family, k) {
+		v.add("OPERATOR_TYPE_MISMATCH", opPath, opPos, "%s is a %s operator, but %s holds %s values: use %s", c.Operator, cc.Family, c.Key, k.TypeName(), operatorsForKey(k))
 	}
 	switch {
-	case cc.set == setForAllValues && !k.MultiValued:
+	case cc.Set == evaluator.SetForAllValues && !k.MultiValued:
 		// Access Analyzer rates this a security warning: ForAllValues is true for a request
 		// without the key, so the condition can grant (or fail to deny) more than it lists.
-		v.add("FORALLVALUES_WITH_SINGLE_VALUED_KEY", opPath, opPos, "%s is for multi-valued keys, but %s has a single value, and ForAllValues is also true when the request has no %s at all, which can be overly permissive: use %s without the ForAllValues: qualifier", c.Operator, c.Key, c.Key, strings.TrimPrefix(c.Operator, cc.set.String()+":"))
-	case cc.set != setNone && !k.MultiValued:
-		v.add("SET_OPERATOR_ON_SINGLE_VALUED_KEY", opPath, opPos, "%s is for multi-valued keys, but %s has a single value: use %s without the %s: qualifier", c.Operator, c.Key, strings.TrimPrefix(c.Operator, cc.set.String()+":"), cc.set)
-	case cc.set == setNone && k.MultiValued && cc.family != familyNull:
+		v.add("FORALLVALUES_WITH_SINGLE_VALUED_KEY", opPath, opPos, "%s is for multi-valued keys, but %s has a single value, and ForAllValues is also true when the request has no %s at all, which can be overly permissive: use %s without the ForAllValues: qualifier", c.Operator, c.Key, c.Key, strings.TrimPrefix(c.Operator, cc.Set.String()+":"))
+	case cc.Set != evaluator.SetNone && !k.MultiValued:
+		v.add("SET_OPERATOR_ON_SINGLE_VALUED_KEY", opPath, opPos, "%s is for multi-valued keys, but %s has a single value: use %s without the %s: qualifier", c.Operator, c.Key, strings.TrimPrefix(c.Operator, cc.Set.String()+":"), cc.Set)
+	case cc.Set == evaluator.SetNone && k.MultiValued && cc.Family != evaluator.FamilyNull:
 		v.add("MULTI_VALUED_KEY_WITHOUT_SET_OPERATOR", opPath, opPos, "%s can have several values, so %s needs a set qualifier: use ForAnyValue:%s (some value matches) or ForAllValues:%s (every value matches)", c.Key, c.Operator, c.Operator, c.Operator)
 	}
 }
@@ -264,17 +220,17 @@ func singleValuedKey(key string) bool {
 // operators also fit ARN keys, as AWS allows, and Arn operators fit String keys: many String
 // keys hold ARNs (kms:EncryptionContext:aws:s3:arn, tags), and AWS's own policies compare them
 // with ArnLike.
-func familyFitsKey(f conditionFamily, k catalog.ConditionKey) bool {
+func familyFitsKey(f evaluator.OperatorFamily, k catalog.ConditionKey) bool {
 	for _, t := range []catalog.KeyType{k.Type, k.AlternateType} {
 		switch {
 		case t == 0:
-		case f == familyString && (t == catalog.TypeString || t == catalog.TypeARN),
-			f == familyARN && (t == catalog.TypeARN || t == catalog.TypeString),
-			f == familyNumeric && t == catalog.TypeNumeric,
-			f == familyDate && t == catalog.TypeDate,
-			f == familyBool && t == catalog.TypeBool,
-			f == familyBinary && t == catalog.TypeBinary,
-			f == familyIP && t == catalog.TypeIPAddress:
+		case f == evaluator.FamilyString && (t == catalog.TypeString || t == catalog.TypeARN),
+			f == evaluator.FamilyARN && (t == catalog.TypeARN || t == catalog.TypeString),
+			f == evaluator.FamilyNumeric && t == catalog.TypeNumeric,
+			f == evaluator.FamilyDate && t == catalog.TypeDate,
+			f == evaluator.FamilyBool && t == catalog.TypeBool,
+			f == evaluator.FamilyBinary && t == catalog.TypeBinary,
+			f == evaluator.FamilyIP && t == catalog.TypeIPAddress:
 			return true
 		}
 	}
@@ -333,7 +289,7 @@ func keySuggestion(name string) string {
 			return
 		}
 		known := strings.ToLower(k.Name)
-		if d := editDistance(lower, known, bestDist); d < bestDist {
+		if d := evaluator.EditDistance(lower, known, bestDist); d < bestDist {
 			best, bestDist = k.Name, d
 		}
 		_, local, _ := strings.Cut(known, ":")

@@ -1,10 +1,11 @@
-package evaluator
+package validate
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // Policy variables, as Access Analyzer checks them. AWS substitutes ${key} and ${key, 'default'}
@@ -74,7 +75,7 @@ func scanVariables(s string) ([]string, *variableIssue) {
 // variables: a malformed placeholder (INVALID_VARIABLE, with Access Analyzer's issue code for
 // the defect) or a key that no request carries (UNKNOWN_VARIABLE). It reports whether the
 // placeholders are well formed.
-func (v *validator) checkVariables(path string, pos Position, text string) bool {
+func (v *validator) checkVariables(path string, pos evaluator.Position, text string) bool {
 	keys, issue := scanVariables(text)
 	if issue != nil {
 		v.addIssue("INVALID_VARIABLE", issue.awsIssueCode, path, pos, "%s", issue.message)

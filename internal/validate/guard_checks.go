@@ -1,21 +1,24 @@
-package evaluator
+package validate
 
-import "strings"
+import (
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
+	"strings"
+)
 
 // The checks the plan guard asks for: the guard reports open trust policies, full
 // administrator access and iam:PassRole on every role from these findings (and from the other
-// security checks of validate_security.go) instead of looking at the statements itself, so
+// security checks of security.go) instead of looking at the statements itself, so
 // that each rule has one home.
 
-// ValidateParsed is ValidatePolicy for a document that ParsePolicy already parsed: p must be
-// what ParsePolicy(doc) returned. It gives the same findings without parsing doc again (the
-// characters and the size are still read from doc, as AWS counts them on the text). It does
-// not change p, so p may be shared.
-func ValidateParsed(doc []byte, p *Policy, opts ValidateOptions) []Finding {
+// ValidateParsed is ValidatePolicy for a document that evaluator.ParsePolicy already parsed
+// and compiled: p must be what ParsePolicy(doc) returned. It gives the same findings without
+// parsing doc again (the characters and the size are still read from doc, as AWS counts them
+// on the text). It does not change p, so p may be shared.
+func ValidateParsed(doc []byte, p *evaluator.Policy, opts ValidateOptions) []Finding {
 	v := &validator{doc: doc, opts: opts}
 	if v.prepareOptions() {
 		v.checkCharacters()
-		v.checkParsed(p)
+		v.checkParsed(p, nil)
 	}
 	sortFindings(v.findings)
 	return v.findings
@@ -24,10 +27,10 @@ func ValidateParsed(doc []byte, p *Policy, opts ValidateOptions) []Finding {
 // FullAdminFindings returns the FULL_ADMIN findings of an identity policy, which ValidatePolicy
 // gives too, without the other checks: for a policy that is known to be valid (an AWS managed
 // policy), whose full validation would cost far more than the one question.
-func FullAdminFindings(p *Policy) []Finding {
+func FullAdminFindings(p *evaluator.Policy) []Finding {
 	v := &validator{opts: ValidateOptions{Type: PolicyTypeIdentity}, policy: p}
 	for _, s := range p.Statements {
-		if s.Effect == EffectAllow && !s.NotAction && onEveryResource(s) {
+		if s.Effect == evaluator.EffectAllow && !s.NotAction && onEveryResource(s) {
 			v.checkFullAdmin(s)
 		}
 	}
@@ -40,17 +43,17 @@ func FullAdminFindings(p *Policy) []Finding {
 // account), "arn:aws:iam::111122223333:role/*": as broad as "*" for PassRole, whose resource
 // is always a role. Statements on every resource are checkIdentityGrants's. It returns whether
 // it reported one.
-func (v *validator) checkPassRoleOnEveryRole(s *Statement) (passRole bool) {
+func (v *validator) checkPassRoleOnEveryRole(s *evaluator.Statement) (passRole bool) {
 	if s.NotAction || onEveryResource(s) {
 		return false
 	}
 	sa := v.actionsOf(s)
-	if len(sa.matchers) != len(s.Actions) {
+	if len(sa.lower) != len(s.Actions) {
 		return false // the actions did not compile; INVALID_ACTION says so
 	}
 	action := ""
 	for i, a := range s.Actions {
-		if a.Text != "*" && a.Text != "*:*" && mayMatchService(sa, i, "iam") && sa.matchers[i].match("iam:passrole") {
+		if a.Text != "*" && a.Text != "*:*" && mayMatchService(sa, i, "iam") && sa.matches(i, "iam:passrole") {
 			action = a.Text
 			break
 		}
@@ -100,13 +103,13 @@ func everyRoleOf(arn string) (account string, ok bool) {
 // one action that takes a web identity token: a Federated web identity principal of a
 // statement that does not allow it lets nobody in. Actions that did not compile count as
 // covering it (INVALID_ACTION reports them).
-func (v *validator) coversWebIdentity(s *Statement) bool {
+func (v *validator) coversWebIdentity(s *evaluator.Statement) bool {
 	sa := v.actionsOf(s)
-	if len(sa.matchers) != len(s.Actions) {
+	if len(sa.lower) != len(s.Actions) {
 		return true
 	}
-	for _, m := range sa.matchers {
-		if m.match("sts:assumerolewithwebidentity") {
+	for i := range sa.lower {
+		if sa.matches(i, "sts:assumerolewithwebidentity") {
 			return !s.NotAction
 		}
 	}

@@ -1,4 +1,4 @@
-package evaluator
+package validate
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // wantFinding is a finding a case must produce: its code and place. The finding must also have
@@ -900,7 +901,7 @@ func TestValidateManagedPolicies(t *testing.T) {
 	customerErrors := map[string]int{}
 	for _, arn := range arns {
 		mp, _ := catalog.ManagedPolicyByARN(arn)
-		p, err := ParsePolicy([]byte(mp.Document))
+		p, err := evaluator.ParsePolicy([]byte(mp.Document))
 		if err != nil {
 			t.Errorf("%s does not parse: %v", mp.Name, err)
 			continue

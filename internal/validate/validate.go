@@ -1,18 +1,25 @@
-package evaluator
-
-// Policy validation, in the manner of IAM Access Analyzer's ValidatePolicy: findings with a
-// severity, a stable code, a message that says what is wrong and how to fix it, and the place
-// (JSON path, line:column). The checks depend on the policy type. Every code is listed in
-// validationCodes (validate_codes.go) and documented in docs/guides/validation-codes.md.
+// Package validate is policy validation, in the manner of IAM Access Analyzer's ValidatePolicy:
+// findings with a severity, a stable code, a message that says what is wrong and how to fix it,
+// and the place (JSON path, line:column). The checks depend on the policy type. Every code is
+// listed in validationCodes (codes.go) and documented in docs/guides/validation-codes.md.
 //
-// The files: validate.go (entry point, types, ordering), validate_codes.go (the code table),
-// validate_document.go (text, size, version, statements, Sid, principals by policy type),
-// validate_actions.go (actions and resources against the catalogue), validate_conditions.go
-// (condition keys, operators, variables) and validate_security.go (security warnings).
+// Validation reads the engine's compiled policy (evaluator.CompilePolicy): the document is
+// parsed once, and every part that does not compile is a finding. The rules of IAM (operators,
+// matching, the catalogue) stay in internal/evaluator and internal/catalog; this package turns
+// what they say into findings.
+//
+// The files: validate.go (entry point, types, ordering), codes.go (the code table),
+// document.go (text, size, version, statements, Sid, principals by policy type), actions.go
+// (actions and resources against the catalogue), arns.go (ARN formats), conditions.go
+// (condition keys, operators), variables.go (policy variables), security.go (security
+// warnings), guard_checks.go (the checks the plan guard asks for) and managed.go (AWS managed
+// policies).
+package validate
 
 import (
 	"errors"
 	"fmt"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"sort"
 	"strings"
 )
@@ -156,10 +163,14 @@ type validator struct {
 	doc      []byte
 	opts     ValidateOptions
 	resType  *resourcePolicyType // nil when opts.ResourceType is empty
-	policy   *Policy
+	policy   *evaluator.Policy
 	findings []Finding
 	// stmtActions holds what checkActions learnt about each statement's actions.
-	stmtActions map[*Statement]*statementActions
+	stmtActions map[*evaluator.Statement]*statementActions
+	// conditionProblems and resourceProblems are the parts of the policy that did not compile:
+	// conditions, and Resource values by JSON path.
+	conditionProblems map[*evaluator.Condition]*evaluator.Problem
+	resourceProblems  map[string]*evaluator.Problem
 }
 
 // Check reports whether the options can be used: a known policy type (any case), and a known
@@ -188,9 +199,9 @@ func (v *validator) run() {
 		return
 	}
 	v.checkCharacters()
-	p, err := parsePolicyDocument(v.doc)
+	p, problems, err := evaluator.CompilePolicy(v.doc)
 	if err != nil {
-		var pe *ParseError
+		var pe *evaluator.ParseError
 		if errors.As(err, &pe) {
 			v.addFinding("SYNTAX_ERROR", syntaxIssueCode(pe), pe.Path, pe.Line, pe.Column, "%s", pe.Message)
 		} else {
@@ -198,14 +209,14 @@ func (v *validator) run() {
 		}
 		return
 	}
-	v.checkParsed(p)
+	v.checkParsed(p, problems)
 }
 
 // prepareOptions checks the options and settles the policy type and resource type; false
 // (with an INVALID_OPTIONS finding) when they cannot be used.
 func (v *validator) prepareOptions() bool {
 	if err := v.opts.Check(); err != nil {
-		v.add("INVALID_OPTIONS", "", Position{}, "%v", err)
+		v.add("INVALID_OPTIONS", "", evaluator.Position{}, "%v", err)
 		return false
 	}
 	v.opts.Type, _ = ParsePolicyType(string(v.opts.Type))
@@ -221,9 +232,24 @@ func (v *validator) prepareOptions() bool {
 	return true
 }
 
-// checkParsed runs the checks of a document that parsed as p.
-func (v *validator) checkParsed(p *Policy) {
+// checkParsed runs the checks of a document that parsed as p, whose parts in problems did not
+// compile.
+func (v *validator) checkParsed(p *evaluator.Policy, problems []evaluator.Problem) {
 	v.policy = p
+	for i := range problems {
+		pr := &problems[i]
+		if pr.Condition != nil {
+			if v.conditionProblems == nil {
+				v.conditionProblems = map[*evaluator.Condition]*evaluator.Problem{}
+			}
+			v.conditionProblems[pr.Condition] = pr
+		} else {
+			if v.resourceProblems == nil {
+				v.resourceProblems = map[string]*evaluator.Problem{}
+			}
+			v.resourceProblems[pr.Err.Path] = pr
+		}
+	}
 	v.checkDocument()
 	for _, s := range p.Statements {
 		v.checkStatement(s)
@@ -233,7 +259,7 @@ func (v *validator) checkParsed(p *Policy) {
 }
 
 // add records a finding with the code's severity at pos.
-func (v *validator) add(code, path string, pos Position, format string, args ...any) {
+func (v *validator) add(code, path string, pos evaluator.Position, format string, args ...any) {
 	v.addAt(code, path, pos.Line, pos.Column, format, args...)
 }
 
@@ -243,7 +269,7 @@ func (v *validator) addAt(code, path string, line, column int, format string, ar
 
 // addIssue records a finding whose Access Analyzer issue code is a more precise one than the
 // code's usual one (MISSING_ARN_FIELD for an INVALID_ARN with too few parts).
-func (v *validator) addIssue(code, awsIssueCode, path string, pos Position, format string, args ...any) {
+func (v *validator) addIssue(code, awsIssueCode, path string, pos evaluator.Position, format string, args ...any) {
 	v.addFinding(code, awsIssueCode, path, pos.Line, pos.Column, format, args...)
 }
 

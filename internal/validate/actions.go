@@ -1,13 +1,15 @@
-package evaluator
+package validate
 
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // statementActions is what the catalogue says about a statement's Action element, computed once
@@ -21,9 +23,15 @@ type statementActions struct {
 	perValue [][]int
 	// actions is the union of perValue, sorted, without repeats.
 	actions []int
-	// lower and matchers hold each Action value in lower case and compiled.
-	lower    []string
-	matchers []actionMatcher
+	// lower holds each Action value in lower case; the statement's compiled matchers match
+	// them (Statement.ActionValueMatches).
+	lower []string
+	stmt  *evaluator.Statement
+}
+
+// matches reports whether action value i matches the action name, as evaluation matches it.
+func (sa *statementActions) matches(i int, action string) bool {
+	return sa.stmt.ActionValueMatches(i, action)
 }
 
 // servicePart returns the service prefix of action value i in lower case, and whether it has
@@ -33,9 +41,9 @@ func (sa *statementActions) servicePart(i int) (string, bool) {
 	return prefix, strings.ContainsAny(prefix, "*?")
 }
 
-func (v *validator) actionsOf(s *Statement) *statementActions {
+func (v *validator) actionsOf(s *evaluator.Statement) *statementActions {
 	if v.stmtActions == nil {
-		v.stmtActions = map[*Statement]*statementActions{}
+		v.stmtActions = map[*evaluator.Statement]*statementActions{}
 	}
 	sa, ok := v.stmtActions[s]
 	if !ok {
@@ -46,19 +54,18 @@ func (v *validator) actionsOf(s *Statement) *statementActions {
 }
 
 // checkActions checks each Action or NotAction value against the catalogue.
-func (v *validator) checkActions(s *Statement) {
+func (v *validator) checkActions(s *evaluator.Statement) {
 	sa := &statementActions{
 		any:      s.NotAction,
 		perValue: make([][]int, len(s.Actions)),
 		lower:    make([]string, len(s.Actions)),
-		matchers: make([]actionMatcher, len(s.Actions)),
+		stmt:     s,
 	}
 	for i, a := range s.Actions {
 		sa.lower[i] = strings.ToLower(a.Text)
-		sa.matchers[i] = compileAction(sa.lower[i]) // already lower case: no second copy
 	}
 	if v.stmtActions == nil {
-		v.stmtActions = map[*Statement]*statementActions{}
+		v.stmtActions = map[*evaluator.Statement]*statementActions{}
 	}
 	v.stmtActions[s] = sa
 	element := "Action"
@@ -80,13 +87,13 @@ func (v *validator) checkActions(s *Statement) {
 }
 
 // checkAction checks one action value and returns the catalogue actions it matches.
-func (v *validator) checkAction(a Value, sa *statementActions) []int {
+func (v *validator) checkAction(a evaluator.Value, sa *statementActions) []int {
 	text := a.Text
 	if text == "*" {
 		sa.any = true
 		return nil
 	}
-	if v.policy.Version == Version2012 && strings.Contains(text, "${") {
+	if v.policy.Version == evaluator.Version2012 && strings.Contains(text, "${") {
 		// "Policy variables are supported in the Resource and Condition elements": in an
 		// action the placeholder is literal text, which no action name has.
 		v.add("VARIABLE_NOT_ALLOWED", a.Path, a.Pos, "policy variables are not substituted in Action or NotAction (%q), so the value matches no action: name the actions literally, and use variables in Resource or in a condition", text)
@@ -181,7 +188,7 @@ func actionCharHint(r rune) string {
 
 // retired reports a RETIRED_ACTION for an action value that matches no catalogue action but
 // that AWS managed policies name, and whether it did.
-func (v *validator) retired(a Value) bool {
+func (v *validator) retired(a evaluator.Value) bool {
 	if !isRetiredAction(a.Text) {
 		return false
 	}
@@ -190,12 +197,7 @@ func (v *validator) retired(a Value) bool {
 }
 
 func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
 }
 
 func compactInts(s []int) []int {
@@ -221,7 +223,7 @@ func serviceSuggestion(prefix string) string {
 	best, bestDist := "", 3
 	lower := strings.ToLower(prefix)
 	for _, s := range catalog.Services() {
-		if d := editDistance(lower, s.Prefix(), bestDist); d < bestDist {
+		if d := evaluator.EditDistance(lower, s.Prefix(), bestDist); d < bestDist {
 			best, bestDist = s.Prefix(), d
 		}
 	}
@@ -242,7 +244,7 @@ func actionSuggestion(svc *catalog.Service, local string) string {
 	first, end := svc.ActionRange()
 	for i := first; i < end; i++ {
 		a := catalog.ActionByIndex(i)
-		if d := editDistance(lower, strings.ToLower(a.LocalName()), bestDist); d < bestDist {
+		if d := evaluator.EditDistance(lower, strings.ToLower(a.LocalName()), bestDist); d < bestDist {
 			best, bestDist = a.Name(), d
 		}
 	}
@@ -252,40 +254,11 @@ func actionSuggestion(svc *catalog.Service, local string) string {
 	return fmt.Sprintf(": check the action list of %s, or remove the action", svc.Name())
 }
 
-// editDistance is the Levenshtein distance of a and b, or limit when it is limit or more.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d >= limit || -d >= limit {
-		return limit
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin >= limit {
-			return limit
-		}
-		prev, cur = cur, prev
-	}
-	return min(prev[len(b)], limit)
-}
-
 // checkRedundantActions reports action values that repeat, or are covered by, another value
 // of the same statement. A value can only be covered by an equal value or by a pattern, so
 // each value is compared with the patterns of its service and those whose service part has a
 // wildcard: a statement of a thousand actions (ReadOnlyAccess) costs little.
-func (v *validator) checkRedundantActions(s *Statement, sa *statementActions, element string) {
+func (v *validator) checkRedundantActions(s *evaluator.Statement, sa *statementActions, element string) {
 	if len(s.Actions) < 2 {
 		return
 	}
@@ -340,14 +313,13 @@ func (v *validator) checkRedundantActions(s *Statement, sa *statementActions, el
 // coversAction reports whether the pattern value i of sa makes value j redundant. Patterns
 // that match the same actions make only the later one redundant.
 func coversAction(sa *statementActions, i, j int, jIsPattern bool) bool {
-	mi := &sa.matchers[i]
 	switch {
-	case mi.all:
+	case sa.lower[i] == "*":
 		return sa.lower[j] != "*" || i < j
 	case sa.lower[j] == "*":
 		return false
 	case !jIsPattern:
-		return mi.match(sa.lower[j])
+		return sa.matches(i, sa.lower[j])
 	}
 	ei, ej := sa.perValue[i], sa.perValue[j]
 	if len(ej) == 0 || len(ei) == 0 || !isSubset(ej, ei) {
@@ -374,7 +346,7 @@ var partitionRE = regexp.MustCompile(`^(aws(-[a-z]+)*|[a-z*?-]*[*?][a-z*?-]*)$`)
 
 // checkResources checks the Resource or NotResource values: ARN form, variables, and whether
 // they fit the statement's actions.
-func (v *validator) checkResources(s *Statement) {
+func (v *validator) checkResources(s *evaluator.Statement) {
 	element := "Resource"
 	if s.NotResource {
 		element = "NotResource"
@@ -385,7 +357,7 @@ func (v *validator) checkResources(s *Statement) {
 	}
 	for j, r := range s.Resources {
 		for i, other := range s.Resources {
-			if i != j && resourceCovers(other.Text, r.Text, i < j) {
+			if i != j && resourceCovers(s, i, j) {
 				what := "is covered by"
 				if other.Text == r.Text {
 					what = "repeats"
@@ -400,11 +372,12 @@ func (v *validator) checkResources(s *Statement) {
 	}
 }
 
-// resourceCovers reports whether the Resource pattern b makes the value a redundant; for
-// equal values only the later is redundant. Patterns with policy variables are left alone.
-func resourceCovers(b, a string, bFirst bool) bool {
+// resourceCovers reports whether Resource value i of s makes value j redundant; for equal
+// values only the later is redundant. Patterns with policy variables are left alone.
+func resourceCovers(s *evaluator.Statement, i, j int) bool {
+	b, a := s.Resources[i].Text, s.Resources[j].Text
 	if a == b {
-		return bFirst
+		return i < j
 	}
 	if b == "*" {
 		return true
@@ -412,17 +385,17 @@ func resourceCovers(b, a string, bFirst bool) bool {
 	if strings.Contains(a, "${") || strings.Contains(b, "${") || strings.ContainsAny(a, "*?") || !strings.ContainsAny(b, "*?") {
 		return false
 	}
-	return compileResourceGlob(b).match(a)
+	return s.ResourceValueMatches(i, a)
 }
 
 // checkARN checks the form of one Resource or NotResource value; it reports whether the value
 // is an ARN the catalogue can be asked about.
-func (v *validator) checkARN(r Value, element string) bool {
+func (v *validator) checkARN(r evaluator.Value, element string) bool {
 	text := r.Text
 	if text == "*" {
 		return false
 	}
-	variables := v.policy.Version == Version2012
+	variables := v.policy.Version == evaluator.Version2012
 	if strings.Contains(text, "${") && !variables {
 		v.add("VARIABLE_WITHOUT_VERSION", r.Path, r.Pos, "%q has ${...}, but variables are substituted only under \"Version\": \"2012-10-17\"; without it the text is literal: set the Version", text)
 	}
@@ -445,8 +418,9 @@ func (v *validator) checkARN(r Value, element string) bool {
 			if !v.checkVariables(r.Path, r.Pos, text) {
 				return false
 			}
-			if _, err := compileResourceTemplate(text); err != nil {
-				v.add("INVALID_VARIABLE", r.Path, r.Pos, "%v: write ${key} or ${key, 'default'}", err)
+			if pr := v.resourceProblems[r.Path]; pr != nil {
+				// The engine refuses a placeholder that scanVariables accepted.
+				v.add("INVALID_VARIABLE", r.Path, r.Pos, "%s: write ${key} or ${key, 'default'}", pr.Err.Message)
 				return false
 			}
 		}
@@ -469,7 +443,7 @@ func (v *validator) checkARN(r Value, element string) bool {
 // checkResourcesFitActions compares the statement's Resource ARNs with the resource types of its
 // actions. When no resource fits any action, each resource is reported; otherwise each action
 // that fits no resource is.
-func (v *validator) checkResourcesFitActions(s *Statement, valid []bool) {
+func (v *validator) checkResourcesFitActions(s *evaluator.Statement, valid []bool) {
 	sa := v.actionsOf(s)
 	if sa.any || len(sa.actions) == 0 || len(s.Resources) == 0 {
 		return

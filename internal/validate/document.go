@@ -1,4 +1,4 @@
-package evaluator
+package validate
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/iamguard/terraform-provider-iam/internal/jsonpos"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // checkCharacters reports characters IAM does not accept: "The policy document can contain only
@@ -56,7 +56,7 @@ func (v *validator) checkDocument() {
 	v.checkSize()
 	switch {
 	case v.opts.Type == PolicyTypeSCP || v.opts.Type == PolicyTypeRCP:
-		if p.Version != Version2012 {
+		if p.Version != evaluator.Version2012 {
 			path, pos, got := "", p.Pos, "no Version"
 			if p.Version != "" {
 				path, pos, got = "Version", p.VersionPos, "Version "+p.Version
@@ -65,7 +65,7 @@ func (v *validator) checkDocument() {
 		}
 	case p.Version == "":
 		v.add("MISSING_VERSION", "", p.Pos, "the policy has no Version element, so policy variables are read as literal text: add \"Version\": \"2012-10-17\" as the first element")
-	case p.Version == Version2008:
+	case p.Version == evaluator.Version2008:
 		v.add("OLD_VERSION", "Version", p.VersionPos, "Version 2008-10-17 is the legacy policy language, under which policy variables are literal text: use \"2012-10-17\"")
 	}
 	if len(p.Statements) == 0 {
@@ -75,16 +75,11 @@ func (v *validator) checkDocument() {
 	v.checkSids()
 }
 
-// statementElement finds the Statement element's value in the text, which the model does not
-// record (it is needed only for an empty array).
-func (v *validator) statementElement() (string, Position) {
-	d, err := jsonpos.Read(v.doc)
-	if err == nil && d.Root.Kind == jsonpos.Object {
-		for i := range d.Root.Members {
-			if m := &d.Root.Members[i]; m.Key == "Statement" {
-				return "Statement", m.Value.Pos
-			}
-		}
+// statementElement gives the place of the Statement element's value (needed only for an
+// empty array).
+func (v *validator) statementElement() (string, evaluator.Position) {
+	if v.policy.StatementPos != (evaluator.Position{}) {
+		return "Statement", v.policy.StatementPos
 	}
 	return "", v.policy.Pos
 }
@@ -179,7 +174,7 @@ var sidRE = regexp.MustCompile(`^[A-Za-z0-9]*$`)
 // services accept more characters (S3 bucket policies often have spaces).
 func (v *validator) checkSids() {
 	iamStored := v.opts.Type == PolicyTypeIdentity || v.opts.Type == PolicyTypePermissionsBoundary || v.opts.Type == PolicyTypeTrust
-	first := map[string]*Statement{}
+	first := map[string]*evaluator.Statement{}
 	for _, s := range v.policy.Statements {
 		if s.Sid == "" {
 			continue
@@ -218,7 +213,7 @@ func sidSuggestion(sid string) string {
 }
 
 // checkStatement runs the checks of one statement.
-func (v *validator) checkStatement(s *Statement) {
+func (v *validator) checkStatement(s *evaluator.Statement) {
 	v.checkResourceElement(s)
 	v.checkPrincipalElement(s)
 	v.checkActions(s)
@@ -227,7 +222,7 @@ func (v *validator) checkStatement(s *Statement) {
 }
 
 // checkResourceElement checks the presence of Resource for the policy type.
-func (v *validator) checkResourceElement(s *Statement) {
+func (v *validator) checkResourceElement(s *evaluator.Statement) {
 	name := "Resource"
 	if s.NotResource {
 		name = "NotResource"
@@ -244,7 +239,7 @@ func (v *validator) checkResourceElement(s *Statement) {
 
 // checkPrincipalElement checks Principal and NotPrincipal for the policy type, and the form
 // of each principal.
-func (v *validator) checkPrincipalElement(s *Statement) {
+func (v *validator) checkPrincipalElement(s *evaluator.Statement) {
 	pr := s.Principal
 	t := v.opts.Type
 	switch t {
@@ -267,14 +262,14 @@ func (v *validator) checkPrincipalElement(s *Statement) {
 		if !pr.Wildcard {
 			v.add("RCP_PRINCIPAL_NOT_WILDCARD", pr.Path, pr.Pos, "in an RCP the Principal must be \"*\": write \"Principal\": \"*\" and narrow the callers with conditions (aws:PrincipalOrgID, aws:PrincipalAccount, ...)")
 		}
-		if s.Effect == EffectAllow && !isRCPFullAccess(s) {
+		if s.Effect == evaluator.EffectAllow && !isRCPFullAccess(s) {
 			v.add("RCP_ALLOW_NOT_ALLOWED", s.Path+".Effect", s.ElementPos["Effect"], "an RCP may only deny: Allow is reserved for the AWS-managed RCPFullAWSAccess; rewrite the statement as a Deny of what must not happen")
 		}
 	}
 	v.checkPrincipalValues(pr)
 }
 
-func principalElementName(pr *Principal) string {
+func principalElementName(pr *evaluator.Principal) string {
 	if pr.Not {
 		return "NotPrincipal"
 	}
@@ -310,8 +305,8 @@ func policyTypePhrase(t PolicyType) string {
 
 // isRCPFullAccess reports whether s is the statement of RCPFullAWSAccess: Allow "*" to "*" on
 // "*" with no condition.
-func isRCPFullAccess(s *Statement) bool {
-	return s.Effect == EffectAllow && !s.NotAction && len(s.Actions) == 1 && s.Actions[0].Text == "*" &&
+func isRCPFullAccess(s *evaluator.Statement) bool {
+	return s.Effect == evaluator.EffectAllow && !s.NotAction && len(s.Actions) == 1 && s.Actions[0].Text == "*" &&
 		!s.NotResource && len(s.Resources) == 1 && s.Resources[0].Text == "*" &&
 		s.Principal != nil && s.Principal.Wildcard && len(s.Conditions) == 0
 }
@@ -326,9 +321,9 @@ var (
 )
 
 // checkPrincipalValues reports principal values of a form AWS rejects.
-func (v *validator) checkPrincipalValues(pr *Principal) {
-	variables := v.policy.Version == Version2012
-	check := func(kind string, values []Value, valid func(string) bool, expected string) {
+func (v *validator) checkPrincipalValues(pr *evaluator.Principal) {
+	variables := v.policy.Version == evaluator.Version2012
+	check := func(kind string, values []evaluator.Value, valid func(string) bool, expected string) {
 		for _, val := range values {
 			text := val.Text
 			switch {
@@ -363,7 +358,7 @@ func (v *validator) checkDuplicateStatements() {
 	if len(v.policy.Statements) < 2 {
 		return
 	}
-	first := make(map[string]*Statement, len(v.policy.Statements))
+	first := make(map[string]*evaluator.Statement, len(v.policy.Statements))
 	for _, s := range v.policy.Statements {
 		k := statementKey(s)
 		if prev, ok := first[k]; ok {
@@ -376,9 +371,9 @@ func (v *validator) checkDuplicateStatements() {
 
 // statementKey is a canonical text of a statement without its Sid: lists are sorted, actions
 // and condition keys lower-cased (they are case-insensitive), and each part is quoted.
-func statementKey(s *Statement) string {
+func statementKey(s *evaluator.Statement) string {
 	var b strings.Builder
-	list := func(tag string, values []Value, lower bool) {
+	list := func(tag string, values []evaluator.Value, lower bool) {
 		texts := make([]string, len(values))
 		for i, val := range values {
 			texts[i] = val.Text

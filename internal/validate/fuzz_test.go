@@ -1,7 +1,8 @@
-package evaluator
+package validate
 
 import (
 	"bytes"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 	"testing"
 )
 
@@ -42,7 +43,7 @@ func FuzzValidatePolicy(f *testing.F) {
 				syntax++
 			}
 		}
-		_, err := parsePolicyDocument(doc)
+		_, _, err := evaluator.CompilePolicy(doc)
 		if want := err != nil; (syntax == 1) != want || syntax > 1 {
 			t.Fatalf("%d SYNTAX_ERROR findings, parse error %v", syntax, err)
 		}

@@ -1,10 +1,11 @@
-package evaluator
+package validate
 
 import (
 	"strings"
 	"sync"
 
 	"github.com/iamguard/terraform-provider-iam/internal/catalog"
+	"github.com/iamguard/terraform-provider-iam/internal/evaluator"
 )
 
 // retiredActionNames holds, in lower case, the Action and NotAction values of the embedded AWS
@@ -22,7 +23,7 @@ func findRetiredActionNames() map[string]bool {
 		if !ok {
 			continue
 		}
-		p, err := parsePolicyDocument([]byte(mp.Document))
+		p, err := evaluator.ParsePolicy([]byte(mp.Document))
 		if err != nil {
 			continue // TestValidateManagedPolicies reports a managed policy that does not parse
 		}
@@ -51,10 +52,13 @@ func isRetiredAction(text string) bool {
 // ValidateManagedPolicy validates the AWS managed policy with the given ARN, from the embedded
 // catalogue, as AWS's own policy: opts with AWSManaged set.
 func ValidateManagedPolicy(arn string, opts ValidateOptions) ([]Finding, error) {
-	mp, err := lookupManagedPolicy(arn)
-	if err != nil {
+	doc, ok := evaluator.ManagedPolicyDocument(arn)
+	if !ok {
+		// ManagedPolicy says what is wrong with the ARN (not a managed policy ARN, a path left
+		// out).
+		_, err := evaluator.ManagedPolicy(arn)
 		return nil, err
 	}
 	opts.AWSManaged = true
-	return ValidatePolicy([]byte(mp.Document), opts), nil
+	return ValidatePolicy([]byte(doc), opts), nil
 }

@@ -85,7 +85,10 @@ func compilePolicy(p *Policy) error {
 func compileStatements(p *Policy) []Problem {
 	var problems []Problem
 	for _, s := range p.Statements {
-		c := &compiledStatement{}
+		c := &compiledStatement{
+			actions:   make([]actionMatcher, 0, len(s.Actions)),
+			resources: make([]resourceMatcher, 0, len(s.Resources)),
+		}
 		for _, a := range s.Actions {
 			c.actions = append(c.actions, compileAction(a.Text))
 		}

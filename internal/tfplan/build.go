@@ -23,14 +23,14 @@ type resource struct {
 	// unknown is the change's after_unknown for planned values: true, or an object or array
 	// of the same shape as the value marking the unknown parts. nil when all is known.
 	unknown any
-	config  *tfjson.ConfigResource
+	config  *resourceConfig
 }
 
 // builder builds one Account from one state (prior state or planned values) of a plan.
 type builder struct {
 	plan  string // file name, for errors
 	phase string // "prior_state" or "planned_values"
-	cfg   *tfjson.Config
+	cfg   *configuration
 
 	resources []*resource
 	byAddr    map[string]*resource
@@ -39,7 +39,7 @@ type builder struct {
 	// keyPolicyTargets holds the aws_kms_key addresses that an aws_kms_key_policy targets;
 	// computed on first use.
 	keyPolicyTargets map[string]bool
-	configIndex      map[string]*tfjson.ConfigResource // see indexConfig
+	configIndex      map[string]*resourceConfig // see indexConfig
 	// readBackInline and readBackManaged mark the roles whose own inline_policy or
 	// managed_policy_arns entries are a read-back, not configured.
 	readBackInline  map[*Role]bool
@@ -56,7 +56,7 @@ type builder struct {
 	errs     []string
 }
 
-func newBuilder(plan, phase string, cfg *tfjson.Config) *builder {
+func newBuilder(plan, phase string, cfg *configuration) *builder {
 	return &builder{
 		plan:     plan,
 		phase:    phase,
@@ -380,7 +380,7 @@ func (b *builder) document(r *resource, attr string, nested *blockAttr) Document
 	path := attr
 	var v Value
 	var set bool
-	var e *tfjson.Expression
+	var e *expression
 	if nested != nil {
 		path = fmt.Sprintf("%s[%d].%s", attr, nested.index, nested.attr)
 		v, set = b.nestedStr(r, attr, nested.index, nested.attr)

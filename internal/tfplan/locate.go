@@ -30,8 +30,8 @@ func (p *Plan) ConfigLocator(dir string) func(address string) ConfigPlace {
 		return func(string) ConfigPlace { return ConfigPlace{} }
 	}
 	places := map[string]ConfigPlace{} // "module.a.module.b.aws_x.y" -> place
-	var walk func(prefix, dir string, m *tfjson.ConfigModule, depth int)
-	walk = func(prefix, dir string, m *tfjson.ConfigModule, depth int) {
+	var walk func(prefix, dir string, m *moduleConfig, depth int)
+	walk = func(prefix, dir string, m *moduleConfig, depth int) {
 		if m == nil || depth > maxRefDepth {
 			return
 		}
@@ -41,7 +41,7 @@ func (p *Plan) ConfigLocator(dir string) func(address string) ConfigPlace {
 				continue
 			}
 			key := r.Type + "." + r.Name
-			if r.Mode == tfjson.DataResourceMode {
+			if r.Mode == string(tfjson.DataResourceMode) {
 				key = "data." + key
 			}
 			if p, ok := declared[key]; ok {

@@ -31,7 +31,7 @@ type Plan struct {
 	prior   *Account
 	planned *Account
 	actions map[string][]string
-	config  *tfjson.Config // the configuration section, for ConfigLocator; nil without one
+	config  *configuration // the configuration section, for ConfigLocator; nil without one
 }
 
 // Prior returns the account as the prior state leaves it. A plan without prior state (every
@@ -71,7 +71,7 @@ func ParsePlan(data []byte, name string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := (*tfjson.Config)(tp.Config)
+	cfg := tp.Config
 	p := &Plan{
 		Name:             name,
 		FormatVersion:    tp.formatVersion,
@@ -125,8 +125,8 @@ func ParsePlan(data []byte, name string) (*Plan, error) {
 
 // planJSON is what the guard reads of a plan, decoded in one pass: the fields of tfjson.Plan
 // that it uses, and "errored" and "values", which tfjson.Plan does not have. (tfjson.Plan's
-// own decoding decodes the whole plan a second time, to check its version; tfjson.Config's
-// decodes the configuration section a second time, see configJSON.)
+// own decoding decodes the whole plan a second time, to check its version; the configuration
+// section has types of our own, see configuration.)
 type planJSON struct {
 	Errored          bool                     `json:"errored"`
 	FormatVersion    json.RawMessage          `json:"format_version"`
@@ -135,7 +135,7 @@ type planJSON struct {
 	ResourceChanges  []*tfjson.ResourceChange `json:"resource_changes"`
 	Complete         *bool                    `json:"complete"`
 	PriorState       *priorStateJSON          `json:"prior_state"`
-	Config           *configJSON              `json:"configuration"`
+	Config           *configuration           `json:"configuration"`
 	// Values is the state's own field: a state given as a plan has it.
 	Values json.RawMessage `json:"values"`
 
@@ -149,13 +149,6 @@ type priorStateJSON struct {
 	TerraformVersion string              `json:"terraform_version"`
 	Values           *tfjson.StateValues `json:"values"`
 }
-
-// configJSON is tfjson.Config without its UnmarshalJSON method, so that the configuration
-// section is decoded with the rest of the plan, once: tfjson.Config.UnmarshalJSON would decode
-// its bytes again with json.Unmarshal (a validity scan and a second decode of the whole
-// section) and then call Validate, which only refuses a nil *Config and cannot fail there. The
-// section's own types (modules, resources, expressions) are terraform-json's.
-type configJSON tfjson.Config
 
 // decodePlan decodes plan JSON once and checks that it is a plan of format 1.x. It decodes
 // data in place with json.Unmarshal: a json.Decoder would first copy the whole plan into its

@@ -84,7 +84,7 @@ func moduleSegments(module string) []string {
 }
 
 // configModule returns the configuration of the module at a module instance path.
-func (b *builder) configModule(module string) *tfjson.ConfigModule {
+func (b *builder) configModule(module string) *moduleConfig {
 	if b.cfg == nil {
 		return nil
 	}
@@ -115,9 +115,9 @@ func parentModule(module string) (parent, call string) {
 }
 
 // configResource finds the configuration block of the resource r.
-func (b *builder) configResource(r *resource) *tfjson.ConfigResource {
+func (b *builder) configResource(r *resource) *resourceConfig {
 	if b.configIndex == nil {
-		b.configIndex = make(map[string]*tfjson.ConfigResource)
+		b.configIndex = make(map[string]*resourceConfig)
 		if b.cfg != nil {
 			indexConfig(b.configIndex, "", b.cfg.RootModule, 0)
 		}
@@ -137,7 +137,7 @@ func (b *builder) configResource(r *resource) *tfjson.ConfigResource {
 
 // indexConfig maps "module.a.module.b.aws_x.y" (module calls without instance keys) to the
 // configuration of each resource.
-func indexConfig(index map[string]*tfjson.ConfigResource, prefix string, m *tfjson.ConfigModule, depth int) {
+func indexConfig(index map[string]*resourceConfig, prefix string, m *moduleConfig, depth int) {
 	if m == nil || depth > maxRefDepth {
 		return
 	}
@@ -162,7 +162,7 @@ type blockAttr struct {
 
 // expression returns the configuration expression of an attribute of r: attr alone, or, with
 // nested, the attribute reached through block attr and then each nested block in turn.
-func (b *builder) expression(r *resource, attr string, nested ...blockAttr) *tfjson.Expression {
+func (b *builder) expression(r *resource, attr string, nested ...blockAttr) *expression {
 	if r.config == nil || r.config.Expressions == nil {
 		return nil
 	}
@@ -206,7 +206,7 @@ func (b *builder) hasConfig() bool {
 
 // targets follows the references of an attribute of r and returns the resources they name,
 // sorted by address, and the references that name no resource (locals, root variables, ...).
-func (b *builder) targets(r *resource, e *tfjson.Expression) (targets []refTarget, opaque []string) {
+func (b *builder) targets(r *resource, e *expression) (targets []refTarget, opaque []string) {
 	if e == nil {
 		return nil, nil
 	}
@@ -317,7 +317,7 @@ func (w *refWalk) addTarget(module, mode, typ, name string, rest []string) {
 
 // usesIteration reports whether the expression refers to count.index or each.*, which pick
 // the instance of a referenced resource that has the referrer's own key.
-func usesIteration(e *tfjson.Expression) bool {
+func usesIteration(e *expression) bool {
 	if e == nil {
 		return false
 	}
@@ -339,7 +339,7 @@ type resolved struct {
 // configuration references, and a reason when none or an ambiguous set was found. For a list
 // attribute (all true) a reference to a resource with several instances names all of them
 // (`roles = aws_iam_role.workers[*].name`); for a single value it must pick one.
-func (b *builder) referenced(r *resource, e *tfjson.Expression, all bool, types ...string) ([]resolved, string) {
+func (b *builder) referenced(r *resource, e *expression, all bool, types ...string) ([]resolved, string) {
 	targets, opaque := b.targets(r, e)
 	var out []resolved
 	var problems []string

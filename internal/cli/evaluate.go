@@ -114,7 +114,7 @@ func evaluateLine(line []byte, opts evaluator.Options, limits evaluator.InputLim
 // appendEvaluateOutput appends one line of output, as JSON or as text.
 func appendEvaluateOutput(out []byte, res evaluateOutput, text bool) []byte {
 	if !text {
-		return appendJSONLine(out, res)
+		return appendEvaluateJSON(out, &res)
 	}
 	b := bytes.NewBuffer(out)
 	writeText(b, res)

@@ -125,19 +125,27 @@ func policyShapes(ps *PolicySet) string {
 	return b.String()
 }
 
-// FuzzSameLowerCase holds the duplicate-field test to its meaning: keys that strings.ToLower
-// makes equal, whatever their letters ("ſ" and "s" differ; "K", the Kelvin sign, and "k" agree).
-func FuzzSameLowerCase(f *testing.F) {
+// FuzzFoldDuplicate holds the duplicate-field test to its meaning: keys that strings.ToLower
+// makes equal, whatever their letters ("ſ" and "s" differ; "K", the Kelvin sign, and "k"
+// agree), found alike in small objects and in large ones (which take another path).
+func FuzzFoldDuplicate(f *testing.F) {
 	for _, p := range [][2]string{{"id", "ID"}, {"ſ", "s"}, {"\u212a", "k"}, {"Request", "request"}, {"a", "ab"}, {"é", "É"}} {
 		f.Add(p[0], p[1])
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		if got, want := sameLowerCase(a, b), strings.ToLower(a) == strings.ToLower(b); got != want {
-			t.Fatalf("sameLowerCase(%q, %q) = %v, want %v", a, b, got, want)
+		want := strings.ToLower(a) == strings.ToLower(b)
+		small := []jsonpos.Member{{Key: a}, {Key: b}}
+		if later, first := firstFoldDuplicate(small); (later == 1 && first == 0) != want {
+			t.Fatalf("firstFoldDuplicate(%q, %q) = %d, %d, want a duplicate: %v", a, b, later, first, want)
 		}
-		ms := []jsonpos.Member{{Key: a}, {Key: b}}
-		if later, first := firstFoldDuplicate(ms); (later == 1 && first == 0) != (strings.ToLower(a) == strings.ToLower(b)) {
-			t.Fatalf("firstFoldDuplicate(%q, %q) = %d, %d", a, b, later, first)
+		large := []jsonpos.Member{{Key: a}}
+		for i := range 40 {
+			large = append(large, jsonpos.Member{Key: fmt.Sprintf("%s\x00%d", a, i)})
+		}
+		large = append(large, jsonpos.Member{Key: b})
+		later, first := firstFoldDuplicate(large)
+		if got := later == len(large)-1 && first == 0; got != want && !(later >= 0 && later < len(large)-1) {
+			t.Fatalf("large object: firstFoldDuplicate = %d, %d, want a duplicate of the first and last: %v", later, first, want)
 		}
 	})
 }

@@ -250,10 +250,15 @@ func (r *inputReader) object(n *jsonpos.Node, path string, known []string, peopl
 }
 
 // firstFoldDuplicate finds the first member whose key equals an earlier one's in lower case
-// (strings.ToLower): it returns that member's index and the earlier one's, or -1, -1. Small
-// objects are scanned pairwise, without lowering ASCII keys into new strings.
+// (strings.ToLower): it returns that member's index and the earlier one's, or -1, -1. Objects
+// of ASCII keys (those of cases and checks) are scanned pairwise without building lowered
+// keys; others go through a map of them.
 func firstFoldDuplicate(ms []jsonpos.Member) (later, first int) {
-	if len(ms) > 16 {
+	ascii := true
+	for i := range ms {
+		ascii = ascii && isASCIIText(ms[i].Key)
+	}
+	if !ascii || len(ms) > 32 {
 		seen := make(map[string]int, len(ms))
 		for i := range ms {
 			k := strings.ToLower(ms[i].Key)
@@ -266,7 +271,7 @@ func firstFoldDuplicate(ms []jsonpos.Member) (later, first int) {
 	}
 	for i := 1; i < len(ms); i++ {
 		for j := 0; j < i; j++ {
-			if sameLowerCase(ms[i].Key, ms[j].Key) {
+			if len(ms[i].Key) == len(ms[j].Key) && sameLowerASCII(ms[i].Key, ms[j].Key) {
 				return i, j
 			}
 		}
@@ -274,12 +279,8 @@ func firstFoldDuplicate(ms []jsonpos.Member) (later, first int) {
 	return -1, -1
 }
 
-// sameLowerCase reports whether strings.ToLower(a) == strings.ToLower(b), without building
-// them for ASCII keys (strings.EqualFold is not the same test: it folds "ſ" to "s").
-func sameLowerCase(a, b string) bool {
-	if len(a) != len(b) || !isASCIIText(a) || !isASCIIText(b) {
-		return strings.ToLower(a) == strings.ToLower(b)
-	}
+// sameLowerASCII reports whether two ASCII strings of the same length are equal once lowered.
+func sameLowerASCII(a, b string) bool {
 	for i := 0; i < len(a); i++ {
 		ca, cb := a[i], b[i]
 		if 'A' <= ca && ca <= 'Z' {

@@ -76,23 +76,51 @@ type Summary struct {
 }
 
 // The lines in flight are bounded in number and in bytes, so that memory stays flat in the
-// length of the input: a window of lines being read, decided or waiting to be written.
+// length of the input: a window of jobs being read, decided or waiting to be written.
 const (
-	linesPerWorker = 64
+	jobsPerWorker = 8
+	// A job holds up to linesPerJob lines (or jobBytes of their text), all of them already read
+	// from the input: handing lines over one by one cost more than deciding a small one.
+	linesPerJob    = 16
+	jobBytes       = 64 << 10
 	maxFlightBytes = 64 << 20
-	// keepBufferBytes is the largest line or output buffer kept for the next line.
+	// keepBufferBytes is the largest line or output buffer kept for the next job.
 	keepBufferBytes = 1 << 20
 	// stuckRead is how long after the context is done a read of the input may go on before
 	// the run ends without it.
 	stuckRead = 100 * time.Millisecond
 )
 
-// job is one line in flight; jobs are reused, with their buffers.
+// job is a run of consecutive lines in flight, decided by one worker and written at once;
+// jobs are reused, with their buffers.
 type job struct {
-	line                       Line
-	text, out                  []byte
-	failed, internal, notStart bool
+	lines []Line
+	text  []byte // the lines' texts, one after another
+	ends  []int  // where each line's text ends in text
+	out   []byte // the lines' outputs, in order
+	// failed, internal and notStart count the job's lines of each kind (see Summary).
+	failed, internal, notStart int
 	done                       chan struct{}
+}
+
+// add copies a line into the job (the reader's text is valid only until its next call).
+func (j *job) add(line Line) {
+	j.text = append(j.text, line.Text...)
+	j.ends = append(j.ends, len(j.text))
+	j.lines = append(j.lines, Line{No: line.No})
+}
+
+// seal points the lines at their texts, once no more are added (text no longer moves).
+func (j *job) seal() {
+	start := 0
+	for i, end := range j.ends {
+		j.lines[i].Text = j.text[start:end:end]
+		start = end
+	}
+}
+
+func (j *job) reset() {
+	j.lines, j.text, j.ends = j.lines[:0], j.text[:0], j.ends[:0]
 }
 
 // Run reads every line, decides each with Do (on Workers goroutines), and writes each line's
@@ -107,7 +135,7 @@ func (lp *Loop) Run(ctx context.Context, w io.Writer) (Summary, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	window := linesPerWorker * workers
+	window := jobsPerWorker * workers
 	free := make(chan *job, window)
 	for range window {
 		free <- &job{done: make(chan struct{}, 1)}
@@ -138,15 +166,9 @@ func (lp *Loop) Run(ctx context.Context, w io.Writer) (Summary, error) {
 					writeFailed.Store(true)
 				}
 			}
-			if j.failed || j.internal || j.notStart {
-				sum.Failed++
-			}
-			if j.internal {
-				sum.Internal++
-			}
-			if j.notStart {
-				sum.NotDecided++
-			}
+			sum.Failed += j.failed + j.internal + j.notStart
+			sum.Internal += j.internal
+			sum.NotDecided += j.notStart
 			flight.release(len(j.text))
 			if cap(j.text) > keepBufferBytes {
 				j.text = nil
@@ -158,8 +180,9 @@ func (lp *Loop) Run(ctx context.Context, w io.Writer) (Summary, error) {
 		}
 	}()
 
-	// The reading goroutine hands each line over in a job of its own; this goroutine sends it to
-	// the workers and the writer. When ctx is done while a read of the input is under way, the
+	// The reading goroutine hands lines over in jobs: a line, and those after it that the input
+	// has already given (a line is never held back waiting for the next); this goroutine sends
+	// each job to the workers and the writer. When ctx is done while a read of the input is under way, the
 	// run ends without waiting for that read (abandon).
 	fed := make(chan *job)
 	abandon := make(chan struct{})
@@ -180,11 +203,28 @@ func (lp *Loop) Run(ctx context.Context, w io.Writer) (Summary, error) {
 			case <-abandon:
 				return
 			}
-			j.text = append(j.text[:0], line.Text...)
-			j.line = Line{No: line.No, Text: j.text}
+			j.reset()
+			j.add(line)
+			var stop error // ends the reading after this job's lines
+			for len(j.lines) < linesPerJob && len(j.text) < jobBytes {
+				next, ok, err := lp.Reader.NextBuffered()
+				if err != nil {
+					stop = err
+					break
+				}
+				if !ok {
+					break
+				}
+				j.add(next)
+			}
+			j.seal()
 			select {
 			case fed <- j:
 			case <-abandon:
+				return
+			}
+			if stop != nil {
+				readErr = stop
 				return
 			}
 		}
@@ -202,7 +242,7 @@ feed:
 				stopErr = readErr
 				break feed
 			}
-			lines, lastNo = lines+1, j.line.No
+			lines, lastNo = lines+len(j.lines), j.lines[len(j.lines)-1].No
 			flight.acquire(len(j.text))
 			work <- j
 			order <- j
@@ -242,21 +282,34 @@ feed:
 
 // decide runs the line's Func, or its ErrorFunc when the context is done or the Func panics.
 func (lp *Loop) decide(ctx context.Context, j *job) {
-	j.failed, j.internal, j.notStart = false, false, false
-	if ctx.Err() != nil {
-		j.notStart = true
-		j.out = lp.Error(j.line, &NotDecidedError{Cause: context.Cause(ctx)}, j.out[:0])
-		return
+	j.failed, j.internal, j.notStart = 0, 0, 0
+	j.out = j.out[:0]
+	for _, line := range j.lines {
+		j.out = lp.decideLine(ctx, j, line, j.out)
 	}
+}
+
+// decideLine appends the output of one line of j, counting it in j.
+func (lp *Loop) decideLine(ctx context.Context, j *job, line Line, out []byte) (result []byte) {
+	if ctx.Err() != nil {
+		j.notStart++
+		return lp.Error(line, &NotDecidedError{Cause: context.Cause(ctx)}, out)
+	}
+	start := len(out)
 	// A panic in a worker goroutine would end the process with Go's status 2, the status of
 	// bad input: it is an internal error of its line instead.
 	defer func() {
 		if r := recover(); r != nil {
-			j.internal = true
-			j.out = lp.Error(j.line, &InternalError{Value: r}, j.out[:0])
+			// What the line wrote before it panicked is dropped: its output is the error.
+			j.internal++
+			result = lp.Error(line, &InternalError{Value: r}, out[:start])
 		}
 	}()
-	j.out, j.failed = lp.Do(ctx, j.line, j.out[:0])
+	out, failed := lp.Do(ctx, line, out)
+	if failed {
+		j.failed++
+	}
+	return out
 }
 
 // byteBudget bounds the bytes of the lines in flight. A line larger than the whole budget

@@ -139,3 +139,48 @@ func TestLoopContextDoneWhileReadBlocks(t *testing.T) {
 		t.Errorf("output %q, summary %+v", out.String(), sum)
 	}
 }
+
+// A line that has arrived is decided and written without waiting for the lines after it,
+// although the loop hands lines to its workers several at a time: a job holds the lines the
+// input has already given, and never waits for more.
+func TestLoopAnswersEachLineAsItArrives(t *testing.T) {
+	pr, pw := io.Pipe()
+	answers := make(chan string)
+	w := writerFunc(func(p []byte) (int, error) {
+		for _, line := range strings.SplitAfter(string(p), "\n") {
+			if line != "" {
+				answers <- line
+			}
+		}
+		return len(p), nil
+	})
+	lp := Loop{Reader: NewReader(pr, "in", 0), Noun: "case", Do: echo, Error: errorLine, Workers: 2}
+	done := make(chan error, 1)
+	go func() {
+		_, err := lp.Run(context.Background(), w)
+		done <- err
+	}()
+	for i := 1; i <= 40; i++ {
+		in := fmt.Sprintf("%d\n", i)
+		want := fmt.Sprintf("%d:%d\n", i, i)
+		if _, err := pw.Write([]byte(in)); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case got := <-answers:
+			if got != want {
+				t.Fatalf("answer %q, want %q", got, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("line %d was not answered before the next one was sent", i)
+		}
+	}
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

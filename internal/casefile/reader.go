@@ -86,24 +86,52 @@ func (r *Reader) Next() (Line, error) {
 		if err != nil {
 			return Line{}, err
 		}
-		r.no++
-		if r.no == 1 {
-			text = bytes.TrimPrefix(text, utf8BOM)
+		if line, ok, err := r.take(text); ok || err != nil {
+			return line, err
 		}
-		// CRLF line endings: the CR is trailing white space.
-		text = bytes.TrimSpace(text)
-		if len(text) == 0 {
-			continue
-		}
-		r.nonBlank++
-		if i := bytes.IndexByte(text, '\r'); i >= 0 {
-			return Line{}, &StopError{fmt.Sprintf("%s:%d:%d: carriage return (CR) inside the line: lines end with LF or CRLF, and this input seems to end them with CR alone; convert it (tr '\\r' '\\n')", r.name, r.no, i+1)}
-		}
-		if incompleteJSON(text) {
-			return Line{}, &StopError{fmt.Sprintf("%s:%d: expected one JSON object per line; this line starts a JSON value that does not end on it (pretty-printed JSON?): write each object on one line, for example with jq -c", r.name, r.no)}
-		}
-		return Line{No: r.no, Text: text}, nil
 	}
+}
+
+// NextBuffered is Next for a line that has already been read from the input: it returns the
+// next non-blank line, with ok set, only if the buffer holds all of it, and never waits for
+// the input. The loop uses it to hand several lines to a worker at once without delaying a
+// line that has arrived for one that has not.
+func (r *Reader) NextBuffered() (_ Line, ok bool, _ error) {
+	for {
+		buffered, _ := r.r.Peek(r.r.Buffered())
+		if bytes.IndexByte(buffered, '\n') < 0 {
+			return Line{}, false, nil
+		}
+		text, err := r.readLine() // ends at that newline: no read of the input
+		if err != nil {
+			return Line{}, false, err
+		}
+		if line, ok, err := r.take(text); ok || err != nil {
+			return line, ok, err
+		}
+	}
+}
+
+// take numbers a line read from the input and returns it, trimmed, when it is not blank, or
+// the *StopError that ends the reading at it.
+func (r *Reader) take(text []byte) (_ Line, ok bool, _ error) {
+	r.no++
+	if r.no == 1 {
+		text = bytes.TrimPrefix(text, utf8BOM)
+	}
+	// CRLF line endings: the CR is trailing white space.
+	text = bytes.TrimSpace(text)
+	if len(text) == 0 {
+		return Line{}, false, nil
+	}
+	r.nonBlank++
+	if i := bytes.IndexByte(text, '\r'); i >= 0 {
+		return Line{}, false, &StopError{fmt.Sprintf("%s:%d:%d: carriage return (CR) inside the line: lines end with LF or CRLF, and this input seems to end them with CR alone; convert it (tr '\\r' '\\n')", r.name, r.no, i+1)}
+	}
+	if incompleteJSON(text) {
+		return Line{}, false, &StopError{fmt.Sprintf("%s:%d: expected one JSON object per line; this line starts a JSON value that does not end on it (pretty-printed JSON?): write each object on one line, for example with jq -c", r.name, r.no)}
+	}
+	return Line{No: r.no, Text: text}, true, nil
 }
 
 // readLine reads up to the next LF, or to the end of the input; io.EOF when nothing is left.

@@ -10,8 +10,9 @@ import (
 )
 
 // readAll reads every line of in with a line limit of limit bytes; err is what ended the reading
-// (nil at the end of the input).
-func readAll(in io.Reader, limit int) ([]Line, error) {
+// (nil at the end of the input). With buffered set, each Next is followed by NextBuffered for as
+// long as it gives lines, as the loop reads: the lines must be the same.
+func readAll(in io.Reader, limit int, buffered bool) ([]Line, error) {
 	r := NewReader(in, "in", limit)
 	var lines []Line
 	for {
@@ -23,6 +24,16 @@ func readAll(in io.Reader, limit int) ([]Line, error) {
 			return lines, err
 		}
 		lines = append(lines, Line{No: l.No, Text: append([]byte(nil), l.Text...)})
+		for buffered {
+			l, ok, err := r.NextBuffered()
+			if err != nil {
+				return lines, err
+			}
+			if !ok {
+				break
+			}
+			lines = append(lines, Line{No: l.No, Text: append([]byte(nil), l.Text...)})
+		}
 	}
 }
 
@@ -72,8 +83,8 @@ func checkReader(t *testing.T, data []byte, limit int) {
 	want, stop := modelLines(data, limit)
 	// One byte at a time as well as at once: lines that span the reader's buffer (and reads)
 	// are read as the others.
-	for _, in := range []io.Reader{bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data))} {
-		got, err := readAll(in, limit)
+	for i, in := range []io.Reader{bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data)), bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data))} {
+		got, err := readAll(in, limit, i >= 2)
 		if stop == "" && err != nil {
 			t.Fatalf("%q: error %v, want none", data, err)
 		}
@@ -161,7 +172,7 @@ func TestReaderNoObjects(t *testing.T) {
 }
 
 func TestReaderReadError(t *testing.T) {
-	_, err := readAll(iotest.ErrReader(errors.New("disk on fire")), 0)
+	_, err := readAll(iotest.ErrReader(errors.New("disk on fire")), 0, true)
 	if err == nil || err.Error() != "reading in: disk on fire" {
 		t.Errorf("error %v", err)
 	}

@@ -48,7 +48,34 @@ func FuzzParsePolicy(f *testing.F) {
 		}
 		checkSameTree(t, doc)
 		checkPolicyInvariants(t, doc, p)
+		checkCompileProblems(t, doc)
 	})
+}
+
+// checkCompileProblems checks what CompilePolicy reports of a document that parses: every
+// problem is positioned and names its statement (and condition, unless it is a Resource value),
+// and ParsePolicy refuses the document with the first problem, or accepts it when there is none.
+func checkCompileProblems(t *testing.T, doc []byte) {
+	t.Helper()
+	_, problems, err := CompilePolicy(doc)
+	if err != nil {
+		t.Fatalf("parses, but CompilePolicy gives a parse error: %v", err)
+	}
+	for _, pr := range problems {
+		if pr.Err == nil || pr.Err.Line < 1 || pr.Err.Column < 1 || pr.Err.Message == "" || pr.Statement == nil {
+			t.Fatalf("problem without place, message or statement: %+v", pr)
+		}
+		if (pr.Condition == nil) != !strings.Contains(pr.Err.Path, ".Condition.") || pr.Condition == nil && pr.Kind != ProblemVariable {
+			t.Fatalf("problem of kind %d at %s with condition %v", pr.Kind, pr.Err.Path, pr.Condition)
+		}
+	}
+	_, perr := ParsePolicy(doc)
+	switch {
+	case len(problems) == 0 && perr != nil:
+		t.Fatalf("no problem, but ParsePolicy: %v", perr)
+	case len(problems) > 0 && (perr == nil || perr.Error() != problems[0].Err.Error()):
+		t.Fatalf("ParsePolicy: %v, want the first problem %v", perr, problems[0].Err)
+	}
 }
 
 // checkSameTree compares the reader's tree with encoding/json's reading of the same text.
@@ -123,7 +150,9 @@ func checkPolicyInvariants(t testing.TB, doc []byte, p *Policy) {
 	if p.Size != utf8.RuneCount(doc) || p.SizeNoSpace > p.Size || p.SizeNoSpace < 2 {
 		t.Fatalf("sizes %d/%d for %d characters", p.Size, p.SizeNoSpace, utf8.RuneCount(doc))
 	}
-	if len(p.Statements) == 0 {
+	// An empty Statement array is accepted (a policy that allows nothing; validation reports
+	// EMPTY_STATEMENT_LIST); a single statement object is one statement.
+	if len(p.Statements) == 0 && p.StatementIsObject {
 		t.Fatal("policy without statements")
 	}
 	lines := bytes.Split(doc, []byte("\n"))

@@ -67,13 +67,6 @@ func (r *inputReader) idJSON(top *inputObject) json.RawMessage {
 	return idValue(r.data[start:jsonValueEnd(r.data, start)])
 }
 
-func skipJSONSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
 // jsonValueEnd is the end of the well-formed JSON value that starts at b[i].
 func jsonValueEnd(b []byte, i int) int {
 	depth := 0

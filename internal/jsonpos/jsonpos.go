@@ -164,7 +164,10 @@ type readerStacks struct {
 var stackPool = sync.Pool{New: func() any { return new(readerStacks) }}
 
 func (r *jsonReader) takeStacks() {
-	st := stackPool.Get().(*readerStacks)
+	st, ok := stackPool.Get().(*readerStacks)
+	if !ok {
+		st = new(readerStacks)
+	}
 	r.elems, r.members = st.elems[:0], st.members[:0]
 	st.elems, st.members = nil, nil
 	r.stacks = st

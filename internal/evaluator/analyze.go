@@ -285,6 +285,16 @@ func newAnalysisOf(q *Question, sides []side) (*analysis, error) {
 	if err != nil {
 		return nil, err
 	}
+	resourceSide := PolicySet{}
+	for _, rp := range q.ResourcePolicies {
+		resourceSide.Identity = append(resourceSide.Identity, rp.Policy)
+	}
+	if err := q.Policies.refuseIncomplete(); err != nil {
+		return nil, err
+	}
+	if err := resourceSide.refuseIncomplete(); err != nil {
+		return nil, err
+	}
 	a := &analysis{q: q, budget: q.Budget, caller: caller, stmtIndex: map[*Statement]int{}, sides: sides,
 		groupIndex: map[string]int{}, unitIndex: map[string]int{}, typeGroupOf: map[*catalog.ResourceType]int{}, partition: caller.Partition}
 	if a.budget <= 0 {

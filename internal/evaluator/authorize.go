@@ -26,6 +26,9 @@ func Authorize(ps *PolicySet, req *Request, opts Options) (Result, error) {
 	if err := e.init(req); err != nil {
 		return Result{}, err
 	}
+	if err := ps.refuseIncomplete(); err != nil {
+		return Result{}, err
+	}
 	f := flow{ps: ps, e: &e, opts: opts}
 	return f.decide(), nil
 }

@@ -61,7 +61,9 @@ func CompilePolicy(doc []byte) (p *Policy, problems []Problem, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return p, compileStatements(p), nil
+	problems = compileStatements(p)
+	p.incomplete = len(problems) > 0
+	return p, problems, nil
 }
 
 // compiledStatement holds the matchers of a statement, built once by compilePolicy.

@@ -1,5 +1,7 @@
 package evaluator
 
+import "fmt"
+
 // Decision is the outcome of authorizing a request.
 type Decision string
 
@@ -113,4 +115,32 @@ type Options struct {
 	// (reference_policies_elements_notprincipal). The default spares a caller that the list
 	// names, which finds more access.
 	StrictNotPrincipalDeny bool
+}
+
+// refuseIncomplete returns an error naming the first policy of ps that CompilePolicy left
+// incomplete (a part that did not compile), or nil: such a policy is never evaluated.
+func (ps *PolicySet) refuseIncomplete() error {
+	bad := func(list []*Policy) *Policy {
+		for _, p := range list {
+			if p != nil && p.incomplete {
+				return p
+			}
+		}
+		return nil
+	}
+	p := bad([]*Policy{ps.Resource, ps.Boundary, ps.Session}) // on the stack: no allocation
+	if p == nil {
+		p = bad(ps.Identity)
+	}
+	for _, levels := range [][][]*Policy{ps.SCPs, ps.RCPs} {
+		for _, level := range levels {
+			if p == nil {
+				p = bad(level)
+			}
+		}
+	}
+	if p == nil {
+		return nil
+	}
+	return fmt.Errorf("policy %s has parts that did not compile; it can be validated, not evaluated", p.Name)
 }

@@ -56,6 +56,10 @@ type Policy struct {
 	SizeNoSpace int
 	// StatementIsObject is true when the Statement element is a single object, not an array.
 	StatementIsObject bool
+	// incomplete is set by CompilePolicy on a policy some part of which did not compile: it
+	// is for inspection only, and Authorize and the analysis refuse it rather than decide
+	// without the parts it lacks (a Deny without its condition would allow too much).
+	incomplete bool
 
 	// Paths and positions of the top-level elements, for findings.
 	Pos          Position

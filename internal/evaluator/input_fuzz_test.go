@@ -24,11 +24,17 @@ func FuzzParseAccessCheck(f *testing.F) {
 		`{"request":{"principal":` + inputUser + `,"principalTags":{"team":"a"}},"require":[{"action":"s3:GetObject","resource":"*","context":{"aws:SourceIp":["1.2.3.4"]}}]}`,
 		`{"request":{"principal":` + inputUser + `},"forbid":[],"FORBID":[]}`,
 		"\uFEFF{}", `{"id":"a` + "\xff" + `"}`, `{"request":{"principal":"*"}} {}`,
+		// A duplicate key inside a policy after an error of another field.
+		`{"request":{"principal":"anonymous","action":"s3:GetObject"},"identityPolicies":[{"Statement":[],"Statement":[]}]}`,
+		checkInputLine(inputUser, `,"scps":[[{"Version":"2012-10-17","Version":"2012-10-17","Statement":[]}]]`),
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		c, err := ParseAccessCheck(line)
+		if _, ferr := parseAccessCheckInFull(line); fmt.Sprint(err) != fmt.Sprint(ferr) {
+			t.Fatalf("error %v, reading the whole line as a tree: %v", err, ferr)
+		}
 		if err != nil {
 			var ie *InputError
 			if !errors.As(err, &ie) || ie.Message == "" {
@@ -65,6 +71,9 @@ func FuzzParseCaseStrict(f *testing.F) {
 	f.Add([]byte(`{"id":"t","request":{"principal":"anonymous","action":"","resource":"*"},"resourcePolicy":{"Statement":[],"Statement":[]}}`))
 	f.Add([]byte(caseLine(inputUser, `,"identityPolicies":[{"Version":"2012-10-17","Version":"2012-10-17","Statement":[]}]`)))
 	f.Add([]byte(caseLine(inputUser, `,"scps":[[{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}],[]]`)))
+	// Policy fields of the wrong shape: their objects, read as text, are described as Read's.
+	f.Add([]byte(caseLine(inputUser, `,"scps":[{ }],"rcps":[{"a":1}]`)))
+	f.Add([]byte(caseLine(inputUser, `,"identityPolicies":{"Statement":[]}`)))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		c, err := ParseCase(line)
 		full, ferr := parseCaseInFull(line)
@@ -151,4 +160,14 @@ func FuzzFoldDuplicate(f *testing.F) {
 			t.Fatalf("large object: firstFoldDuplicate = %d, %d, want a duplicate of the first and last: %v", later, first, want)
 		}
 	})
+}
+
+// parseAccessCheckInFull is ParseAccessCheck reading the whole line as a tree, policies
+// included (without jsonpos.ReadOpaque): what ParseAccessCheck must agree with.
+func parseAccessCheckInFull(line []byte) (*AccessCheck, error) {
+	r, root, err := readInputText(line, "check", InputLimits{})
+	if err != nil {
+		return nil, err
+	}
+	return r.readAccessCheck(root, true)
 }

@@ -740,7 +740,8 @@ func Describe(n *Node) string {
 		}
 		return "array"
 	case Object:
-		if len(n.Members) == 0 {
+		// An object read opaque (ReadOpaque) has no members but its text.
+		if len(n.Members) == 0 && strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(n.Text, "{"), "}")) == "" {
 			return "an empty object"
 		}
 		return "object"

@@ -76,6 +76,9 @@ func checkOpaque(t *testing.T, o, full *Node, opaque bool) {
 	if o.Kind != full.Kind || o.Pos != full.Pos {
 		t.Fatalf("node %+v, Read gives %+v", o, full)
 	}
+	if Describe(o) != Describe(full) {
+		t.Fatalf("Describe %q, Read's node %q", Describe(o), Describe(full))
+	}
 	if opaque && o.Kind == Object {
 		if len(o.Members) != 0 || !strings.HasPrefix(o.Text, "{") {
 			t.Fatalf("opaque object %+v holds no text", o)
@@ -120,6 +123,12 @@ func TestReadOpaque(t *testing.T) {
 	}
 	if q.Elems[0].Pos != (Position{Line: 2, Column: 8}) {
 		t.Errorf("q[0] at %+v", q.Elems[0].Pos)
+	}
+	if got := Describe(&p); got != "object" {
+		t.Errorf("Describe(opaque p) = %q", got)
+	}
+	if got := Describe(&q.Elems[2].Elems[0]); got != "an empty object" {
+		t.Errorf("Describe(opaque {}) = %q", got)
 	}
 	if r := doc.Root.Members[2].Value; len(r.Members) != 1 || r.Members[0].Value.Text != "" {
 		t.Errorf("r, not opaque, = %+v", r)

@@ -146,7 +146,7 @@ func validateParsedAgrees(t *testing.T, doc []byte, opts ValidateOptions) {
 
 func TestValidateParsedMatchesValidatePolicy(t *testing.T) {
 	n := 0
-	for _, tc := range validateCases {
+	for _, tc := range validateCases(t) {
 		for _, typ := range PolicyTypes {
 			validateParsedAgrees(t, []byte(tc.policy), ValidateOptions{Type: typ})
 		}
@@ -166,7 +166,7 @@ func TestValidateParsedMatchesValidatePolicy(t *testing.T) {
 }
 
 func FuzzValidateParsed(f *testing.F) {
-	for _, tc := range validateCases {
+	for _, tc := range validateCases(f) {
 		f.Add([]byte(tc.policy), uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, doc []byte, typ uint8) {
@@ -191,7 +191,7 @@ func TestFullAdminFindings(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}`,
 		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","NotAction":"*","Resource":"*"}}`,
 	}
-	for _, tc := range validateCases {
+	for _, tc := range validateCases(t) {
 		docs = append(docs, tc.policy)
 	}
 	reported := 0

@@ -3,6 +3,7 @@ package evaluator
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -22,7 +23,8 @@ type scenario struct {
 }
 
 func TestAnalysisScenarios(t *testing.T) {
-	f, err := os.Open("testdata/analysis/scenarios.jsonl")
+	const file = "testdata/analysis/scenarios.jsonl"
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,24 +34,32 @@ func TestAnalysisScenarios(t *testing.T) {
 	n := 0
 	for sc.Scan() {
 		n++
+		// where names the scenario in every message: its file and line, and its id.
+		where := fmt.Sprintf("%s:%d", file, n)
 		var s scenario
 		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			t.Fatalf("line %d: %v", n, err)
+			t.Fatalf("%s: %v", where, err)
+		}
+		var named struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(s.Check, &named) == nil && named.ID != "" {
+			where += " (" + named.ID + ")"
 		}
 		c, err := ParseAccessCheck(s.Check)
 		if err != nil {
-			t.Fatalf("line %d: %v", n, err)
+			t.Fatalf("%s: %v", where, err)
 		}
 		t.Run(c.ID, func(t *testing.T) {
 			report, err := c.Run(Options{}, 0)
 			if s.Expect == "error" {
 				if err == nil || !strings.Contains(err.Error(), s.ErrorContains) {
-					t.Fatalf("error %v, want one containing %q", err, s.ErrorContains)
+					t.Fatalf("%s: error %v, want one containing %q", where, err, s.ErrorContains)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s: %v", where, err)
 			}
 			got := "pass"
 			switch {
@@ -59,7 +69,7 @@ func TestAnalysisScenarios(t *testing.T) {
 				got = "violation"
 			}
 			if got != s.Expect {
-				t.Fatalf("%s, want %s (%+v)", got, s.Expect, report)
+				t.Fatalf("%s: %s, want %s (%+v)", where, got, s.Expect, report)
 			}
 			if got != "violation" {
 				return
@@ -68,22 +78,25 @@ func TestAnalysisScenarios(t *testing.T) {
 			ps := c.Policies
 			ps.Resource = ResourcePolicyFor(c.ResourcePolicies, w.Resource)
 			if res, err := Authorize(&ps, &w, Options{}); err != nil || res.Decision != Allow {
-				t.Errorf("witness %+v: %v %v", w, res.Decision, err)
+				t.Errorf("%s: witness %+v: %v %v", where, w, res.Decision, err)
 			}
 			if !realRequest(w.Action, w.Resource) {
-				t.Errorf("witness %s on %s is not a request AWS can receive", w.Action, w.Resource)
+				t.Errorf("%s: witness %s on %s is not a request AWS can receive", where, w.Action, w.Resource)
 			}
 			for k, want := range s.WitnessContext {
 				if v, ok := w.Context.Lookup(k); !ok || len(v.Values) != 1 || v.Values[0] != want {
-					t.Errorf("witness %s = %+v, want %q", k, v, want)
+					t.Errorf("%s: witness %s = %+v, want %q", where, k, v, want)
 				}
 			}
 			if s.WitnessResourceRegexp != "" && !regexp.MustCompile(s.WitnessResourceRegexp).MatchString(w.Resource) {
-				t.Errorf("witness resource %s does not match %s", w.Resource, s.WitnessResourceRegexp)
+				t.Errorf("%s: witness resource %s does not match %s", where, w.Resource, s.WitnessResourceRegexp)
 			}
 		})
 	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("%s:%d: %v", file, n+1, err)
+	}
 	if n < 10 {
-		t.Fatalf("only %d scenarios", n)
+		t.Fatalf("%s: only %d scenarios", file, n)
 	}
 }

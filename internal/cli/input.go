@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -83,11 +85,22 @@ func needsEscape(r rune) bool {
 // blocking line without breaking a command.
 var lineHook func(ctx context.Context, cmd string, line casefile.Line)
 
+// linesGCPercent is the garbage collector's target during the JSON Lines loop, unless the
+// user set GOGC. A run holds little (the lines in flight and the policy cache) and allocates a
+// lot, so Go's default of 100 collected every few megabytes of input: a fifth of the time of
+// `evaluate` on a 32 MB input. Memory stays bounded: the live heap is small and flat in the
+// length of the input, and the --max-memory limit (debug.SetMemoryLimit) makes the collector
+// work harder as the run nears it, whatever this target.
+const linesGCPercent = 400
+
 // runLines runs a command's line function over its input and returns the exit status: 2 when
 // the input cannot be read on or holds no object, 3 when a line met an internal error, 1 when
 // a line failed, could not be read or was not decided in time (or the timeout came before the
 // input's end), 0 otherwise.
 func runLines(ctx context.Context, cmd, noun string, lr *casefile.Reader, stdout, stderr io.Writer, do casefile.Func, errLine casefile.ErrorFunc) int {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(linesGCPercent))
+	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	loop := casefile.Loop{Reader: lr, Noun: noun, Error: errLine, Do: func(ctx context.Context, line casefile.Line, b []byte) ([]byte, bool) {
 		if lineHook != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -162,5 +163,29 @@ func TestLinesTimeoutBlockedInput(t *testing.T) {
 	}
 	if want := "evaluate: <stdin>: the timeout (--timeout 200ms) was reached before the input was read to its end; the lines after line 1 were not read or decided\n"; errOut.String() != want {
 		t.Errorf("stderr %q, want %q", errOut.String(), want)
+	}
+}
+
+// The JSON Lines loop runs with the collector's target at linesGCPercent and gives the
+// previous target back when it ends; a user's GOGC is left as it is.
+func TestLinesGCPercent(t *testing.T) {
+	gcPercent := func() int { p := debug.SetGCPercent(100); debug.SetGCPercent(p); return p }
+	for _, gogc := range []string{"", "150"} {
+		t.Setenv("GOGC", gogc)
+		before := debug.SetGCPercent(150)
+		var during int
+		setLineHook(t, func(_ context.Context, _ string, _ casefile.Line) { during = gcPercent() })
+		line := `{"id":1,"request":{"principal":"anonymous","action":"s3:GetObject","resource":"*"}}` + "\n"
+		if code := Run([]string{"evaluate", "-"}, strings.NewReader(line), io.Discard, io.Discard, "test"); code != exitOK {
+			t.Fatalf("exit %d", code)
+		}
+		want := linesGCPercent
+		if gogc != "" {
+			want = 150
+		}
+		if during != want || gcPercent() != 150 {
+			t.Errorf("GOGC=%q: target %d during the run (want %d), %d after (want 150)", gogc, during, want, gcPercent())
+		}
+		debug.SetGCPercent(before)
 	}
 }

@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 mirror="${1:-${MIRROR_DIR:-$HOME/.terraform.d/plugins}}"
-version="${LOCAL_VERSION:-$(sed -n 's/^## *\([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' CHANGELOG.md | head -n 1)}"
+version="${LOCAL_VERSION:-$(sed -n '/^## *[0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*/{s/^## *\([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p;q;}' CHANGELOG.md)}"
 if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?$ ]]; then
 	echo "install-local: version \"$version\" is not a semantic version (X.Y.Z); set LOCAL_VERSION" >&2
 	exit 2

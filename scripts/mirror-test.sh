@@ -39,7 +39,10 @@ echo "== make install-local into a mirror, then terraform init and plan with the
 LOCAL_VERSION=$version scripts/install-local.sh "$work/mirror" >"$work/install.log"
 binary="$work/mirror/registry.terraform.io/iamguard/iam/$version/$(go env GOOS)_$(go env GOARCH)/terraform-provider-iam_v$version"
 [ -x "$binary" ] || fail "no binary at $binary"
-"$binary" version | grep -q "terraform-provider-iam $version+local" || fail "$binary does not report version $version"
+# The output is captured before it is matched: with pipefail, `binary version | grep -q` fails
+# whenever grep has matched and exited before the binary wrote its second line (SIGPIPE).
+reported="$("$binary" version)"
+[[ "$reported" == *"terraform-provider-iam $version+local"* ]] || { printf '%s\n' "$reported" >&2; fail "$binary does not report version $version"; }
 sed -n '/^provider_installation {/,/^}/p' "$work/install.log" >"$work/terraformrc"
 grep -q filesystem_mirror "$work/terraformrc" || { cat "$work/install.log" >&2; fail "install-local printed no provider_installation block"; }
 plan_in "$work/explicit" TF_CLI_CONFIG_FILE="$work/terraformrc"

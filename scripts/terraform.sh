@@ -19,7 +19,7 @@ min_minor=5
 is_new_enough() {
 	local out version major minor
 	out="$("$1" version -json 2>/dev/null)" || return 1
-	version="$(printf '%s\n' "$out" | sed -n 's/.*"terraform_version": *"\([0-9][0-9.]*\).*/\1/p' | head -n 1)"
+	version="$(printf '%s\n' "$out" | sed -n '/"terraform_version": *"[0-9]/{s/.*"terraform_version": *"\([0-9][0-9.]*\).*/\1/p;q;}')"
 	[ -n "$version" ] || return 1
 	major="${version%%.*}"
 	minor="${version#*.}"

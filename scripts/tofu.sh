@@ -17,8 +17,12 @@ version="v${version#v}"
 export CHECKPOINT_DISABLE=1
 
 # runs BINARY: true when BINARY runs and says it is OpenTofu.
+# The output is captured first: with pipefail, `tofu version | grep -q` would fail when grep
+# exits before tofu has written all its lines.
 runs() {
-	TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | grep -q '^OpenTofu v'
+	local out
+	out="$(TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null)" || return 1
+	[[ "$out" == OpenTofu\ v* ]]
 }
 
 if [ -n "${TOFU:-}" ]; then

@@ -301,6 +301,30 @@ func TestInvalidPolicyDocument(t *testing.T) {
 	}
 }
 
+// A document that parses but has several parts that do not compile gets a finding for each,
+// with its place, not only the first.
+func TestInvalidPolicyReportsEveryProblem(t *testing.T) {
+	doc := `{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualsSometimes":{"aws:username":"a"}}},
+{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":"ten"}}}]}`
+	p := (&miniPlan{}).add(role("app", policy(lambdaTrust)), rolePolicy("app", doc)).plan(t)
+	r := Check(p, nil)
+	var messages []string
+	for _, f := range only(r, CodeInvalidPolicy) {
+		if f.Address != "aws_iam_role_policy.app" || f.Level != LevelError {
+			t.Errorf("invalid policy finding: %+v", f)
+		}
+		messages = append(messages, f.Message)
+	}
+	if len(messages) != 2 || !strings.Contains(messages[0], "StringEqualsSometimes") || !strings.Contains(messages[0], "line 2") ||
+		!strings.Contains(messages[1], "ten") || !strings.Contains(messages[1], "line 3") {
+		t.Fatalf("want one finding for each problem, in order, with its line:\n%s", strings.Join(messages, "\n"))
+	}
+	if len(only(r, CodeValidation)) != 0 {
+		t.Errorf("a refused document is not validated too: %+v", only(r, CodeValidation))
+	}
+}
+
 func TestOrganizationRCPStopsPublicAccess(t *testing.T) {
 	dir := t.TempDir()
 	rcp := policy(`{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-acme12345"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}`)

@@ -236,14 +236,18 @@ func (g *guard) documentOf(d tfplan.Document, opts validate.ValidateOptions) (*e
 	if !d.JSON.Known {
 		return nil, &unknownPart{Address: d.Source.Address, Attribute: d.Source.Attribute, Reason: d.JSON.Reason}
 	}
-	pol, err := g.parse(d.Source.String(), d.JSON.Text)
-	if err != nil {
-		g.add(Finding{Code: CodeInvalidPolicy, Address: d.Source.Address, Attribute: d.Source.Attribute,
-			Message: "the policy document does not parse, so AWS rejects it at apply: " + err.Error()})
+	c := g.compiled(d.Source.String(), d.JSON.Text)
+	if c.err != nil {
+		// Every part that does not compile is its own finding, with its place: the author
+		// fixes them all in one round instead of one per plan.
+		for _, err := range c.errs() {
+			g.add(Finding{Code: CodeInvalidPolicy, Address: d.Source.Address, Attribute: d.Source.Attribute,
+				Message: "the policy document does not parse, so AWS rejects it at apply: " + err.Error()})
+		}
 		return nil, nil
 	}
-	g.validate(d, pol, opts)
-	return pol, nil
+	g.validate(d, c.policy, opts)
+	return c.policy, nil
 }
 
 // attached resolves a managed policy attachment (or permissions boundary) to its policy: a
@@ -283,23 +287,50 @@ func unknownARNReason(reason string) string {
 }
 
 // parse parses a policy document once per name and text: the same AWS managed policy
-// attached to a thousand principals is one parsed policy.
+// attached to a thousand principals is one parsed policy. A document that parses but has
+// parts that do not compile is an error (the first of them): AWS rejects it whole.
 func (g *guard) parse(name, text string) (*ev.Policy, error) {
-	key := name + "\x00" + text
-	if c, ok := g.parsed[key]; ok {
-		return c.policy, c.err
-	}
-	pol, err := ev.ParsePolicy([]byte(text))
-	if pol != nil {
-		pol.Name = name
-	}
-	g.parsed[key] = parsedPolicy{pol, err}
-	return pol, err
+	c := g.compiled(name, text)
+	return c.policy, c.err
 }
 
+// compiled is parse with every problem of the document kept.
+func (g *guard) compiled(name, text string) parsedPolicy {
+	key := name + "\x00" + text
+	if c, ok := g.parsed[key]; ok {
+		return c
+	}
+	pol, problems, err := ev.CompilePolicy([]byte(text))
+	c := parsedPolicy{policy: pol, err: err, problems: problems}
+	switch {
+	case len(problems) > 0:
+		c.policy, c.err = nil, problems[0].Err
+	case pol != nil:
+		pol.Name = name
+	}
+	g.parsed[key] = c
+	return c
+}
+
+// parsedPolicy is a document's parse: the policy, or the error of a document that does not
+// parse or does not compile, with every part that does not compile in problems.
 type parsedPolicy struct {
-	policy *ev.Policy
-	err    error
+	policy   *ev.Policy
+	err      error
+	problems []ev.Problem
+}
+
+// errs returns the errors of a document that is refused: each part that does not compile, or
+// the one error of a document that does not parse.
+func (c parsedPolicy) errs() []error {
+	if len(c.problems) == 0 {
+		return []error{c.err}
+	}
+	out := make([]error, len(c.problems))
+	for i, p := range c.problems {
+		out[i] = p.Err
+	}
+	return out
 }
 
 // ---- organisation policies

@@ -127,7 +127,15 @@ func Effective(q *Question) (EffectiveAccess, error) {
 					// not need): build this cell's own.
 					a.outcomeOnly = false
 					if w, err = a.searchPair(rc, ac, alive, false); err != nil || w == nil {
+						// Undecided, never dropped: the memo says the pair is allowed. The
+						// reason is this cell's own (such as a condition key that AWS does not
+						// send with its action), so the caller can tell why.
 						out.Undecided = append(out.Undecided, ac.members...)
+						if err != nil {
+							out.Reason = err.Error()
+						} else {
+							out.Reason = "the search found " + strings.Join(ac.members, ", ") + " allowed through another action with the same statements, but no allowed request of its own"
+						}
 						continue
 					}
 				}
